@@ -1,0 +1,2 @@
+// Placeholder: the sandbox is built in its own change.
+return 0;

@@ -1,2 +1,4 @@
-// Placeholder: the sandbox is built in its own change.
-return 0;
+using LarkPS.Sandbox;
+
+// The command line is a thin shell over SandboxServer: in-process tests and this program share one code path.
+return await SandboxCommandLine.RunAsync(args).ConfigureAwait(false);

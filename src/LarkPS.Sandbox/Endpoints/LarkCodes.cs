@@ -1,0 +1,22 @@
+namespace LarkPS.Sandbox.Endpoints;
+
+/// <summary>Lark's codes the sandbox answers with (LARK-API.md "Errors worth knowing").</summary>
+internal static class LarkCodes
+{
+    public const int InternalError = 1500;          // Lark's generic "internal error": retry with the same uuid
+    public const int FieldValidationFailed = 99992402;
+    public const int AppRateLimited = 99991400;
+    public const int InvalidParam = 230001;
+    public const int BotNotInChat = 230002;
+    public const int MessageRecalled = 230011;     // "The message is recalled."
+    public const int UserNotVisible = 230013;
+    public const int ReceiverRateLimited = 230020;
+    public const int ContentTooLong = 230025;
+    public const int UserResigned = 230029;
+    public const int ReceiveIdInvalid = 230034;
+    public const int UploadTypeMismatch = 230055;
+    public const int EditLimitReached = 230072;    // unconfirmed: Lark documents the 20-edit limit, not its code
+    public const int CardInvalid = 230099;
+    public const int UploadInvalidParam = 234001;
+    public const int UploadTooLarge = 234006;      // unconfirmed code for "file size exceeds the limit"
+}

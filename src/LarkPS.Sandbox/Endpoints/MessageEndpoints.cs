@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LarkPS.Sandbox.Http;
+using LarkPS.Sandbox.State;
+
+namespace LarkPS.Sandbox.Endpoints;
+
+/// <summary>Send, reply, edit and recall: /open-apis/im/v1/messages[...].</summary>
+internal static class MessageEndpoints
+{
+    private const int MaxUuidLength = 50;
+    private static readonly string[] EditableTypes = ["text", "post"];
+
+    public static void Map(IEndpointRouteBuilder routes, SandboxState state)
+    {
+        routes.MapPost("/open-apis/im/v1/messages", ApiGate.Authorized(state, c => SendAsync(c, state)));
+        routes.MapPost("/open-apis/im/v1/messages/{message_id}/reply", ApiGate.Authorized(state, c => ReplyAsync(c, state)));
+        routes.MapPut("/open-apis/im/v1/messages/{message_id}", ApiGate.Authorized(state, c => EditAsync(c, state)));
+        routes.MapDelete("/open-apis/im/v1/messages/{message_id}", ApiGate.Authorized(state, c => RecallAsync(c, state)));
+    }
+
+    private static async Task SendAsync(HttpContext context, SandboxState state)
+    {
+        if (await FaultBeforeStoreAsync(context, state).ConfigureAwait(false) || !await AdmitAppAsync(context, state).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var receiveIdType = context.Request.Query["receive_id_type"].ToString();
+        if (!ReceiverResolver.ReceiveIdTypes.Contains(receiveIdType))
+        {
+            await RefuseAsync(context, SendProblem.InvalidParam(
+                "receive_id_type", "must be one of open_id, union_id, user_id, email, chat_id", receiveIdType)).ConfigureAwait(false);
+            return;
+        }
+
+        var (body, fields, problem) = await ReadMessageAsync(context, MessageContentValidator.MsgTypes).ConfigureAwait(false);
+        var receiveId = body?.String("receive_id");
+        if (problem is null && string.IsNullOrEmpty(receiveId))
+        {
+            problem = SendProblem.InvalidParam("receive_id", "receive_id is required");
+        }
+
+        string? chatId = null;
+        if (problem is null)
+        {
+            (chatId, problem) = ReceiverResolver.Resolve(state.Directory, receiveIdType, receiveId!);
+        }
+
+        problem ??= MessageContentValidator.Validate(fields.MsgType, fields.Content, state.Uploads);
+        if (problem is not null)
+        {
+            await RefuseAsync(context, problem).ConfigureAwait(false);
+            return;
+        }
+
+        await DeliverAsync(context, state, fields, chatId!, () => new DeliveredMessage(
+            NewMessageId(), receiveIdType, receiveId!, fields.MsgType, fields.Content, fields.Uuid, chatId!,
+            state.Now, ParentId: null, Deleted: false, Edits: 0), rootId: null, threadId: null).ConfigureAwait(false);
+    }
+
+    private static async Task ReplyAsync(HttpContext context, SandboxState state)
+    {
+        if (await FaultBeforeStoreAsync(context, state).ConfigureAwait(false) || !await AdmitAppAsync(context, state).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var parentId = (string)context.Request.RouteValues["message_id"]!;
+        var (body, fields, problem) = await ReadMessageAsync(context, MessageContentValidator.MsgTypes).ConfigureAwait(false);
+        var parent = state.Messages.Find(parentId);
+        problem ??= parent is null ? UnknownMessage(parentId)
+            : parent.Message.Deleted ? Recalled()
+            : MessageContentValidator.Validate(fields.MsgType, fields.Content, state.Uploads);
+        if (problem is not null)
+        {
+            await RefuseAsync(context, problem).ConfigureAwait(false);
+            return;
+        }
+
+        var first = parent!.Message;
+        var threadId = parent.ThreadId
+            ?? (body!.Value.Bool("reply_in_thread") ? "omt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) : null);
+        await DeliverAsync(context, state, fields, first.ChatId, () => new DeliveredMessage(
+            NewMessageId(), first.ReceiveIdType, first.ReceiveId, fields.MsgType, fields.Content, fields.Uuid, first.ChatId,
+            state.Now, ParentId: first.MessageId, Deleted: false, Edits: 0),
+            rootId: parent.RootId ?? first.MessageId, threadId).ConfigureAwait(false);
+    }
+
+    private static async Task EditAsync(HttpContext context, SandboxState state)
+    {
+        var messageId = (string)context.Request.RouteValues["message_id"]!;
+        var (_, fields, problem) = await ReadMessageAsync(context, EditableTypes).ConfigureAwait(false);
+        problem ??= MessageContentValidator.Validate(fields.MsgType, fields.Content, state.Uploads);
+        if (problem is not null)
+        {
+            await RefuseAsync(context, problem).ConfigureAwait(false);
+            return;
+        }
+
+        var (outcome, stored) = state.Messages.Edit(messageId, fields.MsgType, fields.Content);
+        problem = outcome switch
+        {
+            ChangeOutcome.NotFound => UnknownMessage(messageId),
+            ChangeOutcome.Recalled => Recalled(),
+            ChangeOutcome.WrongType => SendProblem.InvalidParam("msg_type", "an edit cannot change the message type", fields.MsgType),
+            ChangeOutcome.TooManyEdits => new SendProblem(LarkCodes.EditLimitReached, "The message has reached the number of times it can be edited."),
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            await RefuseAsync(context, problem).ConfigureAwait(false);
+            return;
+        }
+
+        await LarkResponses.Ok(context, MessageJson.Data(stored!, state)).ConfigureAwait(false);
+    }
+
+    private static async Task RecallAsync(HttpContext context, SandboxState state)
+    {
+        var messageId = (string)context.Request.RouteValues["message_id"]!;
+        var problem = state.Messages.Recall(messageId) switch
+        {
+            ChangeOutcome.NotFound => UnknownMessage(messageId),
+            ChangeOutcome.Recalled => Recalled(),
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            await RefuseAsync(context, problem).ConfigureAwait(false);
+            return;
+        }
+
+        await LarkResponses.Ok(context, new JsonObject()).ConfigureAwait(false);
+    }
+
+    /// <summary>What every send-like body carries, once read and checked for shape and size.</summary>
+    private readonly record struct MessageFields(string MsgType, string Content, string? Uuid);
+
+    private static async Task<(JsonElement? Body, MessageFields Fields, SendProblem? Problem)> ReadMessageAsync(
+        HttpContext context, IReadOnlyCollection<string> allowedTypes)
+    {
+        var size = (await RequestBody.ReadBytesAsync(context).ConfigureAwait(false)).Length;
+        var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
+        var none = new MessageFields(string.Empty, string.Empty, null);
+        if (body is not { } json)
+        {
+            return (null, none, SendProblem.InvalidParam("body", "the request body must be a JSON object"));
+        }
+
+        var msgType = json.String("msg_type");
+        if (string.IsNullOrEmpty(msgType) || !allowedTypes.Contains(msgType))
+        {
+            return (body, none, SendProblem.InvalidParam("msg_type", "must be one of " + string.Join(", ", allowedTypes), msgType));
+        }
+
+        // Lark wants content as a string of serialized JSON; an object here is the classic mistake.
+        var contentElement = json.Property("content");
+        if (contentElement is not { ValueKind: JsonValueKind.String } contentString)
+        {
+            var description = contentElement is null
+                ? "content is required"
+                : "content must be a string holding serialized JSON, not " + contentElement.Value.ValueKind.ToString().ToLowerInvariant();
+            return (body, none, SendProblem.InvalidParam("content", description));
+        }
+
+        var uuidElement = json.Property("uuid");
+        string? uuid = null;
+        if (uuidElement is { ValueKind: not JsonValueKind.Null } present)
+        {
+            uuid = present.ValueKind == JsonValueKind.String ? present.GetString() : null;
+            if (uuid is null || uuid.Length > MaxUuidLength)
+            {
+                return (body, none, SendProblem.InvalidParam("uuid", $"uuid must be a string of at most {MaxUuidLength} characters"));
+            }
+        }
+
+        var fields = new MessageFields(msgType, contentString.GetString()!, string.IsNullOrEmpty(uuid) ? null : uuid);
+        var limit = MessageContentValidator.MaxBodyBytes(msgType);
+        if (size > limit)
+        {
+            return (body, fields, new SendProblem(
+                LarkCodes.ContentTooLong,
+                string.Create(CultureInfo.InvariantCulture, $"The length of the message content reaches its limit: {size} bytes, at most {limit} for {msgType}.")));
+        }
+
+        return (body, fields, null);
+    }
+
+    private static async Task DeliverAsync(
+        HttpContext context,
+        SandboxState state,
+        MessageFields fields,
+        string chatId,
+        Func<DeliveredMessage> create,
+        string? rootId,
+        string? threadId)
+    {
+        if (!state.Quota.TryAdmitReceiver(state.Now, chatId))
+        {
+            state.Stats.RefusedByReceiverQuota();
+            await RefuseAsync(context, new SendProblem(LarkCodes.ReceiverRateLimited, "This operation triggers the frequency limit.")).ConfigureAwait(false);
+            return;
+        }
+
+        var (stored, duplicate) = state.Messages.StoreOnce(fields.Uuid, () =>
+        {
+            var message = create();
+            return new StoredMessage(message, rootId, threadId, message.Time);
+        });
+        if (duplicate)
+        {
+            state.Stats.DuplicateSuppressed();
+        }
+        else
+        {
+            state.Stats.MessageSent();
+        }
+
+        if (state.Faults.TryConsumeFailAfterStore())
+        {
+            await InternalErrorAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        await LarkResponses.Ok(context, MessageJson.Data(stored, state)).ConfigureAwait(false);
+    }
+
+    /// <summary>Drop and fail-before faults: true when the request was answered (or abandoned).</summary>
+    private static async Task<bool> FaultBeforeStoreAsync(HttpContext context, SandboxState state)
+    {
+        if (state.Faults.TryConsumeDropConnection())
+        {
+            RequestRecorder.MarkDropped(context);
+            return true;
+        }
+
+        if (state.Faults.TryConsumeFailBeforeStore())
+        {
+            await InternalErrorAsync(context).ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static async Task<bool> AdmitAppAsync(HttpContext context, SandboxState state)
+    {
+        if (state.Quota.TryAdmitApp(state.Now, out var limit, out var reset))
+        {
+            return true;
+        }
+
+        state.Stats.RefusedByAppQuota();
+        context.Response.Headers["x-ogw-ratelimit-limit"] = limit.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["x-ogw-ratelimit-reset"] = reset.ToString(CultureInfo.InvariantCulture);
+        await LarkResponses.Error(context, StatusCodes.Status429TooManyRequests, LarkCodes.AppRateLimited, "request trigger frequency limit").ConfigureAwait(false);
+        return false;
+    }
+
+    private static Task InternalErrorAsync(HttpContext context) =>
+        LarkResponses.Error(context, StatusCodes.Status500InternalServerError, LarkCodes.InternalError, "internal error");
+
+    private static Task RefuseAsync(HttpContext context, SendProblem problem) =>
+        LarkResponses.Error(
+            context,
+            StatusCodes.Status400BadRequest,
+            problem.Code,
+            problem.Msg,
+            problem.Violation is null ? null : [problem.Violation]);
+
+    // Lark answers a message id it cannot find as an invalid parameter; the sandbox names the field.
+    private static SendProblem UnknownMessage(string messageId) =>
+        SendProblem.InvalidParam("message_id", "no such message", messageId);
+
+    private static SendProblem Recalled() => new(LarkCodes.MessageRecalled, "The message is recalled.");
+
+    private static string NewMessageId() => "om_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace LarkPS.Sandbox.Http;
+
+/// <summary>
+/// An upload form read by hand. ASP.NET's form reader only treats parts with a filename as files,
+/// but the official Node SDK sends a Buffer as a part with no filename: Lark takes it, so must we.
+/// The bytes are counted, never kept.
+/// </summary>
+internal sealed class MultipartUpload
+{
+    private MultipartUpload(Dictionary<string, string> fields, long? fileBytes, bool fileTooLarge)
+    {
+        Fields = fields;
+        FileBytes = fileBytes;
+        FileTooLarge = fileTooLarge;
+    }
+
+    public IReadOnlyDictionary<string, string> Fields { get; }
+
+    /// <summary>The size of the file part, or null when there was none.</summary>
+    public long? FileBytes { get; }
+
+    public bool FileTooLarge { get; }
+
+    public string Field(string name) => Fields.TryGetValue(name, out var value) ? value : string.Empty;
+
+    /// <summary>Null when the request is not multipart/form-data.</summary>
+    public static async Task<MultipartUpload?> ReadAsync(HttpContext context, string fileField, long maxFileBytes)
+    {
+        var contentType = context.Request.ContentType;
+        if (contentType is null
+            || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return null;
+        }
+
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        long? fileBytes = null;
+        var tooLarge = false;
+        var reader = new MultipartReader(boundary, context.Request.Body);
+        var cancel = context.RequestAborted;
+        while (await reader.ReadNextSectionAsync(cancel).ConfigureAwait(false) is { } section)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+            {
+                continue;
+            }
+
+            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? string.Empty;
+            if (string.Equals(name, fileField, StringComparison.Ordinal))
+            {
+                fileBytes = await CountAsync(section.Body, maxFileBytes + 1, cancel).ConfigureAwait(false);
+                tooLarge = fileBytes > maxFileBytes;
+                if (tooLarge)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            using var text = new StreamReader(section.Body);
+            fields[name] = await text.ReadToEndAsync(cancel).ConfigureAwait(false);
+        }
+
+        return new MultipartUpload(fields, fileBytes, tooLarge);
+    }
+
+    private static async Task<long> CountAsync(Stream body, long stopAt, CancellationToken cancel)
+    {
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while (total < stopAt && (read = await body.ReadAsync(buffer, cancel).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+}

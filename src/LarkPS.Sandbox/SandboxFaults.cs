@@ -1,0 +1,104 @@
+namespace LarkPS.Sandbox;
+
+/// <summary>
+/// Trouble to inject while the sandbox runs, so clients can prove their retries, token refresh and
+/// uuid handling. Every counter is consumed atomically: concurrent sends never share one fault.
+/// "Send-message calls" means POST /im/v1/messages and POST /im/v1/messages/{id}/reply.
+/// </summary>
+public sealed class SandboxFaults
+{
+    private long latencyTicks;
+    private int failBeforeStore;
+    private int failAfterStore;
+    private int dropConnections;
+    private readonly object revokeGate = new();
+    private int? revokeTokenAfterUses;
+    private int revokeGeneration;
+
+    /// <summary>Added (as a real async delay) before answering every /open-apis request.</summary>
+    public TimeSpan Latency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref latencyTicks));
+        set => Interlocked.Exchange(ref latencyTicks, Math.Max(0, value.Ticks));
+    }
+
+    /// <summary>The next N send-message calls answer HTTP 500 (code 5000) without storing anything.</summary>
+    public int FailBeforeStore
+    {
+        get => Volatile.Read(ref failBeforeStore);
+        set => Volatile.Write(ref failBeforeStore, Math.Max(0, value));
+    }
+
+    /// <summary>
+    /// The next N send-message calls that would succeed store the message, then answer HTTP 500:
+    /// the client cannot know it was delivered, and a retry with the same uuid must not deliver twice.
+    /// </summary>
+    public int FailAfterStore
+    {
+        get => Volatile.Read(ref failAfterStore);
+        set => Volatile.Write(ref failAfterStore, Math.Max(0, value));
+    }
+
+    /// <summary>
+    /// After N authorized calls with one token (counted from when this is set), that token answers
+    /// 99991663 for good; a token fetched afterwards is new and works. Null turns the fault off.
+    /// </summary>
+    public int? RevokeTokenAfterUses
+    {
+        get { lock (revokeGate) { return revokeTokenAfterUses; } }
+        set
+        {
+            lock (revokeGate)
+            {
+                revokeTokenAfterUses = value is < 0 ? 0 : value;
+                revokeGeneration++;
+            }
+        }
+    }
+
+    /// <summary>The next N send-message calls abort the connection without answering or storing.</summary>
+    public int DropConnections
+    {
+        get => Volatile.Read(ref dropConnections);
+        set => Volatile.Write(ref dropConnections, Math.Max(0, value));
+    }
+
+    internal bool TryConsumeFailBeforeStore() => TryConsume(ref failBeforeStore);
+
+    internal bool TryConsumeFailAfterStore() => TryConsume(ref failAfterStore);
+
+    internal bool TryConsumeDropConnection() => TryConsume(ref dropConnections);
+
+    // The generation lets a token count its uses from the moment the fault was set,
+    // not from when the token was issued.
+    internal (int? Limit, int Generation) RevokeRule
+    {
+        get { lock (revokeGate) { return (revokeTokenAfterUses, revokeGeneration); } }
+    }
+
+    internal void Clear()
+    {
+        Latency = TimeSpan.Zero;
+        FailBeforeStore = 0;
+        FailAfterStore = 0;
+        DropConnections = 0;
+        RevokeTokenAfterUses = null;
+    }
+
+    private static bool TryConsume(ref int counter)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref counter);
+            if (current <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref counter, current - 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+}

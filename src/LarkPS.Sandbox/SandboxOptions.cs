@@ -1,0 +1,32 @@
+namespace LarkPS.Sandbox;
+
+/// <summary>How a sandbox behaves: its one app's credentials, token lifetime, clock, quotas and directory.</summary>
+public sealed class SandboxOptions
+{
+    public string AppId { get; set; } = "cli_sandbox";
+
+    // A throwaway credential: the sandbox only ever listens on loopback.
+    public string AppSecret { get; set; } = "sandbox-secret";
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    // Token expiry, uuid memory, quota windows and message times all read this clock,
+    // so tests can move time instead of sleeping.
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    public SandboxQuotas Quotas { get; } = new();
+
+    public SandboxDirectory Directory { get; set; } = SandboxDirectory.CreateDefault();
+
+    // A test server has no business listening beyond this machine; the CLI's --allow-remote sets this.
+    public bool AllowRemote { get; set; }
+}
+
+/// <summary>Lark's send-message quotas, as the sandbox enforces them.</summary>
+public sealed class SandboxQuotas
+{
+    public bool Enabled { get; set; } = true;
+    public int AppPerSecond { get; set; } = 50;
+    public int AppPerMinute { get; set; } = 1000;
+    public int ReceiverPerSecond { get; set; } = 5;
+}

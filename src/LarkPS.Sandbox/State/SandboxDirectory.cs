@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace LarkPS.Sandbox;
+
+/// <summary>A user in the sandbox tenant. Mobile is stored with its country code (+8613800000001).</summary>
+public sealed record SandboxUser(
+    string OpenId,
+    string UnionId,
+    string UserId,
+    string Name,
+    string? Email,
+    string? Mobile,
+    bool Visible,
+    bool Resigned);
+
+/// <summary>A group chat in the sandbox tenant, and whether the app's bot sits in it.</summary>
+public sealed record SandboxChat(string ChatId, string Name, bool BotIsMember);
+
+/// <summary>
+/// The people and chats a sandbox knows. The JSON file format is this object serialized in camelCase:
+/// <c>{"users":[{"openId":…,"unionId":…,"userId":…,"name":…,"email":…,"mobile":…,"visible":true,"resigned":false}],
+/// "chats":[{"chatId":…,"name":…,"botIsMember":true}]}</c>.
+/// </summary>
+public sealed class SandboxDirectory
+{
+    internal static readonly JsonSerializerOptions FileFormat = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+#pragma warning disable CA2227 // The JSON file and tests build directories by assigning whole lists.
+    public List<SandboxUser> Users { get; set; } = [];
+
+    public List<SandboxChat> Chats { get; set; } = [];
+#pragma warning restore CA2227
+
+    /// <summary>The seed described on <see cref="SandboxSeed"/>.</summary>
+    public static SandboxDirectory CreateDefault() => new()
+    {
+        Users =
+        [
+            new(SandboxSeed.AliceOpenId, SandboxSeed.AliceUnionId, SandboxSeed.AliceUserId, "Alice", SandboxSeed.AliceEmail, SandboxSeed.AliceMobile, Visible: true, Resigned: false),
+            new(SandboxSeed.BobOpenId, SandboxSeed.BobUnionId, SandboxSeed.BobUserId, "Bob", SandboxSeed.BobEmail, SandboxSeed.BobMobile, Visible: true, Resigned: false),
+            new(SandboxSeed.CarolOpenId, SandboxSeed.CarolUnionId, SandboxSeed.CarolUserId, "Carol", SandboxSeed.CarolEmail, SandboxSeed.CarolMobile, Visible: false, Resigned: false),
+            new(SandboxSeed.DaveOpenId, SandboxSeed.DaveUnionId, SandboxSeed.DaveUserId, "Dave", SandboxSeed.DaveEmail, SandboxSeed.DaveMobile, Visible: true, Resigned: true),
+            new(SandboxSeed.ErinOpenId, SandboxSeed.ErinUnionId, SandboxSeed.ErinUserId, "Erin", SandboxSeed.ErinEmail, SandboxSeed.ErinMobile, Visible: true, Resigned: false),
+        ],
+        Chats =
+        [
+            new(SandboxSeed.OpsChatId, SandboxSeed.OpsChatName, BotIsMember: true),
+            new(SandboxSeed.GeneralChatId, SandboxSeed.GeneralChatName, BotIsMember: true),
+            new(SandboxSeed.NoBotChatId, SandboxSeed.NoBotChatName, BotIsMember: false),
+        ],
+    };
+
+    /// <summary>Reads a directory file (camelCase JSON of this class).</summary>
+    public static SandboxDirectory Load(string jsonPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jsonPath);
+        using var stream = File.OpenRead(jsonPath);
+        var directory = JsonSerializer.Deserialize<SandboxDirectory>(stream, FileFormat)
+            ?? throw new InvalidDataException($"{jsonPath} holds no directory.");
+        directory.Users ??= [];
+        directory.Chats ??= [];
+        return directory;
+    }
+
+    /// <summary>
+    /// The one-to-one chat between the bot and a user: Lark answers a send to a user with this chat id.
+    /// Derived from the open_id so it is stable across runs.
+    /// </summary>
+    public static string P2pChatId(string openId)
+    {
+        ArgumentNullException.ThrowIfNull(openId);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("p2p:" + openId));
+        return "oc_" + Convert.ToHexStringLower(hash)[..32];
+    }
+}

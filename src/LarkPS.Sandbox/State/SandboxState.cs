@@ -1,0 +1,39 @@
+using LarkPS.Sandbox.Quotas;
+
+namespace LarkPS.Sandbox.State;
+
+/// <summary>Everything one running sandbox remembers; the endpoints share it.</summary>
+internal sealed class SandboxState
+{
+    public SandboxState(SandboxOptions options)
+    {
+        Options = options;
+        Tokens = new TokenStore(options, Faults);
+        Messages = new MessageStore(options);
+        Quota = new SendQuota(options.Quotas);
+    }
+
+    public SandboxOptions Options { get; }
+    public SandboxFaults Faults { get; } = new();
+    public SandboxStats Stats { get; } = new();
+    public TokenStore Tokens { get; }
+    public MessageStore Messages { get; }
+    public UploadStore Uploads { get; } = new();
+    public SendQuota Quota { get; }
+    public RequestLog Requests { get; } = new();
+
+    public DateTimeOffset Now => Options.TimeProvider.GetUtcNow();
+
+    // Options.Directory may be swapped at run time; read it per request.
+    public SandboxDirectory Directory => Options.Directory;
+
+    /// <summary>Back to a fresh sandbox, except issued tokens: connected clients keep working.</summary>
+    public void Reset()
+    {
+        Messages.Clear();
+        Requests.Clear();
+        Stats.Clear();
+        Faults.Clear();
+        Quota.Clear();
+    }
+}

@@ -1,0 +1,357 @@
+// Turns one Lark message (msg_type + content JSON) into DOM nodes.
+// Every piece of message text goes in through textContent or createTextNode, never innerHTML:
+// a message holding "<script>" shows as that text and cannot run.
+"use strict";
+
+const LarkRender = (() => {
+    // ---- DOM helper -------------------------------------------------------------------------
+    function h(tag, attrs, ...children) {
+        const el = document.createElement(tag);
+        for (const [k, v] of Object.entries(attrs || {})) {
+            if (v === undefined || v === null || v === false) continue;
+            if (k === "class") el.className = v;
+            else if (k === "text") el.textContent = String(v);
+            else if (k === "style") el.style.cssText = v;
+            else el.setAttribute(k, v === true ? "" : String(v));
+        }
+        append(el, children);
+        return el;
+    }
+
+    function append(el, children) {
+        for (const c of children.flat(Infinity)) {
+            if (c === undefined || c === null || c === false) continue;
+            el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+        }
+        return el;
+    }
+
+    // Only http(s) and mailto links become live: no javascript: URLs from message content.
+    function safeHref(url) {
+        if (typeof url !== "string") return null;
+        return /^(https?:|mailto:)/i.test(url.trim()) ? url.trim() : null;
+    }
+
+    function link(text, url) {
+        const href = safeHref(url);
+        return href
+            ? h("a", { href, target: "_blank", rel: "noopener noreferrer", title: href, text })
+            : h("span", { class: "link-inert", title: String(url ?? ""), text });
+    }
+
+    function str(v) {
+        return typeof v === "string" ? v : v === undefined || v === null ? "" : String(v);
+    }
+
+    // ---- Names -----------------------------------------------------------------------------
+    // ctx.userName(id) / ctx.chatName(id) come from the directory; ctx.locale picks post/card locales.
+    function mention(id, fallbackName, ctx) {
+        const idStr = str(id);
+        if (idStr === "all") return h("span", { class: "mention", title: "everyone", text: "@all" });
+        const name = str(fallbackName) || ctx.userName(idStr) || idStr || "unknown";
+        return h("span", { class: "mention", title: idStr, text: "@" + name });
+    }
+
+    function pickLocale(obj, ctx) {
+        if (!obj || typeof obj !== "object") return null;
+        const keys = Object.keys(obj);
+        if (keys.length === 0) return null;
+        const order = ctx.locale && ctx.locale !== "auto" ? [ctx.locale, "zh_cn", "en_us"] : ["zh_cn", "en_us"];
+        for (const k of order) if (obj[k] !== undefined) return { key: k, value: obj[k] };
+        return { key: keys[0], value: obj[keys[0]] };
+    }
+
+    // ---- Inline text with <at> mentions (text messages, lark_md, markdown) -------------------
+    const AT_RE = /<at\s+([^>]*)>([\s\S]*?)<\/at>/gi;
+    const ATTR_RE = /(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/g;
+
+    function parseAttrs(s) {
+        const attrs = {};
+        for (const m of s.matchAll(ATTR_RE)) attrs[m[1].toLowerCase()] = m[2] ?? m[3] ?? m[4] ?? "";
+        return attrs;
+    }
+
+    // Splits text on <at …>Name</at>, calling onText for the plain parts.
+    function withMentions(text, ctx, onText) {
+        const out = [];
+        let last = 0;
+        for (const m of str(text).matchAll(AT_RE)) {
+            if (m.index > last) out.push(...onText(text.slice(last, m.index)));
+            const a = parseAttrs(m[1]);
+            out.push(mention(a.user_id ?? a.id ?? a.open_id ?? a.email ?? "", m[2], ctx));
+            last = m.index + m[0].length;
+        }
+        if (last < str(text).length) out.push(...onText(str(text).slice(last)));
+        return out;
+    }
+
+    function plainText(text, ctx) {
+        return h("div", { class: "text" }, withMentions(text, ctx, (t) => [t]));
+    }
+
+    // ---- A small, safe markdown: **b** *i* ~~s~~ `code` [t](url), lists, headings, quotes ----
+    const INLINE_RE = /(\*\*([\s\S]+?)\*\*)|(~~([\s\S]+?)~~)|(`([^`]+)`)|(\[([^\]]+)\]\(([^)\s]+)\))|(\*([^*\s][^*]*?)\*)|(<font[^>]*>([\s\S]*?)<\/font>)|(<(?:br|br\/|br \/)>)/gi;
+
+    function inlineMd(text, ctx) {
+        return withMentions(text, ctx, (t) => inlinePlain(t, ctx));
+    }
+
+    function inlinePlain(text, ctx) {
+        const out = [];
+        let last = 0;
+        for (const m of text.matchAll(INLINE_RE)) {
+            if (m.index > last) out.push(text.slice(last, m.index));
+            if (m[1]) out.push(h("strong", null, inlinePlain(m[2], ctx)));
+            else if (m[3]) out.push(h("s", null, inlinePlain(m[4], ctx)));
+            else if (m[5]) out.push(h("code", { text: m[6] }));
+            else if (m[7]) out.push(link(m[8], m[9]));
+            else if (m[10]) out.push(h("em", null, inlinePlain(m[11], ctx)));
+            else if (m[12]) out.push(h("span", { class: "md-font" }, inlinePlain(m[13], ctx)));
+            else if (m[14]) out.push(h("br"));
+            last = m.index + m[0].length;
+        }
+        if (last < text.length) out.push(text.slice(last));
+        return out;
+    }
+
+    function markdown(text, ctx) {
+        const root = h("div", { class: "md" });
+        const lines = str(text).split(/\r?\n/);
+        let list = null;
+        let fence = null;
+        for (const line of lines) {
+            if (fence) {
+                if (/^\s*```/.test(line)) { root.appendChild(h("pre", { class: "code", text: fence.join("\n") })); fence = null; }
+                else fence.push(line);
+                continue;
+            }
+            if (/^\s*```/.test(line)) { fence = []; list = null; continue; }
+            const item = /^\s*(?:[-*+]|\d+\.)\s+(.*)$/.exec(line);
+            if (item) {
+                if (!list) { list = h(/^\s*\d/.test(line) ? "ol" : "ul"); root.appendChild(list); }
+                list.appendChild(h("li", null, inlineMd(item[1], ctx)));
+                continue;
+            }
+            list = null;
+            const heading = /^\s*(#{1,6})\s+(.*)$/.exec(line);
+            if (heading) { root.appendChild(h("div", { class: "md-h md-h" + heading[1].length }, inlineMd(heading[2], ctx))); continue; }
+            const quote = /^\s*>\s?(.*)$/.exec(line);
+            if (quote) { root.appendChild(h("blockquote", null, inlineMd(quote[1], ctx))); continue; }
+            if (/^\s*(---+|\*\*\*+)\s*$/.test(line)) { root.appendChild(h("hr")); continue; }
+            root.appendChild(line.trim() === "" ? h("div", { class: "md-gap" }) : h("div", { class: "md-p" }, inlineMd(line, ctx)));
+        }
+        if (fence) root.appendChild(h("pre", { class: "code", text: fence.join("\n") }));
+        return root;
+    }
+
+    // ---- Placeholders for media --------------------------------------------------------------
+    function placeholder(kind, rows) {
+        return h("div", { class: "attachment attachment-" + kind.toLowerCase() },
+            h("span", { class: "attachment-icon", "aria-hidden": "true", text: kind.slice(0, 1) }),
+            h("div", { class: "attachment-body" },
+                h("div", { class: "attachment-kind", text: kind }),
+                rows.filter(([, v]) => v !== undefined && v !== null && v !== "")
+                    .map(([k, v]) => h("div", { class: "attachment-row" }, h("span", { class: "k", text: k }), h("code", { text: str(v) })))));
+    }
+
+    // ---- post --------------------------------------------------------------------------------
+    function postNode(node, ctx) {
+        if (!node || typeof node !== "object") return document.createTextNode(str(node));
+        switch (node.tag) {
+            case "text": {
+                const styles = Array.isArray(node.style) ? node.style : [];
+                const cls = styles.map((s) => "st-" + String(s).replace(/[^a-zA-Z]/g, "")).join(" ");
+                return h("span", { class: cls || null }, withMentions(str(node.text), ctx, (t) => [t]));
+            }
+            case "a": return link(str(node.text) || str(node.href), node.href);
+            case "at": return mention(node.user_id, node.user_name, ctx);
+            case "img": return placeholder("Image", [["image_key", node.image_key]]);
+            case "media": return placeholder("Video", [["file_key", node.file_key], ["image_key", node.image_key]]);
+            case "emotion": return h("span", { class: "emotion", title: "emoji_type", text: ":" + str(node.emoji_type) + ":" });
+            case "hr": return h("hr");
+            case "code_block": return h("pre", { class: "code", "data-language": str(node.language) || null, text: str(node.text) });
+            case "md": return markdown(node.text, ctx);
+            default: return h("span", { class: "unknown", text: "[" + str(node.tag || "?") + "]" });
+        }
+    }
+
+    const BLOCK_TAGS = new Set(["hr", "code_block", "md", "img", "media"]);
+
+    function post(content, ctx) {
+        // Sent form {zh_cn:{title,content}} or, as Lark returns it, {title,content} directly.
+        let body = content;
+        let localeTag = null;
+        if (content && content.post && typeof content.post === "object") body = content.post;
+        if (!Array.isArray(body?.content)) {
+            const picked = pickLocale(body, ctx);
+            const others = Object.keys(body || {}).filter((k) => k !== picked?.key);
+            localeTag = picked ? picked.key + (others.length ? " · also " + others.join(", ") : "") : null;
+            body = picked?.value;
+        }
+        const root = h("div", { class: "post" });
+        if (localeTag) root.appendChild(h("span", { class: "locale-tag", title: "pick the locale at the top right", text: localeTag }));
+        if (body?.title) root.appendChild(h("div", { class: "post-title", text: str(body.title) }));
+        for (const para of Array.isArray(body?.content) ? body.content : []) {
+            const p = h("div", { class: "post-para" });
+            for (const node of Array.isArray(para) ? para : [para]) {
+                const el = postNode(node, ctx);
+                if (BLOCK_TAGS.has(node?.tag)) el.classList?.add("block");
+                p.appendChild(el);
+            }
+            root.appendChild(p);
+        }
+        return root;
+    }
+
+    // ---- interactive (cards) -----------------------------------------------------------------
+    const TEMPLATES = new Set(["blue", "wathet", "turquoise", "green", "yellow", "orange", "red", "carmine",
+        "violet", "purple", "indigo", "grey", "gray", "default"]);
+
+    function textObj(t, ctx) {
+        if (t === undefined || t === null) return null;
+        if (typeof t === "string") return h("span", null, t);
+        // v1 cards localise with "i18n", schema 2.0 with "i18n_content".
+        const i18n = t.i18n_content || t.i18n;
+        const content = i18n && Object.keys(i18n).length ? pickLocale(i18n, ctx)?.value : t.content ?? t.text;
+        if (t.tag === "lark_md" || t.tag === "markdown") return markdown(content, ctx);
+        return h("span", { class: "plain" }, withMentions(str(content), ctx, (x) => [x]));
+    }
+
+    function button(b, ctx) {
+        const type = str(b.type || "default").replace(/[^a-z_]/gi, "");
+        const url = b.url || b.multi_url?.url || (Array.isArray(b.behaviors) ? b.behaviors.find((x) => x?.type === "open_url")?.default_url : undefined);
+        const label = b.text ? textObj(b.text, ctx) : str(b.content) || "Button";
+        const attrs = { class: "card-button btn-" + type, type: "button", title: url ? "opens " + url : "callback button" };
+        return h("button", attrs, label);
+    }
+
+    // Consecutive buttons (schema 2.0 puts them straight into body.elements) share one row.
+    function cardElements(elements, ctx) {
+        const out = [];
+        let row = null;
+        for (const e of Array.isArray(elements) ? elements : []) {
+            if (e?.tag === "button") {
+                if (!row) { row = h("div", { class: "card-actions" }); out.push(row); }
+                row.appendChild(button(e, ctx));
+                continue;
+            }
+            row = null;
+            out.push(cardElement(e, ctx));
+        }
+        return out;
+    }
+
+    function cardElement(e, ctx) {
+        if (!e || typeof e !== "object") return null;
+        switch (e.tag) {
+            case "div": {
+                const div = h("div", { class: "card-div" }, textObj(e.text, ctx));
+                if (Array.isArray(e.fields) && e.fields.length) {
+                    div.appendChild(h("div", { class: "card-fields" },
+                        e.fields.map((f) => h("div", { class: "card-field" + (f.is_short ? " short" : "") }, textObj(f.text, ctx)))));
+                }
+                if (e.extra) div.appendChild(h("div", { class: "card-extra" }, cardElement(e.extra, ctx)));
+                return div;
+            }
+            case "markdown":
+            case "lark_md": return h("div", { class: "card-md" }, markdown(e.content, ctx));
+            case "plain_text": return h("div", { class: "card-text" }, str(e.content));
+            case "hr": return h("hr", { class: "card-hr" });
+            case "note": return h("div", { class: "card-note" }, (e.elements || []).map((x) =>
+                x?.tag === "img" ? placeholder("Image", [["img_key", x.img_key]]) : textObj(x, ctx)));
+            case "action": return h("div", { class: "card-actions" }, (e.actions || []).map((a) => cardElement(a, ctx)));
+            case "button": return button(e, ctx);
+            case "img":
+            case "image": return placeholder("Image", [["img_key", e.img_key], ["alt", e.alt?.content]]);
+            case "column_set": return h("div", { class: "card-columns" }, (e.columns || []).map((c) =>
+                h("div", { class: "card-column" }, cardElements(c.elements, ctx))));
+            case "column": return h("div", { class: "card-column" }, cardElements(e.elements, ctx));
+            case "collapsible_panel": return h("details", { class: "card-panel", open: e.expanded ? true : null },
+                h("summary", null, textObj(e.header?.title, ctx) || "Details"), cardElements(e.elements, ctx));
+            case "form": return h("div", { class: "card-form" }, cardElements(e.elements, ctx));
+            case "person": return mention(e.user_id, null, ctx);
+            default: {
+                const label = e.text ? textObj(e.text, ctx) : e.content ? str(e.content) : null;
+                return h("div", { class: "card-unknown" }, h("span", { class: "tagname", text: str(e.tag || "element") }), label);
+            }
+        }
+    }
+
+    function interactive(content, ctx) {
+        if (content?.type === "template") {
+            const d = content.data || {};
+            const vars = d.template_variable && typeof d.template_variable === "object" ? Object.entries(d.template_variable) : [];
+            return h("div", { class: "card card-template" },
+                h("div", { class: "card-header tpl-grey" }, h("div", { class: "card-title", text: "Template card" })),
+                h("div", { class: "card-body" },
+                    h("div", { class: "kv" }, h("span", { class: "k", text: "template_id" }), h("code", { text: str(d.template_id) })),
+                    d.template_version_name ? h("div", { class: "kv" }, h("span", { class: "k", text: "version" }), h("code", { text: str(d.template_version_name) })) : null,
+                    vars.length ? h("table", { class: "vars" }, vars.map(([k, v]) =>
+                        h("tr", null, h("th", { text: k }), h("td", { text: typeof v === "string" ? v : JSON.stringify(v) })))) : null));
+        }
+        if (content?.type === "card") {
+            return h("div", { class: "card card-template" },
+                h("div", { class: "card-header tpl-grey" }, h("div", { class: "card-title", text: "Card entity" })),
+                h("div", { class: "card-body" }, h("div", { class: "kv" }, h("span", { class: "k", text: "card_id" }), h("code", { text: str(content.data?.card_id) }))));
+        }
+        const isV2 = str(content?.schema) === "2.0";
+        const header = content?.header || (content?.i18n_header ? pickLocale(content.i18n_header, ctx)?.value : null);
+        const elements = isV2
+            ? content?.body?.elements
+            : content?.elements ?? (content?.i18n_elements ? pickLocale(content.i18n_elements, ctx)?.value : undefined);
+        const card = h("div", { class: "card" + (isV2 ? " card-v2" : " card-v1") });
+        if (header) {
+            const tpl = str(header.template).toLowerCase();
+            const hd = h("div", { class: "card-header tpl-" + (TEMPLATES.has(tpl) ? tpl : "default") },
+                h("div", { class: "card-title" }, textObj(header.title, ctx)));
+            if (header.subtitle) hd.appendChild(h("div", { class: "card-subtitle" }, textObj(header.subtitle, ctx)));
+            if (Array.isArray(header.text_tag_list)) {
+                hd.appendChild(h("div", { class: "card-tags" }, header.text_tag_list.map((t) =>
+                    h("span", { class: "card-tag tag-" + str(t.color || "neutral").replace(/[^a-z]/gi, "") }, textObj(t.text, ctx)))));
+            }
+            card.appendChild(hd);
+        }
+        card.appendChild(h("div", { class: "card-body" }, cardElements(elements, ctx)));
+        card.appendChild(h("div", { class: "card-schema", text: isV2 ? "card · schema 2.0" : "card · v1" }));
+        return card;
+    }
+
+    // ---- share_chat / share_user -------------------------------------------------------------
+    function shareCard(kind, name, id) {
+        return h("div", { class: "share" },
+            h("span", { class: "share-avatar", "aria-hidden": "true", text: (name || "?").slice(0, 1).toUpperCase() }),
+            h("div", null,
+                h("div", { class: "share-kind", text: kind }),
+                h("div", { class: "share-name", text: name || "(unknown)" }),
+                h("code", { class: "share-id", text: id })));
+    }
+
+    // ---- entry point -------------------------------------------------------------------------
+    function renderBody(msgType, contentString, ctx) {
+        let content;
+        try {
+            content = typeof contentString === "string" ? JSON.parse(contentString) : contentString;
+        } catch {
+            return h("div", { class: "raw-fallback" }, h("div", { class: "warn", text: "content is not valid JSON" }), h("pre", { text: str(contentString) }));
+        }
+        try {
+            switch (msgType) {
+                case "text": return plainText(content?.text, ctx);
+                case "post": return post(content, ctx);
+                case "interactive": return interactive(content, ctx);
+                case "image": return placeholder("Image", [["image_key", content?.image_key]]);
+                case "file": return placeholder("File", [["file_key", content?.file_key], ["file_name", content?.file_name]]);
+                case "audio": return placeholder("Audio", [["file_key", content?.file_key], ["duration", content?.duration]]);
+                case "media": return placeholder("Video", [["file_key", content?.file_key], ["image_key", content?.image_key], ["file_name", content?.file_name]]);
+                case "sticker": return placeholder("Sticker", [["file_key", content?.file_key]]);
+                case "share_chat": return shareCard("Shared group", ctx.chatName(content?.chat_id), str(content?.chat_id));
+                case "share_user": return shareCard("Shared contact", ctx.userName(content?.user_id), str(content?.user_id));
+                default: return h("pre", { class: "raw", text: JSON.stringify(content, null, 2) });
+            }
+        } catch (err) {
+            return h("div", { class: "raw-fallback" }, h("div", { class: "warn", text: "could not render: " + err }), h("pre", { text: str(contentString) }));
+        }
+    }
+
+    return { h, renderBody };
+})();

@@ -16,7 +16,7 @@
         chatIndex: new Map(),   // chat_id -> chat
         selected: decodeURIComponent(location.hash.slice(1)) || "all",
         filter: "",
-        locale: readSetting("larkps.locale") || "auto",
+        locale: new URLSearchParams(location.search).get("locale") || readSetting("larkps.locale") || "auto",
         rendered: new Map(),    // message key -> { sig, el }
         renderedView: null,     // selection + filter + locale the message list was built for
         lastDirectoryAt: 0,
@@ -153,7 +153,7 @@
     }
 
     function messageSig(m) {
-        return [m.content, m.deleted, m.edits, m.msg_type, state.locale, state.directory.users.length, state.directory.chats.length].join("\u0001");
+        return [m.content, m.deleted, m.edits, m.msg_type, m.parent_id, state.locale, state.directory.users.length, state.directory.chats.length].join("\u0001");
     }
 
     function renderMessage(m, conv, showConversation) {
@@ -174,7 +174,26 @@
         ids.appendChild(h("details", { class: "msg-raw" }, h("summary", { text: "content JSON" }), h("pre", { text: String(pretty ?? "") })));
         return h("article", { class: "msg" + (m.deleted ? " msg-recalled" : ""), "data-message-id": m.message_id || null },
             h("div", { class: "msg-avatar", "aria-hidden": "true", text: "B" }),
-            h("div", { class: "msg-main" }, meta, h("div", { class: "msg-body" }, renderBody(m.msg_type, m.content, ctx)), ids));
+            h("div", { class: "msg-main" }, meta, m.parent_id ? replyQuote(m.parent_id) : null,
+                h("div", { class: "msg-body" }, renderBody(m.msg_type, m.content, ctx)), ids));
+    }
+
+    // A reply shows a one-line quote of the message it answers, as Lark's clients do.
+    function replyQuote(parentId) {
+        const parent = state.messages.find((x) => x.message_id === parentId);
+        let gist = parent ? "[" + parent.msg_type + "]" : parentId;
+        if (parent) {
+            try {
+                const c = JSON.parse(parent.content);
+                const post = c.title !== undefined ? c : c.zh_cn || c.en_us || Object.values(c)[0];
+                gist = c.text ?? post?.title ?? c.header?.title?.content ?? gist;
+            } catch { /* keep the type */ }
+        }
+        const plain = String(gist)
+            .replace(/<at\s+[^>]*?(?:user_id|id)\s*=\s*["']?([^"'\s>]+)["']?[^>]*>([\s\S]*?)<\/at>/gi,
+                (_, id, name) => "@" + (name || (id === "all" ? "all" : userName(id) || id)))
+            .replace(/\s+/g, " ");
+        return h("div", { class: "msg-quote", title: "reply to " + parentId }, plain.slice(0, 120));
     }
 
     function idField(label, value) {

@@ -1,0 +1,239 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Internal;
+using LarkPS.Messages;
+
+namespace LarkPS.Commands.Support;
+
+/// <summary>Turns one pipeline item (a hashtable, a PSCustomObject, a CSV or DataRow row, a seed JSON string) into message inputs.</summary>
+public static class PSInputReader
+{
+    /// <summary>Deepest content nesting unwrapped; deeper is almost surely a value that contains itself.</summary>
+    public const int MaxDepth = MessageJson.MaxDepth;
+
+    /// <summary>
+    /// The inputs in <paramref name="pipelineItem"/>: none for null, several for a seed JSON array, else one.
+    /// Never throws for bad input: what cannot be read becomes an input whose validation reports it.
+    /// </summary>
+    public static IReadOnlyList<MessageInput> Read(object? pipelineItem) => Read(pipelineItem, flatten: true);
+
+    private static IReadOnlyList<MessageInput> Read(object? pipelineItem, bool flatten)
+    {
+        var psObject = pipelineItem as PSObject;
+        var item = psObject is null ? pipelineItem : psObject.BaseObject;
+        if (item is null || ReferenceEquals(pipelineItem, AutomationNull.Value) || item is DBNull)
+        {
+            return Array.Empty<MessageInput>();
+        }
+
+        switch (item)
+        {
+            case MessageInput input:
+                return new[] { input };
+            case string json:
+                return ReadString(json);
+            case IDictionary dictionary:
+                return new[] { ReadDictionary(dictionary) };
+            case IList list when flatten:
+                // A whole array given as one item (-InputObject $rows, or ,$rows): each element is an item.
+                var inputs = new List<MessageInput>(list.Count);
+                foreach (var element in list)
+                {
+                    foreach (var input in Read(element, flatten: false))
+                    {
+                        inputs.Add(input);
+                    }
+                }
+
+                return inputs;
+            default:
+                return new[] { ReadProperties(psObject ?? PSObject.AsPSObject(item)) };
+        }
+    }
+
+    /// <summary>
+    /// A content value with PowerShell taken out: PSObject to its base, hashtables and PSCustomObjects to
+    /// Dictionary&lt;string, object?&gt; (in their order), lists to List&lt;object?&gt;, DBNull and AutomationNull to null.
+    /// Throws <see cref="ArgumentException"/> when nested over <see cref="MaxDepth"/>.
+    /// </summary>
+    public static object? UnwrapContent(object? value) => Unwrap(value, 0);
+
+    private static IReadOnlyList<MessageInput> ReadString(string json)
+    {
+        try
+        {
+            return SeedBodyParser.Parse(json);
+        }
+        catch (SeedBodyException e)
+        {
+            var input = new MessageInput();
+            input.ReadProblems.Add(new ValidationProblem(
+                "message",
+                "is a string that is not a seed message body: " + e.Message,
+                "a JSON array of messages or one message object, or an object with receiveId and content properties",
+                "string"));
+            return new[] { input };
+        }
+    }
+
+    private static MessageInput ReadDictionary(IDictionary dictionary)
+    {
+        var builder = new MessageInputBuilder();
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            var name = entry.Key as string ?? Convert.ToString(entry.Key, CultureInfo.InvariantCulture);
+            if (name is not null && MessageInputFields.Find(name) is { } field)
+            {
+                SetField(builder, field, name, entry.Value);
+            }
+        }
+
+        return Finish(builder);
+    }
+
+    private static MessageInput ReadProperties(PSObject psObject)
+    {
+        var builder = new MessageInputBuilder();
+        foreach (var property in psObject.Properties)
+        {
+            if (MessageInputFields.Find(property.Name) is not { } field)
+            {
+                continue;
+            }
+
+            object? value;
+            try
+            {
+                value = property.Value;
+            }
+            catch (GetValueException e)
+            {
+                builder.Input.ReadProblems.Add(new ValidationProblem(
+                    MessageInputFields.SeedName(field), "could not be read from property '" + property.Name + "': " + e.Message, null, "error"));
+                continue;
+            }
+
+            SetField(builder, field, property.Name, value);
+        }
+
+        return Finish(builder);
+    }
+
+    private static MessageInput Finish(MessageInputBuilder builder)
+    {
+        builder.Input.SourceDescription = MessageInput.DescribeSource(null, builder.Input.ReceiveId);
+        return builder.Input;
+    }
+
+    private static void SetField(MessageInputBuilder builder, MessageInputField field, string name, object? value)
+    {
+        if (field == MessageInputField.Content)
+        {
+            try
+            {
+                builder.Set(field, name, Unwrap(value, 0));
+            }
+            catch (ArgumentException e)
+            {
+                builder.Input.ReadProblems.Add(new ValidationProblem("content", "cannot be read: " + e.Message, null, "object"));
+            }
+
+            return;
+        }
+
+        var scalar = BaseOf(value);
+        switch (scalar)
+        {
+            case null:
+                return;
+            case string s:
+                builder.Set(field, name, s);
+                return;
+            case IDictionary:
+            case PSCustomObject:
+                builder.WrongKind(field, "object");
+                return;
+            case IEnumerable:
+                builder.WrongKind(field, "array");
+                return;
+            default:
+                // A number from a database column (a phone number, a numeric user_id): its invariant digits.
+                builder.Set(field, name, MessageJson.ScalarText(scalar));
+                return;
+        }
+    }
+
+    private static object? BaseOf(object? value)
+    {
+        if (value is PSObject psObject)
+        {
+            if (ReferenceEquals(psObject, AutomationNull.Value))
+            {
+                return null;
+            }
+
+            value = psObject.BaseObject;
+        }
+
+        return value is DBNull ? null : value;
+    }
+
+    private static object? Unwrap(object? value, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new ArgumentException(
+                "it is nested more than " + MaxDepth.ToString(CultureInfo.InvariantCulture) + " levels deep; does it contain itself?",
+                nameof(value));
+        }
+
+        // AutomationNull.Value is itself an empty PSCustomObject: test it first.
+        if (value is PSObject psObject && psObject.BaseObject is PSCustomObject && !ReferenceEquals(value, AutomationNull.Value))
+        {
+            var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var property in psObject.Properties)
+            {
+                properties[property.Name] = Unwrap(property.Value, depth + 1);
+            }
+
+            return properties;
+        }
+
+        switch (BaseOf(value))
+        {
+            case null:
+                return null;
+            case string s:
+                return s;
+            case IDictionary dictionary:
+                var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    result[MessageJson.ScalarText(entry.Key)] = Unwrap(entry.Value, depth + 1);
+                }
+
+                return result;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                var pairResult = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var pair in pairs)
+                {
+                    pairResult[pair.Key] = Unwrap(pair.Value, depth + 1);
+                }
+
+                return pairResult;
+            case IEnumerable list:
+                var items = new List<object?>();
+                foreach (var item in list)
+                {
+                    items.Add(Unwrap(item, depth + 1));
+                }
+
+                return items;
+            case var other:
+                return other;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+
+namespace LarkPS.Messages;
+
+/// <summary>One message as a user described it (a seed JSON item, a hashtable, a CSV row), before validation.</summary>
+public sealed class MessageInput
+{
+    /// <summary>user (default), email, phone, chat, or Lark's open_id, union_id, user_id, chat_id.</summary>
+    public string? ReceiveType { get; set; }
+
+    /// <summary>The receiver: an open_id, chat_id, e-mail, phone number… as <see cref="ReceiveType"/> says.</summary>
+    public string? ReceiveId { get; set; }
+
+    /// <summary>Lark's msg_type: text (default), post, image, interactive, share_chat, share_user, audio, media, file, sticker.</summary>
+    public string? ContentType { get; set; }
+
+    /// <summary>
+    /// The content: a JSON string, a dictionary or list of plain values, or (for text) a plain string or scalar.
+    /// Already unwrapped from PowerShell (no PSObject inside).
+    /// </summary>
+    public object? Content { get; set; }
+
+    /// <summary>The caller's own uuid for de-duplication (at most 50 characters); null to let the sender make one.</summary>
+    public string? Uuid { get; set; }
+
+    /// <summary>The -Text shortcut: the text of a text message, instead of <see cref="Content"/>.</summary>
+    public string? Text { get; set; }
+
+    /// <summary>Names the item in error messages, e.g. "item 3 (receiveId 'ou_…')"; null when nothing names it.</summary>
+    public string? SourceDescription { get; set; }
+
+    /// <summary>Problems found while reading the item (not an object, a field of the wrong kind); validation reports them.</summary>
+    public IList<ValidationProblem> ReadProblems { get; } = new List<ValidationProblem>();
+
+    /// <summary>Builds a <see cref="SourceDescription"/> from an item number (1-based) and a receive id.</summary>
+    public static string? DescribeSource(int? itemNumber, string? receiveId)
+    {
+        var id = string.IsNullOrWhiteSpace(receiveId) ? null : "receiveId " + ValidationProblem.Quote(receiveId!.Trim());
+        if (itemNumber is null)
+        {
+            return id;
+        }
+
+        var item = "item " + itemNumber.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return id is null ? item : item + " (" + id + ")";
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+
+namespace LarkPS.Messages;
+
+/// <summary>One field of a <see cref="MessageInput"/>.</summary>
+internal enum MessageInputField
+{
+    ReceiveType,
+    ReceiveId,
+    ContentType,
+    Content,
+    Uuid,
+    Text,
+}
+
+/// <summary>
+/// The property names read into a <see cref="MessageInput"/>, case-insensitive: the seed's camelCase, Lark's snake_case,
+/// and the PascalCase a PowerShell parameter would have.
+/// </summary>
+internal static class MessageInputFields
+{
+    private static readonly Dictionary<string, MessageInputField> Names = Build();
+
+    /// <summary>The field a property name feeds; null for a name LarkPS ignores (a CSV row's other columns).</summary>
+    public static MessageInputField? Find(string name) =>
+        Names.TryGetValue(name.Trim(), out var field) ? field : null;
+
+    /// <summary>The seed's name for a field, used in problems.</summary>
+    public static string SeedName(MessageInputField field) => field switch
+    {
+        MessageInputField.ReceiveType => "receiveType",
+        MessageInputField.ReceiveId => "receiveId",
+        MessageInputField.ContentType => "contentType",
+        MessageInputField.Content => "content",
+        MessageInputField.Uuid => "uuid",
+        _ => "text",
+    };
+
+    private static Dictionary<string, MessageInputField> Build()
+    {
+        var names = new Dictionary<string, MessageInputField>(StringComparer.OrdinalIgnoreCase);
+        Add(names, MessageInputField.ReceiveType, "receiveType", "receive_type", "receive_id_type", "receiveIdType");
+        Add(names, MessageInputField.ReceiveId, "receiveId", "receive_id", "receiverId", "receiver_id");
+        Add(names, MessageInputField.ContentType, "contentType", "content_type", "msg_type", "msgType", "messageType", "message_type");
+        Add(names, MessageInputField.Content, "content");
+        Add(names, MessageInputField.Uuid, "uuid");
+        Add(names, MessageInputField.Text, "text");
+        return names;
+    }
+
+    private static void Add(Dictionary<string, MessageInputField> names, MessageInputField field, params string[] spellings)
+    {
+        foreach (var spelling in spellings)
+        {
+            names.Add(spelling, field);
+        }
+    }
+}
+
+/// <summary>Fills a <see cref="MessageInput"/> from named values, noting a field given twice with different values.</summary>
+internal sealed class MessageInputBuilder
+{
+    private readonly Dictionary<MessageInputField, string> _sources = new();
+
+    public MessageInput Input { get; } = new();
+
+    /// <summary>Sets a field's value read from the property <paramref name="sourceName"/>; a null value sets nothing.</summary>
+    public void Set(MessageInputField field, string sourceName, object? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (_sources.TryGetValue(field, out var earlier))
+        {
+            if (!Equals(Get(field), value))
+            {
+                Input.ReadProblems.Add(new ValidationProblem(
+                    MessageInputFields.SeedName(field),
+                    "is given twice with different values, as '" + earlier + "' and '" + sourceName + "'",
+                    "one value",
+                    "conflict"));
+            }
+
+            return;
+        }
+
+        _sources[field] = sourceName;
+        switch (field)
+        {
+            case MessageInputField.ReceiveType: Input.ReceiveType = (string)value; break;
+            case MessageInputField.ReceiveId: Input.ReceiveId = (string)value; break;
+            case MessageInputField.ContentType: Input.ContentType = (string)value; break;
+            case MessageInputField.Content: Input.Content = value; break;
+            case MessageInputField.Uuid: Input.Uuid = (string)value; break;
+            default: Input.Text = (string)value; break;
+        }
+    }
+
+    /// <summary>Notes that a field's value is of a kind it cannot take (an object for a receiveId…).</summary>
+    public void WrongKind(MessageInputField field, string actualKind)
+    {
+        Input.ReadProblems.Add(new ValidationProblem(
+            MessageInputFields.SeedName(field), "is " + (actualKind is "object" or "array" ? "an " : "a ") + actualKind, "a string", actualKind));
+    }
+
+    private object? Get(MessageInputField field) => field switch
+    {
+        MessageInputField.ReceiveType => Input.ReceiveType,
+        MessageInputField.ReceiveId => Input.ReceiveId,
+        MessageInputField.ContentType => Input.ContentType,
+        MessageInputField.Content => Input.Content,
+        MessageInputField.Uuid => Input.Uuid,
+        _ => Input.Text,
+    };
+}

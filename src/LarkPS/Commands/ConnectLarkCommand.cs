@@ -1,0 +1,219 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using System.Security;
+using LarkPS.Api;
+using LarkPS.Delivery;
+using LarkPS.Session;
+
+namespace LarkPS.Commands;
+
+/// <summary>Connect-Lark: signs a self-built app in and keeps the connection for this PowerShell session.</summary>
+[Cmdlet(VerbsCommunications.Connect, "Lark", DefaultParameterSetName = EnvironmentSet)]
+[OutputType(typeof(LarkConnection))]
+public sealed class ConnectLarkCommand : LarkCmdlet
+{
+    public const string SecretSet = "AppSecret";
+    public const string CredentialSet = "Credential";
+    public const string EnvironmentSet = "Environment";
+    public const string AppIdVariable = "LARK_APP_ID";
+    public const string AppSecretVariable = "LARK_APP_SECRET";
+
+    /// <summary>The App ID (cli_…) from the app's Credentials and Basic Info page.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = SecretSet)]
+    [ValidateNotNullOrEmpty]
+    public string AppId { get; set; } = string.Empty;
+
+    /// <summary>The App Secret, as a SecureString.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = SecretSet)]
+    [ValidateNotNull]
+    public SecureString? AppSecret { get; set; }
+
+    /// <summary>User name = App ID, password = App Secret (so Get-Secret from SecretManagement works).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Feishu (https://open.feishu.cn, the default) or Lark (https://open.larksuite.com).</summary>
+    [Parameter]
+    public LarkRegion Region { get; set; } = LarkRegion.Feishu;
+
+    /// <summary>Any other host: the LarkPS sandbox, a gateway. https, or http to a loopback address.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? BaseUri { get; set; }
+
+    /// <summary>Seconds one HTTP request may take.</summary>
+    [Parameter]
+    [ValidateRange(1, 600)]
+    public int TimeoutSec { get; set; } = (int)LarkConnection.DefaultTimeout.TotalSeconds;
+
+    /// <summary>Messages per second the app may send; Lark's quota is 50. Lower it where other jobs share the app.</summary>
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int QuotaPerSecond { get; set; } = 50;
+
+    /// <summary>Messages per minute the app may send; Lark's quota is 1000.</summary>
+    [Parameter]
+    [ValidateRange(1, 6000000)]
+    public int QuotaPerMinute { get; set; } = 1000;
+
+    /// <summary>Messages per second to one user or into one chat; Lark's limit is 5.</summary>
+    [Parameter]
+    [ValidateRange(1, 10000)]
+    public int QuotaPerReceiverPerSecond { get; set; } = 5;
+
+    /// <summary>Return the connection object.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var baseUri = ResolveBaseUri();
+        var (appId, secret) = ResolveCredentials();
+        var quotas = new DeliveryOptions { AppPerSecond = QuotaPerSecond, AppPerMinute = QuotaPerMinute, ReceiverPerSecond = QuotaPerReceiverPerSecond };
+        var connection = new LarkConnection(appId, secret, baseUri, timeout: TimeSpan.FromSeconds(TimeoutSec), quotas: quotas);
+        WriteVerbose($"Requesting a tenant access token for app '{appId}' from {connection.BaseUri.GetLeftPart(UriPartial.Authority)}.");
+        try
+        {
+            var token = RunAsync(connection.EnsureTokenAsync);
+            WriteVerbose($"Connected as app '{appId}'; the tenant token is valid until {token.ExpiresAt.ToLocalTime().ToString("u", CultureInfo.InvariantCulture)} and is kept in memory for this session only.");
+        }
+        catch (LarkApiException ex)
+        {
+            connection.Dispose();
+            ThrowTerminatingError(ConnectError(ex, appId, baseUri));
+        }
+        catch (PipelineStoppedException)
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        ConnectionStore.Current = connection;
+        if (PassThru)
+        {
+            WriteObject(connection);
+        }
+    }
+
+    private Uri ResolveBaseUri()
+    {
+        if (BaseUri is null)
+        {
+            if (Region == LarkRegion.Custom)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("-Region Custom needs -BaseUri with the host to use."),
+                    ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, Region));
+            }
+
+            return LarkHosts.For(Region);
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Region)) && Region != LarkRegion.Custom)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"Give either -Region or -BaseUri, not both: -Region {Region} means {LarkHosts.For(Region)}, -BaseUri names another host."),
+                ErrorIds.RegionAndBaseUri, ErrorCategory.InvalidArgument, BaseUri));
+        }
+
+        if (!LarkHosts.IsAcceptable(BaseUri, out var reason))
+        {
+            var record = new ErrorRecord(
+                new ArgumentException($"Cannot use -BaseUri '{BaseUri}': {reason}."),
+                ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri);
+            record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+            {
+                RecommendedAction = "Use the https address of the Lark host, or http://127.0.0.1:<port> for the LarkPS sandbox.",
+            };
+            ThrowTerminatingError(record);
+        }
+
+        return BaseUri;
+    }
+
+    private (string AppId, SecureString Secret) ResolveCredentials()
+    {
+        switch (ParameterSetName)
+        {
+            case SecretSet:
+                return (AppId, AppSecret!);
+            case CredentialSet:
+                if (string.IsNullOrWhiteSpace(Credential!.UserName))
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException("The credential's user name must be the App ID (cli_…); it is empty."),
+                        ErrorIds.MissingCredentials, ErrorCategory.InvalidArgument, null));
+                }
+
+                // PSCredential on Windows PowerShell prefixes a backslash when the user name has no domain.
+                return (Credential.UserName.TrimStart('\\'), Credential.Password);
+            default:
+                var appId = Environment.GetEnvironmentVariable(AppIdVariable);
+                var secretText = Environment.GetEnvironmentVariable(AppSecretVariable);
+                if (string.IsNullOrWhiteSpace(appId) || string.IsNullOrEmpty(secretText))
+                {
+                    var record = new ErrorRecord(
+                        new InvalidOperationException(
+                            $"No credentials given: pass -AppId and -AppSecret, or -Credential, or set the environment variables {AppIdVariable} and {AppSecretVariable}."),
+                        ErrorIds.MissingCredentials, ErrorCategory.AuthenticationError, null);
+                    record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+                    {
+                        RecommendedAction = "Copy the App ID and App Secret from the app's 'Credentials & Basic Info' page in the Lark/Feishu developer console.",
+                    };
+                    ThrowTerminatingError(record);
+                }
+
+                var secret = new SecureString();
+                foreach (var ch in secretText!)
+                {
+                    secret.AppendChar(ch);
+                }
+
+                secret.MakeReadOnly();
+                return (appId!.Trim(), secret);
+        }
+    }
+
+    private static ErrorRecord ConnectError(LarkApiException ex, string appId, Uri baseUri)
+    {
+        string id;
+        ErrorCategory category;
+        string message;
+        string action;
+        var host = baseUri.Host;
+        var logId = ex.LogId is null ? string.Empty : $" Lark log id: {ex.LogId}.";
+        switch (ex.Code)
+        {
+            case LarkErrorCodes.AppSecretInvalid:
+                id = ErrorIds.InvalidAppSecret;
+                category = ErrorCategory.AuthenticationError;
+                message = $"Lark rejected the App Secret of app '{appId}' on {host} (code 10014: app secret invalid).{logId}";
+                action = "Copy the App Secret again from the app's 'Credentials & Basic Info' page in the developer console; if it was reset, use the new one.";
+                break;
+            case LarkErrorCodes.InvalidParam:
+            case LarkErrorCodes.AppNotFound:
+            case LarkErrorCodes.AppIdSecretMismatch:
+            case LarkErrorCodes.AppTicketInvalid:
+                id = ex.Code == LarkErrorCodes.AppIdSecretMismatch ? ErrorIds.InvalidAppSecret : ErrorIds.UnknownAppId;
+                category = ErrorCategory.AuthenticationError;
+                message = $"Lark does not accept app '{appId}' on {host} (code {ex.Code}: {ex.LarkMessage ?? "invalid app"}).{logId}";
+                action = "Check the App ID (cli_…) on the app's 'Credentials & Basic Info' page, and the region: an app made on open.larksuite.com does not exist on open.feishu.cn (use -Region Lark).";
+                break;
+            default:
+                id = ex.IsTransport ? ErrorIds.LarkUnreachable : ErrorIds.AuthenticationFailed;
+                category = ex.IsTransport ? ErrorCategory.ConnectionError : ErrorCategory.AuthenticationError;
+                message = "Could not connect to Lark: " + ex.Message;
+                action = ex.IsTransport
+                    ? $"Check the network path to {host} (proxy, firewall) and the -Region / -BaseUri."
+                    : "Check the App ID, App Secret and region; the log id above is what Lark support asks for.";
+                break;
+        }
+
+        var record = new ErrorRecord(new LarkApiException(message, ex.Code, ex.LarkMessage, ex.HttpStatus, ex.LogId, isTransport: ex.IsTransport, innerException: ex), id, category, appId);
+        record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = action };
+        return record;
+    }
+}

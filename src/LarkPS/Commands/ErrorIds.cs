@@ -1,0 +1,30 @@
+namespace LarkPS.Commands;
+
+/// <summary>
+/// The stable first half of every FullyQualifiedErrorId LarkPS writes (the second is the cmdlet's type name):
+/// scripts match on these, so they never change once released.
+/// </summary>
+public static class ErrorIds
+{
+    public const string MissingCredentials = "MissingCredentials";
+    public const string InvalidBaseUri = "InvalidBaseUri";
+    public const string RegionAndBaseUri = "RegionAndBaseUri";
+    public const string UnknownAppId = "UnknownAppId";
+    public const string InvalidAppSecret = "InvalidAppSecret";
+    public const string AuthenticationFailed = "AuthenticationFailed";
+    public const string LarkUnreachable = "LarkUnreachable";
+    public const string NotConnected = "NotConnected";
+
+    public const string InvalidMessage = "InvalidMessage";
+    public const string InvalidMessageBody = "InvalidMessageBody";
+    public const string PhoneNotResolved = "PhoneNotResolved";
+    public const string SendFailed = "SendFailed";
+    public const string SendStopped = "SendStopped";
+    public const string ReceiverOutsideVisibleRange = "ReceiverOutsideVisibleRange";
+    public const string BotNotInChat = "BotNotInChat";
+    public const string BotCapabilityDisabled = "BotCapabilityDisabled";
+    public const string MissingPermission = "MissingPermission";
+    public const string ReceiverInvalid = "ReceiverInvalid";
+    public const string RateLimited = "RateLimited";
+    public const string LarkServerError = "LarkServerError";
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using LarkPS.Session;
+
+namespace LarkPS.Commands;
+
+/// <summary>What every LarkPS cmdlet shares: a stop token that Ctrl+C cancels, and a way to wait on async work.</summary>
+public abstract class LarkCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Cancelled by StopProcessing (Ctrl+C); every await honours it.</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The connection to use: the one given, else this session's, else a terminating NotConnected error.</summary>
+    protected LarkConnection RequireConnection(LarkConnection? given)
+    {
+        var connection = given ?? ConnectionStore.Current;
+        if (connection is null)
+        {
+            var record = new ErrorRecord(
+                new InvalidOperationException("Not connected to Lark. Run Connect-Lark first (in this PowerShell session), or pass -Connection."),
+                ErrorIds.NotConnected, ErrorCategory.ConnectionError, null);
+            record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+            {
+                RecommendedAction = "Connect-Lark -AppId <cli_…> -AppSecret (Read-Host -AsSecureString), or set LARK_APP_ID and LARK_APP_SECRET and run Connect-Lark.",
+            };
+            ThrowTerminatingError(record);
+        }
+
+        return connection!;
+    }
+
+    /// <summary>Runs async work on the pipeline thread's behalf; Ctrl+C turns into PipelineStoppedException.</summary>
+    protected T RunAsync<T>(Func<CancellationToken, Task<T>> work)
+    {
+        try
+        {
+            return work(StopToken).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stopping.Cancel();
+}

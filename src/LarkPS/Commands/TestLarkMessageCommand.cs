@@ -1,0 +1,98 @@
+using System.Linq;
+using System.Management.Automation;
+using LarkPS.Messages;
+
+namespace LarkPS.Commands;
+
+/// <summary>
+/// Test-LarkMessage: validates the input Send-LarkMessage takes, with the same validator, and sends nothing, not
+/// even a token request. $true/$false per item, or with -Detailed the problems and the exact request.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "LarkMessage", DefaultParameterSetName = PipelineSet)]
+[OutputType(typeof(bool), typeof(MessageCheck))]
+public sealed class TestLarkMessageCommand : MessageCmdletBase
+{
+    /// <summary>Return one object per item with IsValid, the problems and the request it would send.</summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var (target, input, description) in ReadCurrentInputs())
+        {
+            var result = MessageValidator.Validate(input);
+            if (!result.IsValid)
+            {
+                WriteVerbose($"{description}: " + string.Join("; ", result.Problems));
+            }
+
+            if (Detailed)
+            {
+                WriteObject(new MessageCheck(description, target, result));
+            }
+            else
+            {
+                WriteObject(result.IsValid);
+            }
+        }
+    }
+}
+
+/// <summary>What Test-LarkMessage -Detailed says of one item.</summary>
+public sealed class MessageCheck
+{
+    internal MessageCheck(string item, object? input, MessageValidationResult result)
+    {
+        Item = item;
+        InputObject = input;
+        IsValid = result.IsValid;
+        Problems = result.Problems.Select(p => p.ToString()).ToArray();
+        var message = result.Message;
+        if (message is not null)
+        {
+            ReceiveIdType = message.ReceiveIdType;
+            ReceiveId = message.ReceiveId;
+            MsgType = message.MsgType;
+            Content = message.Content;
+            Uuid = message.Uuid;
+            PhoneToResolve = message.PhoneToResolve?.CanonicalKey;
+            RequestBody = message.NeedsResolution ? null : message.ToRequestBody();
+            RequestUri = "/open-apis/im/v1/messages?receive_id_type=" + message.ReceiveIdType;
+        }
+    }
+
+    /// <summary>"item 3 (chat oc_…)".</summary>
+    public string Item { get; }
+
+    /// <summary>The input item as given.</summary>
+    public object? InputObject { get; }
+
+    public bool IsValid { get; }
+
+    /// <summary>Each problem: the field, what it holds and what is expected.</summary>
+    public string[] Problems { get; }
+
+    /// <summary>Lark's receive_id_type (a phone number is sent as open_id after the look-up).</summary>
+    public string? ReceiveIdType { get; }
+
+    /// <summary>Lark's receive_id (empty for a phone number until Send-LarkMessage looks it up).</summary>
+    public string? ReceiveId { get; }
+
+    /// <summary>Lark's msg_type.</summary>
+    public string? MsgType { get; }
+
+    /// <summary>The content string that would be sent.</summary>
+    public string? Content { get; }
+
+    /// <summary>The item's own uuid; Send-LarkMessage generates one where it has none.</summary>
+    public string? Uuid { get; }
+
+    /// <summary>The number Send-LarkMessage would look up with contact batch_get_id.</summary>
+    public string? PhoneToResolve { get; }
+
+    /// <summary>The request path and query.</summary>
+    public string? RequestUri { get; }
+
+    /// <summary>The exact JSON body (for a phone number: known only after the look-up).</summary>
+    public string? RequestBody { get; }
+}

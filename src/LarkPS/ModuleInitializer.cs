@@ -1,0 +1,60 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace LarkPS;
+
+/// <summary>
+/// Runs when the module is imported. On Windows PowerShell 5.1 (.NET Framework) it resolves the netstandard
+/// dependencies (System.Text.Json and friends) from the module's own folder, whatever version the caller asks
+/// for; PowerShell 7 binds them to its own runtime and needs nothing.
+/// </summary>
+public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+{
+    private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? string.Empty;
+
+    /// <summary>True on .NET Framework, where the resolver is needed.</summary>
+    public static bool IsNetFramework =>
+        RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public void OnImport()
+    {
+        if (IsNetFramework)
+        {
+            AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        if (IsNetFramework)
+        {
+            AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
+        }
+    }
+
+    /// <summary>The file in <paramref name="folder"/> that satisfies <paramref name="requestedName"/>, by simple name; null if none.</summary>
+    public static string? FindDependency(string folder, string requestedName)
+    {
+        var simpleName = new AssemblyName(requestedName).Name;
+        if (string.IsNullOrEmpty(simpleName) || string.Equals(simpleName, "LarkPS", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var candidate = Path.Combine(folder, simpleName + ".dll");
+        return File.Exists(candidate) ? candidate : null;
+    }
+
+    private static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
+    {
+        // .NET Framework has no binding redirects for a module DLL: System.Text.Json 8 asks for System.Memory 4.0.1.2
+        // while the folder may carry 4.0.1.x; matching on the simple name is what a redirect would do.
+        var path = FindDependency(ModuleFolder, args.Name);
+        return path is null ? null : Assembly.LoadFrom(path);
+    }
+}

@@ -40,7 +40,18 @@ if (!File.Exists(manifest))
     return 1;
 }
 
-await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions(), urls);
+if (FindUnusableAddress(urls) is { } unusable)
+{
+    Console.Error.WriteLine(unusable);
+    return 1;
+}
+
+await using var sandbox = await StartSandboxAsync(urls);
+if (sandbox is null)
+{
+    return 1;
+}
+
 var baseUri = sandbox.BaseAddress.AbsoluteUri.TrimEnd('/');
 Console.WriteLine($"LarkPS sandbox listening on {baseUri}  (App ID {sandbox.Options.AppId}, App Secret {sandbox.Options.AppSecret}: a throwaway sandbox credential)");
 Console.WriteLine();
@@ -57,26 +68,41 @@ if (wait)
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
     await stop.Task;
 }
+else
+{
+    Console.WriteLine("The sandbox stops now (input is not a terminal). Run the same command in a terminal to keep it up, or pass --wait.");
+}
 
 return exitCode;
 
 static int RunWithPwsh(string pwsh, string script, string baseUri)
 {
     Console.WriteLine($"Running {script} in {pwsh}");
-    using var process = Process.Start(new ProcessStartInfo(pwsh, ["-NoProfile", "-NonInteractive", "-File", script, "-BaseUri", baseUri]) { UseShellExecute = false })!;
+    // Bypass for this one process only: a clone downloaded as a zip on Windows marks the examples as from the internet.
+    using var process = Process.Start(new ProcessStartInfo(pwsh, ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File", script, "-BaseUri", baseUri]) { UseShellExecute = false })!;
     process.WaitForExit();
     return process.ExitCode;
 }
 
 static int RunHosted(string script, string baseUri)
 {
-    Console.WriteLine($"pwsh is not installed: running {Path.GetFileName(script)} in PowerShell {typeof(PSObject).Assembly.GetName().Version} hosted in this process.");
-    Console.WriteLine();
     var state = InitialSessionState.CreateDefault2();
+
+    // The SDK's default policy on Windows is Restricted, which would refuse the examples: lift it for this runspace
+    // only. (Execution policies exist only on Windows; setting one elsewhere throws.)
+    if (OperatingSystem.IsWindows())
+    {
+        state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+    }
+
     using var runspace = RunspaceFactory.CreateRunspace(state);
     runspace.Open();
     using var ps = PowerShell.Create();
     ps.Runspace = runspace;
+    var version = ps.AddScript("$PSVersionTable.PSVersion.ToString()").Invoke<string>().FirstOrDefault();
+    ps.Commands.Clear();
+    Console.WriteLine($"pwsh is not installed: running {Path.GetFileName(script)} in PowerShell {version} hosted in this process.");
+    Console.WriteLine();
 
     // Formatting happens inside PowerShell, so objects print as they would at a pwsh prompt.
     ps.AddCommand(script).AddParameter("BaseUri", baseUri).AddCommand("Out-String").AddParameter("Stream").AddParameter("Width", 160);
@@ -108,6 +134,70 @@ static string FormatError(ErrorRecord record)
 
     return text;
 }
+
+static async Task<SandboxServer?> StartSandboxAsync(string urls)
+{
+    try
+    {
+        return await SandboxServer.StartAsync(new SandboxOptions(), urls);
+    }
+    catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+    {
+        // Taken between the check and the bind.
+        Console.Error.WriteLine(PortInUseMessage(urls));
+    }
+    catch (ArgumentException)
+    {
+        // The sandbox refuses anything but loopback (its own command line has --allow-remote; the quick start does not).
+        Console.Error.WriteLine($"Cannot start the sandbox on {urls}: the quick start listens on this machine only. Use a loopback address, e.g. --urls http://127.0.0.1:5301");
+    }
+
+    return null;
+}
+
+// Why the first address in --urls cannot be listened on (in use, or a privileged port), checked before starting
+// Kestrel, which would otherwise log its own stack trace first; null when all can.
+static string? FindUnusableAddress(string urls)
+{
+    foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Port == 0)
+        {
+            continue;
+        }
+
+        var address = uri.IsLoopback && !System.Net.IPAddress.TryParse(uri.Host, out _) ? System.Net.IPAddress.Loopback
+            : System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var parsed) ? parsed : null;
+        if (address is null)
+        {
+            continue;
+        }
+
+        var listener = new System.Net.Sockets.TcpListener(address, uri.Port);
+        try
+        {
+            listener.Start();
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            return PortInUseMessage(url);
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AccessDenied)
+        {
+            return $"Cannot start the sandbox on {url}: not allowed to listen on port {uri.Port} (ports below 1024 need administrator rights). Use, e.g., --urls http://127.0.0.1:5301";
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    return null;
+}
+
+static string PortInUseMessage(string url) =>
+    $"Cannot start the sandbox on {url}: the port is already in use (is another quick start or sandbox still running?)."
+    + Environment.NewLine + "Stop that one, or use another port: dotnet run --project tools/LarkPS.QuickStart -- --urls http://127.0.0.1:5301";
 
 static string? FindOnPath(string name)
 {

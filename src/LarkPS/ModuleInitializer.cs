@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -9,7 +10,7 @@ namespace LarkPS;
 /// <summary>
 /// Runs when the module is imported. On Windows PowerShell 5.1 (.NET Framework) it resolves the netstandard
 /// dependencies (System.Text.Json and friends) from the module's own folder, whatever version the caller asks
-/// for; PowerShell 7 binds them to its own runtime and needs nothing.
+/// for, and makes sure TLS 1.2 is offered; PowerShell 7 binds them to its own runtime and needs neither.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -25,6 +26,13 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         if (IsNetFramework)
         {
             AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+
+            // Windows PowerShell 5.1 may still offer only TLS 1.0/1.1, which Lark's hosts refuse; add TLS 1.2
+            // unless the process leaves the choice to the OS (SystemDefault, 0).
+            if (ServicePointManager.SecurityProtocol != 0)
+            {
+                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+            }
         }
     }
 

@@ -18,6 +18,7 @@ public sealed class DisconnectLarkCommand : LarkCmdlet
         }
 
         ConnectionStore.Current = null;
+        current.Dispose();
         WriteVerbose($"Disconnected app '{current.AppId}' from {current.BaseUri.Host}; its token and secret are forgotten.");
     }
 }

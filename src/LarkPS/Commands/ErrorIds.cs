@@ -16,7 +16,6 @@ public static class ErrorIds
     public const string NotConnected = "NotConnected";
 
     public const string InvalidMessage = "InvalidMessage";
-    public const string InvalidMessageBody = "InvalidMessageBody";
     public const string PhoneNotResolved = "PhoneNotResolved";
     public const string SendFailed = "SendFailed";
     public const string SendStopped = "SendStopped";

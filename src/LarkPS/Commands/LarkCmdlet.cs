@@ -14,17 +14,37 @@ public abstract class LarkCmdlet : PSCmdlet, IDisposable
     /// <summary>Cancelled by StopProcessing (Ctrl+C); every await honours it.</summary>
     protected CancellationToken StopToken => _stopping.Token;
 
-    /// <inheritdoc />
+    /// <summary>PowerShell calls this when the pipeline ends, however it ends: normally, by Ctrl+C, or by an error elsewhere.</summary>
     public void Dispose()
     {
-        _stopping.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Releases what the cmdlet holds; overrides must call the base.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stopping.Dispose();
+        }
+    }
+
+    /// <summary>Cancels <see cref="StopToken"/> as Ctrl+C would, for a pipeline that ended without this cmdlet's EndProcessing.</summary>
+    protected void CancelWork() => _stopping.Cancel();
 
     /// <summary>The connection to use: the one given, else this session's, else a terminating NotConnected error.</summary>
     protected LarkConnection RequireConnection(LarkConnection? given)
     {
         var connection = given ?? ConnectionStore.Current;
+        if (connection is { IsClosed: true })
+        {
+            var closed = new ErrorRecord(
+                new InvalidOperationException($"The Lark connection for app '{connection.AppId}' was closed by Disconnect-Lark. Run Connect-Lark again, and pass the new connection."),
+                ErrorIds.NotConnected, ErrorCategory.ConnectionError, connection);
+            ThrowTerminatingError(closed);
+        }
+
         if (connection is null)
         {
             var record = new ErrorRecord(

@@ -8,7 +8,7 @@ namespace LarkPS.Commands;
 internal static class SendErrors
 {
     private const string VisibleRangeFix =
-        "In the developer console, add the user to the app's availability (visible) range (App Versions → Version Management & Release → Availability), then create and publish a new app version.";
+        "in the developer console, add the user to the app's availability (visible) range (App Versions > Version Management & Release > Availability), then create and publish a new app version.";
 
     public static ErrorRecord For(Exception error, object? target, string itemDescription)
     {
@@ -20,7 +20,7 @@ internal static class SendErrors
             case PhoneNotResolvedException:
                 id = ErrorIds.PhoneNotResolved;
                 category = ErrorCategory.ObjectNotFound;
-                action = "Check the number (mainland China: 11 digits or +86…; elsewhere + and the country code). If it is right: " + VisibleRangeFix;
+                action = "Check the number (mainland China: 11 digits or +86…; elsewhere + and the country code). If it is right, " + VisibleRangeFix;
                 break;
             case LarkApiException lark:
                 (id, category, action) = Classify(lark);
@@ -53,11 +53,11 @@ internal static class SendErrors
         switch (error.Code)
         {
             case LarkErrorCodes.UserOutsideVisibleRange:
-                return (ErrorIds.ReceiverOutsideVisibleRange, ErrorCategory.PermissionDenied, VisibleRangeFix);
+                return (ErrorIds.ReceiverOutsideVisibleRange, ErrorCategory.PermissionDenied, "The user is outside the app's availability range: " + VisibleRangeFix);
             case LarkErrorCodes.BotNotInChat:
-                return (ErrorIds.BotNotInChat, ErrorCategory.PermissionDenied, "Add the bot to the chat (chat settings → Group bots → Add bot), or send to a chat the bot is in.");
+                return (ErrorIds.BotNotInChat, ErrorCategory.PermissionDenied, "Add the bot to the chat (chat settings > Group bots > Add bot), or send to a chat the bot is in.");
             case LarkErrorCodes.BotCapabilityDisabled:
-                return (ErrorIds.BotCapabilityDisabled, ErrorCategory.PermissionDenied, "In the developer console, enable the Bot feature of the app (Features → Bot), then create and publish a new app version.");
+                return (ErrorIds.BotCapabilityDisabled, ErrorCategory.PermissionDenied, "In the developer console, enable the Bot feature of the app (Features > Bot), then create and publish a new app version.");
             case LarkErrorCodes.MissingPermission:
             case LarkErrorCodes.MissingScope:
                 return (ErrorIds.MissingPermission, ErrorCategory.PermissionDenied, "In the developer console, grant the app the scopes it needs (im:message:send_as_bot to send; contact:user.id:readonly to look up phone numbers) under Permissions & Scopes, then publish a new app version.");

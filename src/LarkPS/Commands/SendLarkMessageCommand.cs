@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
@@ -18,12 +19,22 @@ namespace LarkPS.Commands;
 public sealed class SendLarkMessageCommand : MessageCmdletBase
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly int DefaultThrottleLimit = new DeliveryOptions().ThrottleLimit;
 
+    // Results are written in input order; one slow item may hold back at most this many finished ones before
+    // they are written anyway, so memory stays bounded however long the pipeline.
+    private const int MaxHeldResults = 1000;
+
+    private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+    private readonly SortedDictionary<long, DeliveryEvent<SendWork, SentMessage>> _finished = new();
+    private readonly List<string> _unconfirmed = new();
     private LarkConnection? _connection;
     private DeliveryEngine<SendWork, SentMessage>? _engine;
-    private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+    private long _nextSequence;
+    private long _nextToWrite;
     private int _succeeded;
     private int _failed;
+    private int _invalid;
 
     /// <summary>The connection to use; default: this session's, from Connect-Lark.</summary>
     [Parameter]
@@ -35,7 +46,15 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
 
-    private static readonly int DefaultThrottleLimit = new DeliveryOptions().ThrottleLimit;
+    protected override void BeginProcessing()
+    {
+        // Not connected is a broken precondition: say so before reading any input, except under -WhatIf,
+        // which never touches the network and so needs no connection.
+        if (!IsWhatIf())
+        {
+            _connection = RequireConnection(Connection);
+        }
+    }
 
     protected override void ProcessRecord()
     {
@@ -50,43 +69,15 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         }
     }
 
-    private void SendCurrentInputs()
-    {
-        foreach (var (target, input, description) in ReadCurrentInputs())
-        {
-            var validation = MessageValidator.Validate(input);
-            if (!validation.IsValid || validation.Message is null)
-            {
-                WriteError(InvalidItemError(target, description, validation));
-                continue;
-            }
-
-            var message = validation.Message;
-            if (message.Uuid is null)
-            {
-                // Generated once per item: every retry of this item carries it, so Lark delivers it at most once.
-                message = message.WithUuid(Guid.NewGuid().ToString("N"));
-            }
-
-            if (!ShouldProcess($"{message.ReceiveType} {input.ReceiveId?.Trim()}", $"Send a {message.MsgType} message (uuid {message.Uuid})"))
-            {
-                continue;
-            }
-
-            var engine = EnsureEngine();
-            foreach (var delivery in engine.Submit(new SendWork(target, input.ReceiveId?.Trim() ?? string.Empty, description, message)))
-            {
-                Handle(delivery);
-            }
-
-            ReportProgress(engine, final: false);
-        }
-    }
-
     protected override void EndProcessing()
     {
         if (_engine is null)
         {
+            if (_invalid > 0 && _connection is not null)
+            {
+                SaveSummary(wasStopped: false);
+            }
+
             return;
         }
 
@@ -97,6 +88,8 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 Handle(delivery);
                 ReportProgress(_engine, final: false);
             }
+
+            WriteHeldResults(all: true);
         }
         catch (PipelineStoppedException)
         {
@@ -108,36 +101,58 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         var summary = SaveSummary(wasStopped: false);
         WriteVerbose(string.Format(
             CultureInfo.InvariantCulture,
-            "Send-LarkMessage: {0} sent, {1} failed, {2} retried attempt(s), {3:0.0} messages/s.",
-            summary.Sent, summary.Failed, summary.Retries, summary.MessagesPerSecond));
-        _engine.Dispose();
-    }
-
-    // After Ctrl+C nothing can be written any more: let the engine settle what was in flight (it returns within
-    // its grace period) and keep the counts on the connection, so (Get-LarkConnection).LastDelivery tells.
-    private void FinishAfterStop()
-    {
-        if (_engine is null)
-        {
-            return;
-        }
-
-        foreach (var _ in _engine.Complete())
-        {
-        }
-
-        SaveSummary(wasStopped: true);
+            "Send-LarkMessage: {0} sent, {1} failed ({2} invalid), {3} retried attempt(s), {4:0.0} messages/s.",
+            summary.Sent, summary.Failed, _invalid, summary.Retries, summary.MessagesPerSecond));
         _engine.Dispose();
         _engine = null;
     }
 
-    private DeliverySummary SaveSummary(bool wasStopped)
+    private void SendCurrentInputs()
     {
-        var stats = _engine!.Statistics;
-        var started = stats.StartedAt ?? _connection!.Clock.UtcNow;
-        var summary = new DeliverySummary(started, started + stats.Elapsed, stats.Submitted, stats.Succeeded, stats.Failed, stats.Stopped, stats.Retries, stats.MessagesPerSecond, wasStopped);
-        _connection!.LastDelivery = summary;
-        return summary;
+        foreach (var (target, input, description) in ReadCurrentInputs())
+        {
+            var validation = MessageValidator.Validate(input);
+            if (!validation.IsValid || validation.Message is null)
+            {
+                _invalid++;
+                WriteError(InvalidItemError(target, description, validation));
+                continue;
+            }
+
+            var message = validation.Message;
+            var action = message.Uuid is null
+                ? $"Send a {message.MsgType} message"
+                : $"Send a {message.MsgType} message (uuid {message.Uuid})";
+            if (!ShouldProcess($"{message.ReceiveType} {input.ReceiveId?.Trim()}", action))
+            {
+                continue;
+            }
+
+            if (message.Uuid is null)
+            {
+                // Generated once per item: every retry of this item carries it, so Lark delivers it at most once.
+                message = message.WithUuid(Guid.NewGuid().ToString("N"));
+            }
+
+            var engine = EnsureEngine();
+            var work = new SendWork(_nextSequence++, target, input.ReceiveId?.Trim() ?? string.Empty, description, message);
+            foreach (var delivery in engine.Submit(work))
+            {
+                Handle(delivery);
+            }
+
+            ReportProgress(engine, final: false);
+        }
+    }
+
+    private bool IsWhatIf()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
+        {
+            return bound is SwitchParameter { IsPresent: true };
+        }
+
+        return GetVariableValue("WhatIfPreference") is { } preference && LanguagePrimitives.IsTrue(preference);
     }
 
     private DeliveryEngine<SendWork, SentMessage> EnsureEngine()
@@ -147,7 +162,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             return _engine;
         }
 
-        _connection = RequireConnection(Connection);
+        _connection ??= RequireConnection(Connection);
         var options = _connection.CreateDeliveryOptions(ThrottleLimit);
         var sender = _connection.Sender;
         _engine = new DeliveryEngine<SendWork, SentMessage>(
@@ -164,6 +179,37 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
     private void Handle(DeliveryEvent<SendWork, SentMessage> delivery)
     {
+        if (delivery.Kind == DeliveryEventKind.Retrying)
+        {
+            WriteVerbose($"Retrying {delivery.Work.Description} (uuid {delivery.Work.Message.Uuid}): {delivery.Reason}");
+            return;
+        }
+
+        _finished[delivery.Work.Sequence] = delivery;
+        WriteHeldResults(all: false);
+    }
+
+    // Writes finished items in input order; where one slow item holds back too many, writes the oldest anyway.
+    private void WriteHeldResults(bool all)
+    {
+        while (_finished.Count > 0)
+        {
+            using var first = _finished.GetEnumerator();
+            first.MoveNext();
+            var (sequence, delivery) = (first.Current.Key, first.Current.Value);
+            if (sequence > _nextToWrite && !all && _finished.Count <= MaxHeldResults)
+            {
+                return;
+            }
+
+            _finished.Remove(sequence);
+            _nextToWrite = Math.Max(_nextToWrite, sequence + 1);
+            Write(delivery);
+        }
+    }
+
+    private void Write(DeliveryEvent<SendWork, SentMessage> delivery)
+    {
         switch (delivery.Kind)
         {
             case DeliveryEventKind.Succeeded:
@@ -176,14 +222,78 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 _failed++;
                 WriteError(SendErrors.For(delivery.Exception!, delivery.Work.Target, delivery.Work.Description));
                 break;
-            case DeliveryEventKind.Retrying:
-                WriteVerbose($"Retrying {delivery.Work.Description} (uuid {delivery.Work.Message.Uuid}): {delivery.Reason}");
-                break;
             case DeliveryEventKind.Stopped:
                 _failed++;
-                WriteError(SendErrors.For(new OperationCanceledException("Send-LarkMessage was stopped before this item was confirmed."), delivery.Work.Target, delivery.Work.Description));
+                _unconfirmed.Add(delivery.Work.Describe());
+                WriteError(SendErrors.For(new OperationCanceledException("Send-LarkMessage was stopped before Lark confirmed this item."), delivery.Work.Target, delivery.Work.Description + " (uuid " + delivery.Work.Message.Uuid + ")"));
                 break;
         }
+    }
+
+    /// <summary>
+    /// The pipeline ended without EndProcessing: Ctrl+C while another command was running, or a terminating error
+    /// elsewhere. Nothing new is sent; what was in flight settles and is counted in LastDelivery.
+    /// </summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _engine is not null)
+        {
+            CancelWork();
+            FinishAfterStop();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // After Ctrl+C nothing can be written any more: let the engine settle what was in flight (it returns within
+    // its grace period) and keep the counts on the connection, so (Get-LarkConnection).LastDelivery tells what
+    // was sent and which items are unconfirmed, with the uuids to send them again safely.
+    private void FinishAfterStop()
+    {
+        if (_engine is null)
+        {
+            return;
+        }
+
+        foreach (var delivery in _engine.Complete())
+        {
+            if (delivery.Kind == DeliveryEventKind.Stopped)
+            {
+                _unconfirmed.Add(delivery.Work.Describe());
+            }
+        }
+
+        foreach (var held in _finished.Values)
+        {
+            if (held.Kind == DeliveryEventKind.Stopped)
+            {
+                _unconfirmed.Add(held.Work.Describe());
+            }
+        }
+
+        SaveSummary(wasStopped: true);
+        _engine.Dispose();
+        _engine = null;
+    }
+
+    private DeliverySummary SaveSummary(bool wasStopped)
+    {
+        var connection = _connection!;
+        var stats = _engine?.Statistics;
+        var started = stats?.StartedAt ?? connection.Clock.UtcNow;
+        var summary = new DeliverySummary(
+            started,
+            started + (stats?.Elapsed ?? TimeSpan.Zero),
+            (stats?.Submitted ?? 0) + _invalid,
+            stats?.Succeeded ?? 0,
+            (stats?.Failed ?? 0) + _invalid,
+            stats?.Stopped ?? 0,
+            stats?.Retries ?? 0,
+            stats?.MessagesPerSecond ?? 0,
+            wasStopped,
+            _unconfirmed.ToArray());
+        connection.LastDelivery = summary;
+        return summary;
     }
 
     private void ReportProgress(DeliveryEngine<SendWork, SentMessage> engine, bool final)
@@ -198,7 +308,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         var record = new ProgressRecord(1, "Sending Lark messages", string.Format(
             CultureInfo.InvariantCulture,
             "{0} sent, {1} failed, {2} in flight, {3:0.0} messages/s",
-            _succeeded, _failed, stats.InFlight, stats.MessagesPerSecond))
+            _succeeded, _failed + _invalid, stats.InFlight, stats.MessagesPerSecond))
         {
             RecordType = final ? ProgressRecordType.Completed : ProgressRecordType.Processing,
         };
@@ -208,13 +318,17 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     /// <summary>One accepted item on its way: the message plus what errors and output name it by.</summary>
     internal sealed class SendWork
     {
-        public SendWork(object? target, string givenReceiveId, string description, OutgoingMessage message)
+        public SendWork(long sequence, object? target, string givenReceiveId, string description, OutgoingMessage message)
         {
+            Sequence = sequence;
             Target = target;
             GivenReceiveId = givenReceiveId;
             Description = description;
             Message = message;
         }
+
+        /// <summary>The item's place among the accepted items: results are written in this order.</summary>
+        public long Sequence { get; }
 
         public object? Target { get; }
 
@@ -223,5 +337,8 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         public string Description { get; }
 
         public OutgoingMessage Message { get; }
+
+        /// <summary>"item 51 (chat oc_…) uuid 3f…": enough to find the item and send it again without doubling it.</summary>
+        public string Describe() => Description + " uuid " + Message.Uuid;
     }
 }

@@ -18,13 +18,9 @@ public static class ConnectionStore
         get => Connections.TryGetValue(Key, out var holder) ? holder.Connection : null;
         set
         {
-            var holder = Connections.GetValue(Key, _ => new Holder());
-            var previous = holder.Connection;
-            holder.Connection = value;
-            if (previous is not null && !ReferenceEquals(previous, value))
-            {
-                previous.Dispose();
-            }
+            // The previous connection is not closed here: a script may still hold it (Connect-Lark -PassThru) and
+            // pass it with -Connection. Disconnect-Lark closes the current one explicitly.
+            Connections.GetValue(Key, _ => new Holder()).Connection = value;
         }
     }
 

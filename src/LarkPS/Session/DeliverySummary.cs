@@ -5,7 +5,7 @@ namespace LarkPS.Session;
 /// <summary>What one Send-LarkMessage run did: readable afterwards from Get-LarkConnection, even after Ctrl+C.</summary>
 public sealed class DeliverySummary
 {
-    public DeliverySummary(DateTimeOffset startedAt, DateTimeOffset endedAt, long submitted, long sent, long failed, long stopped, long retries, double messagesPerSecond, bool wasStopped)
+    public DeliverySummary(DateTimeOffset startedAt, DateTimeOffset endedAt, long submitted, long sent, long failed, long stopped, long retries, double messagesPerSecond, bool wasStopped, string[] unconfirmedItems)
     {
         StartedAt = startedAt;
         EndedAt = endedAt;
@@ -16,23 +16,29 @@ public sealed class DeliverySummary
         Retries = retries;
         MessagesPerSecond = messagesPerSecond;
         WasStopped = wasStopped;
+        UnconfirmedItems = unconfirmedItems ?? Array.Empty<string>();
     }
 
     public DateTimeOffset StartedAt { get; }
 
     public DateTimeOffset EndedAt { get; }
 
-    /// <summary>Items accepted for delivery (valid, confirmed).</summary>
+    /// <summary>Items given to Send-LarkMessage, invalid ones included (not those skipped by -WhatIf or -Confirm).</summary>
     public long Submitted { get; }
 
     /// <summary>Items Lark accepted.</summary>
     public long Sent { get; }
 
-    /// <summary>Items that failed for good.</summary>
+    /// <summary>Items that failed for good, invalid ones included.</summary>
     public long Failed { get; }
 
     /// <summary>Items a stop cut off before Lark answered: sending them again with the same uuid cannot double them.</summary>
     public long Unconfirmed { get; }
+
+    /// <summary>Each unconfirmed item with the uuid it was sent with: send it again with that uuid and Lark delivers it at most once.</summary>
+#pragma warning disable CA1819 // A plain array reads best in PowerShell output.
+    public string[] UnconfirmedItems { get; }
+#pragma warning restore CA1819
 
     /// <summary>Attempts repeated after a transient failure.</summary>
     public long Retries { get; }

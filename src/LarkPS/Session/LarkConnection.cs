@@ -108,6 +108,9 @@ public sealed class LarkConnection : IDisposable
 
     internal IClock Clock => _clock;
 
+    /// <summary>True after Disconnect-Lark closed this connection.</summary>
+    public bool IsClosed => _disposed;
+
     /// <summary>Fetches (or reuses) a tenant token now, so wrong credentials fail at connect.</summary>
     public Task<TenantToken> EnsureTokenAsync(CancellationToken cancellationToken) => Tokens.GetAsync(cancellationToken);
 

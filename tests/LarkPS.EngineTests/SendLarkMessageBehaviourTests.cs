@@ -94,3 +94,26 @@ public class SendLarkMessageBehaviourTests
         Assert.DoesNotContain("InputObject", text, StringComparison.Ordinal);
     }
 }
+
+public class SendLarkMessageConfirmTests
+{
+    [Fact]
+    public async Task Confirm_asks_once_per_message_and_sends_only_the_ones_confirmed()
+    {
+        await using var sandbox = await SandboxServer.StartAsync();
+        var host = new ScriptedHost(["Yes", "No", "Yes"]);
+        using var session = new PowerShellSession(host);
+        var url = sandbox.BaseAddress.AbsoluteUri.TrimEnd('/');
+        session.Invoke($"Connect-Lark -BaseUri '{url}' -AppId cli_sandbox -AppSecret (ConvertTo-SecureString 'sandbox-secret' -AsPlainText -Force)");
+
+        var result = session.Invoke(
+            "$id = $args[0]; 1..3 | ForEach-Object { @{ receiveType = 'chat'; receiveId = $id; content = \"n$_\" } } | Send-LarkMessage -Confirm",
+            SandboxSeed.OpsChatId);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(3, host.Prompts.Count);
+        Assert.All(host.Prompts, p => Assert.Contains(SandboxSeed.OpsChatId, p, StringComparison.Ordinal));
+        Assert.Equal(new[] { "{\"text\":\"n1\"}", "{\"text\":\"n3\"}" }, sandbox.Inbox.Select(m => m.Content).Order().ToArray());
+        Assert.Equal(2, result.Output.Count);
+    }
+}

@@ -17,23 +17,43 @@ namespace LarkPS.Delivery;
 /// </para>
 /// <para>
 /// The two delegates run on worker threads and must be thread-safe; they must not touch PowerShell. <c>sendOnce</c> makes
-/// exactly one HTTP attempt and reuses the work item's uuid each time, so a retry never sends twice.
+/// exactly one HTTP attempt and reuses the work item's uuid each time, so a retry never sends twice. It is called on the
+/// dispatcher thread, so it should return its task quickly (at its first await) and never block.
 /// </para>
 /// <para>
-/// Each attempt first waits, without holding an HTTP slot, until the limiter would have room; then takes one of
-/// <see cref="DeliveryOptions.ThrottleLimit"/> slots and records the send with the limiter under its lock. A send is
-/// thus recorded the moment it starts, and items held back by one receiver's quota never block the slots.
+/// One dispatcher loop starts every attempt. It keeps the accepted items that wait to start an attempt in one list in
+/// submission order and, whenever an HTTP slot frees, an item arrives, or the limiter or a backoff says time has come,
+/// walks that list once and starts each item that is due, has a free one of <see cref="DeliveryOptions.ThrottleLimit"/>
+/// slots, and gets room from the limiter (recorded under its lock the moment the attempt starts). It never spins: between
+/// walks it sleeps on a signal and, if something is held by time, on the clock for the shortest wait the limiter or a
+/// backoff named.
+/// </para>
+/// <para>
+/// Per-receiver order: among items with the same receiver key, attempts start in submission order. An item that waits
+/// to start holds back every later item to its receiver (a receiver over its quota blocks only its own items, never the
+/// others, which is why MaxPending exceeds ThrottleLimit). Items without a receiver key are not ordered.
+/// Retries: an item that failed and backs off for at most 2 s (a 5xx, a refused token, Lark's per-receiver limit)
+/// keeps its place and holds its receiver's later items that have not started yet, so a short hiccup keeps the order.
+/// A longer backoff does not hold the receiver: later items go ahead, and when the backoff ends the item takes its place
+/// again before any later item that has still not started. Order among first attempts is the guarantee; a send already
+/// started is never held back, so an attempt that fails after a later item started can land after it.
+/// The receiver key is asked once per item, by the dispatcher, when it first sees the item.
 /// </para>
 /// </remarks>
 /// <typeparam name="TWork">A work item; never changed by the engine.</typeparam>
 /// <typeparam name="TResult">What one successful send returns.</typeparam>
-public sealed class DeliveryEngine<TWork, TResult> : IDisposable
+public sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
 {
     // Waits on the caller's thread end at least this often, so a missed signal can only delay, never hang.
     private static readonly TimeSpan WakeInterval = TimeSpan.FromMilliseconds(100);
 
     // After in-flight sends are cancelled, how long Complete waits for them to notice before reporting them Stopped itself.
     private static readonly TimeSpan AbandonAfterCancel = TimeSpan.FromMilliseconds(250);
+
+    // A retry that backs off this long or less keeps its receiver's later items behind it; a longer one lets them pass.
+    // 2 s covers the first retries after a 5xx (0.5 s, 1 s) and after Lark's per-receiver limit (1 s), where order
+    // costs little; an alert stream should not stall for a 30 s backoff.
+    private static readonly long MaxReceiverHoldTicks = TimeSpan.FromSeconds(2).Ticks;
 
     private readonly RateLimiter _limiter;
     private readonly RetryPolicy _retryPolicy;
@@ -47,10 +67,20 @@ public sealed class DeliveryEngine<TWork, TResult> : IDisposable
     // Neither source is disposed: a worker may still hold its token, and on .NET Framework using a disposed source's token throws.
     private readonly CancellationTokenSource _stop;
     private readonly CancellationTokenSource _abort = new();
-    private readonly SemaphoreSlim _slots;
     private readonly ConcurrentQueue<DeliveryEvent<TWork, TResult>> _events = new();
     private readonly ConcurrentDictionary<long, Entry> _live = new();
     private readonly ManualResetEventSlim _wake = new(false);
+
+    // Handed to the dispatcher: new items from Submit (in submission order), items back from a failed attempt.
+    private readonly ConcurrentQueue<Entry> _incoming = new();
+    private readonly ConcurrentQueue<Entry> _returning = new();
+
+    // The dispatcher's own: items waiting to start an attempt, by id (submission order); receivers held during one walk.
+    private readonly LinkedList<Entry> _waiting = new();
+    private readonly HashSet<string> _heldReceivers = new(StringComparer.Ordinal);
+
+    private readonly object _signalGate = new();
+    private TaskCompletionSource<bool> _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private long _nextId;
     private long _submitted;
@@ -59,6 +89,7 @@ public sealed class DeliveryEngine<TWork, TResult> : IDisposable
     private long _stopped;
     private long _retries;
     private int _inFlight;
+    private int _freeSlots;
     private int _pending;
     private long _startedAtTicks;
     private long _stopTimestamp;
@@ -94,11 +125,12 @@ public sealed class DeliveryEngine<TWork, TResult> : IDisposable
         _sendOnce = sendOnce ?? throw new ArgumentNullException(nameof(sendOnce));
         _maxPending = options.MaxPending;
         _stopGracePeriod = options.StopGracePeriod;
-        _slots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
+        _freeSlots = options.ThrottleLimit;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
 
-        // Last: when stopToken is already cancelled this runs OnStop at once.
+        // When stopToken is already cancelled this runs OnStop at once; the dispatcher then only reports items Stopped.
         _stop.Token.Register(OnStop);
+        _ = Task.Run(DispatchLoopAsync, CancellationToken.None);
     }
 
     /// <summary>A snapshot of the run's counters; safe to read from any thread.</summary>
@@ -162,6 +194,7 @@ public sealed class DeliveryEngine<TWork, TResult> : IDisposable
         _stop.Cancel();
         _abort.Cancel();
         _wake.Set();
+        Signal();
     }
 
     private IEnumerable<DeliveryEvent<TWork, TResult>> SubmitCore(TWork work)
@@ -196,7 +229,8 @@ public sealed class DeliveryEngine<TWork, TResult> : IDisposable
         var entry = new Entry(Interlocked.Increment(ref _nextId), work);
         Interlocked.Increment(ref _pending);
         _live[entry.Id] = entry;
-        _ = Task.Run(() => RunAsync(entry));
+        _incoming.Enqueue(entry);
+        Signal();
 
         while (_events.TryDequeue(out var doneEvent))
         {
@@ -241,130 +275,88 @@ public sealed class DeliveryEngine<TWork, TResult> : IDisposable
         }
     }
 
-    private async Task RunAsync(Entry entry)
+    // Called by the dispatcher holding a slot and the limiter's record; runs sendOnce up to its first await on the
+    // dispatcher's thread, so sends to one receiver also leave in submission order.
+    private async Task AttemptAsync(Entry entry)
     {
-        var waited = TimeSpan.Zero;
-        var tokenRetries = 0;
-        Exception? lastError = null;
         try
         {
-            while (true)
+            TResult result = default!;
+            Exception? error = null;
+            Interlocked.Increment(ref entry.Attempts);
+            try
             {
-                if (IsStopping)
-                {
-                    Finish(entry, DeliveryEventKind.Stopped, default, lastError, "The run was stopped before this item could be retried.");
-                    return;
-                }
-
-                var key = _receiverKey(entry.Work);
-                await AcquireAsync(key).ConfigureAwait(false);
-
-                TResult result = default!;
-                Exception? error = null;
-                Interlocked.Increment(ref entry.Attempts);
-                Interlocked.Increment(ref _inFlight);
-                try
-                {
-                    result = await _sendOnce(entry.Work, _abort.Token).ConfigureAwait(false);
-                }
-                // Every failure of one attempt goes to the retry policy; none may escape a worker.
-                catch (Exception ex)
-                {
-                    error = ex;
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _inFlight);
-                    _slots.Release();
-                }
-
-                if (error is null)
-                {
-                    Finish(entry, DeliveryEventKind.Succeeded, result, null, null);
-                    return;
-                }
-
-                lastError = error;
-                if (_abort.IsCancellationRequested)
-                {
-                    Finish(entry, DeliveryEventKind.Stopped, default, error, "The run was stopped while this item was being sent.");
-                    return;
-                }
-
-                var decision = _retryPolicy.Decide(error, entry.Attempts, waited, tokenRetries, _stop.Token);
-                if (!decision.ShouldRetry)
-                {
-                    var kind = decision.Failure == FailureKind.Canceled ? DeliveryEventKind.Stopped : DeliveryEventKind.Failed;
-                    Finish(entry, kind, default, error, decision.Reason);
-                    return;
-                }
-
-                if (IsStopping)
-                {
-                    Finish(entry, DeliveryEventKind.Stopped, default, error, "The run was stopped before this item could be retried.");
-                    return;
-                }
-
-                if (decision.PauseApp is { } appPause)
-                {
-                    _limiter.PauseApp(appPause);
-                }
-
-                if (decision.PauseReceiver is { } receiverPause && key is not null)
-                {
-                    _limiter.PauseReceiver(key, receiverPause);
-                }
-
-                if (decision.Failure == FailureKind.TokenInvalid)
-                {
-                    tokenRetries++;
-                }
-
-                Interlocked.Increment(ref _retries);
-                Enqueue(new DeliveryEvent<TWork, TResult>(
-                    DeliveryEventKind.Retrying, entry.Work, default, error, entry.Attempts, decision.Reason, decision.Delay));
-                waited += decision.Delay;
-                await _clock.Delay(decision.Delay, _stop.Token).ConfigureAwait(false);
+                result = await _sendOnce(entry.Work, _abort.Token).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (IsStopping)
-        {
-            Finish(entry, DeliveryEventKind.Stopped, default, lastError, "The run was stopped before this item could be sent.");
-        }
-        // A bug here (or a throwing receiverKey) must still end the item with an event, not lose it.
-        catch (Exception ex)
-        {
-            Finish(entry, DeliveryEventKind.Failed, default, ex, "The delivery engine failed on this item: " + ex.Message);
-        }
-    }
-
-    // Returns holding one HTTP slot, with the send recorded by the limiter; throws OperationCanceledException on stop.
-    private async Task AcquireAsync(string? key)
-    {
-        while (true)
-        {
-            var wait = _limiter.TimeUntilAvailable(key);
-            if (wait > TimeSpan.Zero)
+            // Every failure of one attempt goes to the retry policy; none may escape a worker.
+            catch (Exception ex)
             {
-                await _clock.Delay(wait, _stop.Token).ConfigureAwait(false);
-                continue;
+                error = ex;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+                Interlocked.Increment(ref _freeSlots);
+                Signal();
             }
 
-            await _slots.WaitAsync(_stop.Token).ConfigureAwait(false);
-            if (IsStopping)
+            if (error is null)
             {
-                _slots.Release();
-                _stop.Token.ThrowIfCancellationRequested();
-            }
-
-            if (_limiter.TryAcquire(key, out wait))
-            {
+                Finish(entry, DeliveryEventKind.Succeeded, result, null, null);
                 return;
             }
 
-            // Someone took the room while we waited for the slot: give the slot back and wait again.
-            _slots.Release();
-            await _clock.Delay(wait, _stop.Token).ConfigureAwait(false);
+            entry.LastError = error;
+            if (_abort.IsCancellationRequested)
+            {
+                Finish(entry, DeliveryEventKind.Stopped, default, error, "The run was stopped while this item was being sent.");
+                return;
+            }
+
+            var decision = _retryPolicy.Decide(error, entry.Attempts, entry.Waited, entry.TokenRetries, _stop.Token);
+            if (!decision.ShouldRetry)
+            {
+                var kind = decision.Failure == FailureKind.Canceled ? DeliveryEventKind.Stopped : DeliveryEventKind.Failed;
+                Finish(entry, kind, default, error, decision.Reason);
+                return;
+            }
+
+            if (IsStopping)
+            {
+                Finish(entry, DeliveryEventKind.Stopped, default, error, "The run was stopped before this item could be retried.");
+                return;
+            }
+
+            if (decision.PauseApp is { } appPause)
+            {
+                _limiter.PauseApp(appPause);
+            }
+
+            if (decision.PauseReceiver is { } receiverPause && entry.Key is not null)
+            {
+                _limiter.PauseReceiver(entry.Key, receiverPause);
+            }
+
+            if (decision.Failure == FailureKind.TokenInvalid)
+            {
+                entry.TokenRetries++;
+            }
+
+            Interlocked.Increment(ref _retries);
+            Enqueue(new DeliveryEvent<TWork, TResult>(
+                DeliveryEventKind.Retrying, entry.Work, default, error, entry.Attempts, decision.Reason, decision.Delay));
+            entry.Waited += decision.Delay;
+            entry.NotBefore = _clock.UtcNow.UtcTicks + decision.Delay.Ticks;
+            entry.HoldsReceiver = decision.Delay.Ticks <= MaxReceiverHoldTicks;
+
+            // The dispatcher reports it Stopped if a stop came meanwhile.
+            _returning.Enqueue(entry);
+            Signal();
+        }
+        // A bug here must still end the item with an event, not lose it.
+        catch (Exception ex)
+        {
+            Finish(entry, DeliveryEventKind.Failed, default, ex, "The delivery engine failed on this item: " + ex.Message);
         }
     }
 
@@ -408,6 +400,7 @@ public sealed class DeliveryEngine<TWork, TResult> : IDisposable
         // Wall time, not the injected clock: a stop is a person pressing Ctrl+C.
         _abort.CancelAfter(_stopGracePeriod);
         _wake.Set();
+        Signal();
     }
 
     // Time left before Complete stops waiting for in-flight sends; TimeSpan.MaxValue while not stopping.
@@ -443,6 +436,21 @@ public sealed class DeliveryEngine<TWork, TResult> : IDisposable
         public long Id { get; }
 
         public TWork Work { get; }
+
+        // Set by the dispatcher when it first sees the item.
+        public string? Key { get; set; }
+
+        // The following are written by the one attempt running, or by the dispatcher while none runs.
+        public Exception? LastError { get; set; }
+
+        public TimeSpan Waited { get; set; }
+
+        public int TokenRetries { get; set; }
+
+        // Clock ticks before which the next attempt may not start (a backoff), and whether it holds the receiver meanwhile.
+        public long NotBefore { get; set; }
+
+        public bool HoldsReceiver { get; set; }
 
         // Fields, because Interlocked needs them by ref.
         public int Attempts;

@@ -42,11 +42,12 @@ internal static class EngineTestKit
         Func<TWork, CancellationToken, Task<TResult>> sendOnce,
         Func<TWork, string?>? receiverKey = null,
         RateLimiter? limiter = null,
+        Random? random = null,
         CancellationToken stopToken = default) =>
         new(
             options,
             limiter ?? new RateLimiter(options, clock),
-            new RetryPolicy(options, new Random(7)),
+            new RetryPolicy(options, random ?? new Random(7)),
             clock,
             receiverKey ?? (_ => null),
             sendOnce,

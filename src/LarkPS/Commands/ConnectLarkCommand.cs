@@ -78,7 +78,7 @@ public sealed class ConnectLarkCommand : LarkCmdlet
         try
         {
             var token = RunAsync(connection.EnsureTokenAsync);
-            WriteVerbose($"Connected as app '{appId}'; the tenant token is valid until {token.ExpiresAt.ToLocalTime().ToString("u", CultureInfo.InvariantCulture)} and is kept in memory for this session only.");
+            WriteVerbose($"Connected as app '{appId}'; the tenant token is valid until {token.ExpiresAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)} and is kept in memory for this session only.");
         }
         catch (LarkApiException ex)
         {

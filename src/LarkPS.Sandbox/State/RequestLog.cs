@@ -1,16 +1,27 @@
 namespace LarkPS.Sandbox.State;
 
-/// <summary>Every request the sandbox received, in arrival-of-answer order.</summary>
+/// <summary>
+/// The requests the sandbox received, in arrival-of-answer order: the newest <see cref="Capacity"/>, so a sandbox
+/// left running under a long benchmark does not grow without bound.
+/// </summary>
 internal sealed class RequestLog
 {
+    /// <summary>How many requests are kept; older ones are dropped first.</summary>
+    public const int Capacity = 100_000;
+
     private readonly object gate = new();
-    private readonly List<RecordedRequest> requests = [];
+    private readonly Queue<RecordedRequest> requests = new();
 
     public void Add(RecordedRequest request)
     {
         lock (gate)
         {
-            requests.Add(request);
+            if (requests.Count == Capacity)
+            {
+                requests.Dequeue();
+            }
+
+            requests.Enqueue(request);
         }
     }
 

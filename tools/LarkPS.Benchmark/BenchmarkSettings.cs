@@ -6,17 +6,17 @@ namespace LarkPS.Benchmark;
 internal sealed record BenchmarkSettings(int Messages, int Receivers, int LatencyMs, int Parallel, int Stream)
 {
     public const string Usage =
-        "Usage: dotnet run --project tools/LarkPS.Benchmark -c Release [-- --messages 300] [--receivers 20] [--latency-ms 100] [--parallel 20] [--stream 20000]\n" +
+        "Usage: dotnet run --project tools/LarkPS.Benchmark -c Release [-- --messages 300] [--receivers 20] [--latency-ms 100] [--parallel 20] [--stream 100000]\n" +
         "  --messages    messages each contender sends under Lark's quotas (default 300)\n" +
         "  --receivers   distinct receivers they are spread over, round robin (default 20)\n" +
         "  --latency-ms  latency the sandbox adds to every API answer (default 100)\n" +
         "  --parallel    concurrent sends of the 'Node SDK in parallel' contender (default 20)\n" +
-        "  --stream      messages of the LarkPS memory pass, quotas off, no latency (default 20000; 0 skips it)";
+        "  --stream      messages of the LarkPS memory pass, quotas off, no latency (default 100000; 0 skips it)";
 
     /// <summary>Reads the arguments; null (after printing why) when they are wrong or --help was asked.</summary>
     public static BenchmarkSettings? Parse(IReadOnlyList<string> args, TextWriter error)
     {
-        var settings = new BenchmarkSettings(Messages: 300, Receivers: 20, LatencyMs: 100, Parallel: 20, Stream: 20000);
+        var settings = new BenchmarkSettings(Messages: 300, Receivers: 20, LatencyMs: 100, Parallel: 20, Stream: 100000);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];

@@ -19,6 +19,15 @@ internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
         context.Abort();
     }
 
+    // Whatever secret a client sends (a real app's, by mistake) is not kept: /_sandbox/requests shows the log.
+    private static readonly System.Text.RegularExpressions.Regex SecretField = new(
+        "(\"app_secret\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+        TimeSpan.FromSeconds(1));
+
+    internal static string RedactSecret(string body) =>
+        body.Contains("app_secret", StringComparison.Ordinal) ? SecretField.Replace(body, "$1\"***\"") : body;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var arrived = state.Now;
@@ -41,7 +50,7 @@ internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
                 // The client went away mid-body; log what arrived and let the endpoint see the same.
             }
 
-            body = RequestBody.CachedText(context) ?? string.Empty;
+            body = RedactSecret(RequestBody.CachedText(context) ?? string.Empty);
         }
 
         // Record when the answer starts, before the client can see it: a test that asserts on

@@ -16,6 +16,9 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 {
     private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? string.Empty;
 
+    /// <summary>The oldest PowerShell (Core) engine LarkPS runs on: 7.4, on .NET 8.</summary>
+    public static readonly Version MinimumCoreEngine = new(7, 4);
+
     /// <summary>True on .NET Framework, where the resolver is needed.</summary>
     public static bool IsNetFramework =>
         RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
@@ -23,6 +26,13 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     /// <inheritdoc />
     public void OnImport()
     {
+        if (!IsNetFramework && typeof(PSObject).Assembly.GetName().Version is { } engine && engine < MinimumCoreEngine)
+        {
+            // PowerShell 7.0-7.3 run on .NET 5-7, whose System.Text.Json is older than the 8.0 this module needs.
+            throw new PlatformNotSupportedException(
+                $"LarkPS needs PowerShell 7.4 or later (or Windows PowerShell 5.1); this is PowerShell {engine.ToString(2)}. Update PowerShell: https://aka.ms/powershell-release?tag=stable");
+        }
+
         if (IsNetFramework)
         {
             AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;

@@ -103,6 +103,9 @@ public class ConnectLarkTests
 
         Assert.Null(result.Terminating);
         var text = string.Join("\n", result.Output.Select(o => o.ToString()));
+        var methods = world.Session.Invoke("(Get-LarkConnection).PSObject.Methods.Name").Output.Select(o => o.ToString()).ToList();
+        Assert.Contains("Dispose", methods);
+        Assert.DoesNotContain(methods, m => m.Contains("EnsureToken", StringComparison.OrdinalIgnoreCase) || m is "get_Tokens" or "get_Client");
         Assert.Contains("cli_sandbox", text, StringComparison.Ordinal);
         Assert.Contains("127.0.0.1", text, StringComparison.Ordinal);
         Assert.Contains("TokenExpiresAt", text, StringComparison.Ordinal);

@@ -27,6 +27,27 @@ public class SendLarkMessageBehaviourTests
     }
 
     [Fact]
+    public async Task Content_from_ConvertFrom_Json_or_nested_hashtables_is_sent_as_its_JSON()
+    {
+        await using var world = await EngineWorld.StartAsync();
+        world.Connect();
+
+        var result = world.Session.Invoke(
+            "$card = '{\"schema\":\"2.0\",\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Disk\"}},\"body\":{\"elements\":[{\"tag\":\"markdown\",\"content\":\"**db01** 97%\"}]}}' | ConvertFrom-Json; " +
+            "Send-LarkMessage -ReceiveType chat -ReceiveId $args[0] -ContentType interactive -Content $card; " +
+            "$elements = 1..2 | ForEach-Object { @{ tag = 'markdown'; content = \"line $_\" } }; " +
+            "Send-LarkMessage -ReceiveType chat -ReceiveId $args[0] -ContentType interactive -Content @{ schema = '2.0'; body = @{ elements = $elements } }",
+            SandboxSeed.OpsChatId);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, world.Sandbox.Inbox.Count);
+        var first = System.Text.Json.JsonDocument.Parse(world.Sandbox.Inbox[0].Content).RootElement;
+        Assert.Equal("**db01** 97%", first.GetProperty("body").GetProperty("elements")[0].GetProperty("content").GetString());
+        var second = System.Text.Json.JsonDocument.Parse(world.Sandbox.Inbox[1].Content).RootElement;
+        Assert.Equal("line 2", second.GetProperty("body").GetProperty("elements")[1].GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task Not_connected_is_said_before_any_input_is_read_even_if_every_item_is_invalid()
     {
         await using var world = await EngineWorld.StartAsync();

@@ -127,10 +127,12 @@ public sealed class PhoneDirectory
         {
             answers = await _lookup(batch, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is LarkApiException or OperationCanceledException or InvalidOperationException)
+#pragma warning disable CA1031 // Whatever went wrong must reach the waiters, or their sends would wait forever.
+        catch (Exception ex)
         {
             failure = ex;
         }
+#pragma warning restore CA1031
 
         var waiters = new List<(TaskCompletionSource<string?> Waiter, string? OpenId)>();
         lock (_gate)

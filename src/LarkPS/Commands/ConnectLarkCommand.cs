@@ -85,8 +85,9 @@ public sealed class ConnectLarkCommand : LarkCmdlet
             connection.Dispose();
             ThrowTerminatingError(ConnectError(ex, appId, baseUri));
         }
-        catch (PipelineStoppedException)
+        catch
         {
+            // Anything else (Ctrl+C included): the half-made connection and its copy of the secret go now.
             connection.Dispose();
             throw;
         }

@@ -62,12 +62,24 @@ public abstract class MessageCmdletBase : LarkCmdlet
     {
         if (ParameterSetName == MessageSet)
         {
+            // Nested PSObjects (ConvertFrom-Json, hashtables built in a pipeline) become plain dictionaries and lists.
+            object? content;
+            try
+            {
+                content = PSInputReader.UnwrapContent(Content);
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(new ErrorRecord(ex, ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, Content));
+                yield break;
+            }
+
             var input = new MessageInput
             {
                 ReceiveType = ReceiveType,
                 ReceiveId = ReceiveId,
                 ContentType = ContentType,
-                Content = Content is PSObject pso ? pso.BaseObject : Content,
+                Content = content,
                 Text = Text,
                 Uuid = Uuid,
             };

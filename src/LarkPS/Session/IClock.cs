@@ -24,8 +24,13 @@ public sealed class SystemClock : IClock
     {
     }
 
+    // Monotonic: wall-clock time read once, then advanced by a Stopwatch, so an NTP step or a VM resume cannot
+    // put rate-limit windows in the future (which would stall sending for as long as the step).
+    private static readonly DateTimeOffset Origin = DateTimeOffset.UtcNow;
+    private static readonly System.Diagnostics.Stopwatch SinceOrigin = System.Diagnostics.Stopwatch.StartNew();
+
     /// <inheritdoc />
-    public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
+    public DateTimeOffset UtcNow => Origin + SinceOrigin.Elapsed;
 
     /// <inheritdoc />
     public Task Delay(TimeSpan delay, CancellationToken cancellationToken) =>

@@ -112,7 +112,8 @@ public sealed class LarkConnection : IDisposable
     public bool IsClosed => _disposed;
 
     /// <summary>Fetches (or reuses) a tenant token now, so wrong credentials fail at connect.</summary>
-    public Task<TenantToken> EnsureTokenAsync(CancellationToken cancellationToken) => Tokens.GetAsync(cancellationToken);
+    /// <remarks>Internal: a public method returning the token would let a script print it.</remarks>
+    internal Task<TenantToken> EnsureTokenAsync(CancellationToken cancellationToken) => Tokens.GetAsync(cancellationToken);
 
     /// <summary>Forgets the token; the connection can no longer be used.</summary>
     public void Dispose()

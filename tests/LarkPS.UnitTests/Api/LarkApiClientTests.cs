@@ -94,6 +94,38 @@ public class LarkApiClientTests
     }
 
     [Fact]
+    public async Task An_absurd_rate_limit_reset_is_capped_not_an_overflow()
+    {
+        var handler = TokenThen((HttpStatusCode)429, "{\"code\":99991400,\"msg\":\"limit\"}", headers: new() { ["x-ogw-ratelimit-reset"] = "1e12" });
+        using var connection = Connect(handler);
+
+        var error = await Assert.ThrowsAsync<LarkApiException>(() => connection.Client.SendAsync(Post("open-apis/im/v1/messages"), CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromHours(1), error.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_token_answer_with_a_nonsense_lifetime_is_refused()
+    {
+        var handler = new ScriptedHandler();
+        handler.Answer(HttpStatusCode.OK, "{\"code\":0,\"tenant_access_token\":\"t-x\",\"expire\":999999999999}");
+        using var connection = Connect(handler);
+
+        var error = await Assert.ThrowsAsync<LarkApiException>(() => connection.EnsureTokenAsync(CancellationToken.None));
+
+        Assert.Contains("expire", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Posts_do_not_wait_for_100_continue()
+    {
+        var handler = new ScriptedHandler();
+        using var connection = Connect(handler);
+
+        Assert.Equal(false, connection.Client.ExpectContinue);
+    }
+
+    [Fact]
     public async Task An_invalid_token_answer_drops_the_token_refreshes_once_and_retries_once()
     {
         var handler = new ScriptedHandler();

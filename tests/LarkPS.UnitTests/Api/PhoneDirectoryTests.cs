@@ -50,6 +50,16 @@ public class PhoneDirectoryTests
     }
 
     [Fact(Timeout = 20000)]
+    public async Task An_unexpected_failure_of_the_lookup_reaches_the_waiters_instead_of_leaving_them_hanging()
+    {
+        var directory = new PhoneDirectory(
+            (_, _) => Task.FromException<IReadOnlyDictionary<string, string?>>(new OverflowException("absurd header")),
+            new FakeClock(Start), TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), TimeSpan.Zero);
+
+        await Assert.ThrowsAsync<OverflowException>(() => directory.ResolveAsync("13800000001", CancellationToken.None));
+    }
+
+    [Fact(Timeout = 20000)]
     public async Task A_failed_lookup_fails_its_waiters_and_is_not_cached()
     {
         var attempt = 0;

@@ -209,10 +209,10 @@ public sealed class LarkApiClient : IDisposable
             // Lark answers plain text for an unknown path ("404 page not found"), and gateways send HTML on 5xx.
             var text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 200)).Trim();
             throw new LarkApiException(
-                $"Could not {request.Operation}: {BaseUri.Host} answered HTTP {(int)status} {Describe(status)}" +
+                $"Could not {request.Operation}: {BaseUri.Host} answered HTTP {(int)status} {status}" +
                 (text.Length > 0 ? $" with '{text}'" : string.Empty) + LogIdSuffix(logId) +
                 (status == HttpStatusCode.NotFound ? ". Check that the base URI points at the Lark Open API (https://open.feishu.cn or https://open.larksuite.com)." : "."),
-                0, null, status, logId, RetryAfterOf(response, root: default));
+                0, null, status, logId, RetryAfterOf(response));
         }
 
         if (root.ValueKind != JsonValueKind.Object)
@@ -258,12 +258,11 @@ public sealed class LarkApiClient : IDisposable
         }
 
         detail.Append(LogIdSuffix(logId)).Append('.');
-        throw new LarkApiException(detail.ToString(), effectiveCode, msg, status, logId, RetryAfterOf(response, root), violations, troubleshooter);
+        throw new LarkApiException(detail.ToString(), effectiveCode, msg, status, logId, RetryAfterOf(response), violations, troubleshooter);
     }
 
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response, JsonElement root)
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
-        _ = root;
         var reset = Header(response, "x-ogw-ratelimit-reset");
         if (reset is not null && double.TryParse(reset, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
         {
@@ -286,8 +285,6 @@ public sealed class LarkApiClient : IDisposable
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string LogIdSuffix(string? logId) => logId is null ? string.Empty : "; log id " + logId;
-
-    private static string Describe(HttpStatusCode status) => status.ToString();
 
     private static string Flatten(Exception ex)
     {

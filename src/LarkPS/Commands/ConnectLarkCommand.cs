@@ -122,14 +122,10 @@ public sealed class ConnectLarkCommand : LarkCmdlet
 
         if (!LarkHosts.IsAcceptable(BaseUri, out var reason))
         {
-            var record = new ErrorRecord(
+            ThrowTerminatingError(ErrorRecords.WithFix(
                 new ArgumentException($"Cannot use -BaseUri '{BaseUri}': {reason}."),
-                ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri);
-            record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-            {
-                RecommendedAction = "Use the https address of the Lark host, or http://127.0.0.1:<port> for the LarkPS sandbox.",
-            };
-            ThrowTerminatingError(record);
+                ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri,
+                "Use the https address of the Lark host, or http://127.0.0.1:<port> for the LarkPS sandbox."));
         }
 
         return BaseUri;
@@ -156,15 +152,11 @@ public sealed class ConnectLarkCommand : LarkCmdlet
                 var secretText = Environment.GetEnvironmentVariable(AppSecretVariable);
                 if (string.IsNullOrWhiteSpace(appId) || string.IsNullOrEmpty(secretText))
                 {
-                    var record = new ErrorRecord(
+                    ThrowTerminatingError(ErrorRecords.WithFix(
                         new InvalidOperationException(
                             $"No credentials given: pass -AppId and -AppSecret, or -Credential, or set the environment variables {AppIdVariable} and {AppSecretVariable}."),
-                        ErrorIds.MissingCredentials, ErrorCategory.AuthenticationError, null);
-                    record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-                    {
-                        RecommendedAction = "Copy the App ID and App Secret from the app's 'Credentials & Basic Info' page in the Lark/Feishu developer console.",
-                    };
-                    ThrowTerminatingError(record);
+                        ErrorIds.MissingCredentials, ErrorCategory.AuthenticationError, null,
+                        "Copy the App ID and App Secret from the app's 'Credentials & Basic Info' page in the Lark/Feishu developer console."));
                 }
 
                 var secret = new SecureString();
@@ -213,8 +205,8 @@ public sealed class ConnectLarkCommand : LarkCmdlet
                 break;
         }
 
-        var record = new ErrorRecord(new LarkApiException(message, ex.Code, ex.LarkMessage, ex.HttpStatus, ex.LogId, isTransport: ex.IsTransport, innerException: ex), id, category, appId);
-        record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = action };
-        return record;
+        return ErrorRecords.WithFix(
+            new LarkApiException(message, ex.Code, ex.LarkMessage, ex.HttpStatus, ex.LogId, isTransport: ex.IsTransport, innerException: ex),
+            id, category, appId, action);
     }
 }

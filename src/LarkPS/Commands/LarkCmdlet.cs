@@ -47,14 +47,10 @@ public abstract class LarkCmdlet : PSCmdlet, IDisposable
 
         if (connection is null)
         {
-            var record = new ErrorRecord(
+            ThrowTerminatingError(ErrorRecords.WithFix(
                 new InvalidOperationException("Not connected to Lark. Run Connect-Lark first (in this PowerShell session), or pass -Connection."),
-                ErrorIds.NotConnected, ErrorCategory.ConnectionError, null);
-            record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-            {
-                RecommendedAction = "Connect-Lark -AppId <cli_…> -AppSecret (Read-Host -AsSecureString), or set LARK_APP_ID and LARK_APP_SECRET and run Connect-Lark.",
-            };
-            ThrowTerminatingError(record);
+                ErrorIds.NotConnected, ErrorCategory.ConnectionError, null,
+                "Connect-Lark -AppId <cli_…> -AppSecret (Read-Host -AsSecureString), or set LARK_APP_ID and LARK_APP_SECRET and run Connect-Lark."));
         }
 
         return connection!;

@@ -117,12 +117,9 @@ public abstract class MessageCmdletBase : LarkCmdlet
     protected static ErrorRecord InvalidItemError(object? target, string description, MessageValidationResult result)
     {
         var problems = string.Join("; ", result.Problems);
-        var record = new ErrorRecord(new ArgumentException($"{description} is not a valid Lark message: {problems}"), ErrorIds.InvalidMessage, ErrorCategory.InvalidData, target);
-        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-        {
-            RecommendedAction = "Fix the fields named above; Test-LarkMessage -Detailed shows every problem and the request that would be sent. The item was not sent.",
-        };
-        return record;
+        return ErrorRecords.WithFix(
+            new ArgumentException($"{description} is not a valid Lark message: {problems}"), ErrorIds.InvalidMessage, ErrorCategory.InvalidData, target,
+            "Fix the fields named above; Test-LarkMessage -Detailed shows every problem and the request that would be sent. The item was not sent.");
     }
 }
 

@@ -37,15 +37,7 @@ internal static class SendErrors
                 break;
         }
 
-        var message = $"Could not send {itemDescription}: {error.Message}";
-        var record = new ErrorRecord(error, id, category, target);
-        record.ErrorDetails = new ErrorDetails(message);
-        if (action is not null)
-        {
-            record.ErrorDetails.RecommendedAction = action;
-        }
-
-        return record;
+        return ErrorRecords.WithFix(error, id, category, target, action, $"Could not send {itemDescription}: {error.Message}");
     }
 
     private static (string Id, ErrorCategory Category, string? Action) Classify(LarkApiException error)

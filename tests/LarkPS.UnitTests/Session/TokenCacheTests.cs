@@ -10,7 +10,7 @@ public class TokenCacheTests
     [Fact]
     public async Task Reuses_the_token_until_the_margin_before_expiry_then_refreshes()
     {
-        var clock = new SteppedClock(Start);
+        var clock = new FakeClock(Start);
         var issued = 0;
         var cache = new TokenCache(
             _ => Task.FromResult(new TenantToken("t-" + ++issued, clock.UtcNow.AddHours(2))),
@@ -18,9 +18,9 @@ public class TokenCacheTests
             TimeSpan.FromMinutes(5));
 
         var first = await cache.GetAsync(CancellationToken.None);
-        clock.UtcNow = Start.AddMinutes(114); // 6 minutes left: still outside the margin
+        clock.Advance(TimeSpan.FromMinutes(114)); // 6 minutes left: still outside the margin
         var second = await cache.GetAsync(CancellationToken.None);
-        clock.UtcNow = Start.AddMinutes(115).AddSeconds(1); // inside the 5-minute margin
+        clock.Advance(TimeSpan.FromSeconds(61)); // inside the 5-minute margin
         var third = await cache.GetAsync(CancellationToken.None);
 
         Assert.Equal("t-1", first.Value);
@@ -33,7 +33,7 @@ public class TokenCacheTests
     [Fact]
     public async Task Many_concurrent_callers_share_one_token_request()
     {
-        var clock = new SteppedClock(Start);
+        var clock = new FakeClock(Start);
         var release = new TaskCompletionSource<TenantToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = 0;
         var cache = new TokenCache(_ => { Interlocked.Increment(ref calls); return release.Task; }, clock, TimeSpan.FromMinutes(5));
@@ -50,7 +50,7 @@ public class TokenCacheTests
     [Fact]
     public async Task Invalidate_drops_only_the_token_it_names()
     {
-        var clock = new SteppedClock(Start);
+        var clock = new FakeClock(Start);
         var issued = 0;
         var cache = new TokenCache(_ => Task.FromResult(new TenantToken("t-" + ++issued, Start.AddHours(2))), clock, TimeSpan.FromMinutes(5));
 
@@ -68,7 +68,7 @@ public class TokenCacheTests
     [Fact]
     public async Task A_failed_fetch_is_not_cached_and_the_next_call_tries_again()
     {
-        var clock = new SteppedClock(Start);
+        var clock = new FakeClock(Start);
         var attempts = 0;
         var cache = new TokenCache(
             _ => ++attempts == 1 ? Task.FromException<TenantToken>(new InvalidOperationException("boom")) : Task.FromResult(new TenantToken("t-ok", Start.AddHours(2))),
@@ -85,7 +85,7 @@ public class TokenCacheTests
     [Fact]
     public async Task A_cancelled_caller_stops_waiting_without_cancelling_the_shared_request()
     {
-        var clock = new SteppedClock(Start);
+        var clock = new FakeClock(Start);
         var release = new TaskCompletionSource<TenantToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         var cache = new TokenCache(_ => release.Task, clock, TimeSpan.FromMinutes(5));
         using var cts = new CancellationTokenSource();
@@ -106,14 +106,5 @@ public class TokenCacheTests
         var token = new TenantToken("t-very-secret", Start);
 
         Assert.DoesNotContain("t-very-secret", token.ToString(), StringComparison.Ordinal);
-    }
-
-    private sealed class SteppedClock : IClock
-    {
-        public SteppedClock(DateTimeOffset now) => UtcNow = now;
-
-        public DateTimeOffset UtcNow { get; set; }
-
-        public Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

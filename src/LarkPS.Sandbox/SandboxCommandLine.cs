@@ -112,6 +112,14 @@ internal static class SandboxCommandLine
         Console.WriteLine($"  App Secret: {options.AppSecret}");
         Console.WriteLine($"  Inbox page: {root}/");
         Console.WriteLine($"  Quotas:     {(options.Quotas.Enabled ? "on" : "off")}; latency {server.Faults.Latency.TotalMilliseconds} ms");
+        foreach (var hook in options.Directory.Hooks)
+        {
+            // Sandbox hooks and their secrets are throwaways too.
+            var security = string.IsNullOrEmpty(hook.Secret) ? "" : $", secret {hook.Secret}";
+            security += hook.Keywords is { Count: > 0 } k ? $", keyword {string.Join(" or ", k)}" : "";
+            Console.WriteLine($"  Hook:       {server.HookUri(hook.Token)} ({hook.DisplayName}{security})");
+        }
+
         Console.WriteLine("Connect from PowerShell:");
         Console.WriteLine(
             $"  Connect-Lark -BaseUri {root} -AppId {options.AppId} -AppSecret (ConvertTo-SecureString {options.AppSecret} -AsPlainText -Force)");

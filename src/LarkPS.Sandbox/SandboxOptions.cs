@@ -16,6 +16,9 @@ public sealed class SandboxOptions
 
     public SandboxQuotas Quotas { get; } = new();
 
+    /// <summary>The custom-bot (webhook) quota per hook; --no-quotas turns it off too.</summary>
+    public SandboxHookQuotas HookQuotas { get; } = new();
+
     public SandboxDirectory Directory { get; set; } = SandboxDirectory.CreateDefault();
 
     // A test server has no business listening beyond this machine; the CLI's --allow-remote sets this.
@@ -29,4 +32,12 @@ public sealed class SandboxQuotas
     public int AppPerSecond { get; set; } = 50;
     public int AppPerMinute { get; set; } = 1000;
     public int ReceiverPerSecond { get; set; } = 5;
+}
+
+/// <summary>Lark's custom-bot quota per hook (100/min and 5/s); tests lower it to see pacing without waiting a minute.</summary>
+public sealed class SandboxHookQuotas
+{
+    public bool Enabled { get; set; } = true;
+    public int PerMinute { get; set; } = 100;
+    public int PerSecond { get; set; } = 5;
 }

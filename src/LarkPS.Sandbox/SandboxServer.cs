@@ -34,6 +34,12 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public SandboxFaults Faults => state.Faults;
 
+    /// <summary>Faults for custom-bot calls only (POST /open-apis/bot/v2/hook/{token}).</summary>
+    public HookFaults HookFaults => state.HookFaults;
+
+    /// <summary>Hook calls answered 11232 (frequency limited) since the last reset.</summary>
+    public int HookRefusals => state.HookQuota.Refused;
+
     /// <summary>A snapshot of delivered messages, in delivery order.</summary>
     public IReadOnlyList<DeliveredMessage> Inbox => state.Messages.Snapshot();
 
@@ -97,6 +103,7 @@ public sealed class SandboxServer : IAsyncDisposable
         UploadEndpoints.Map(app, state);
         ChatEndpoints.Map(app, state);
         ControlEndpoints.Map(app, state);
+        HookEndpoints.Map(app, state);
 
         try
         {
@@ -111,6 +118,18 @@ public sealed class SandboxServer : IAsyncDisposable
         var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new SandboxServer(app, state, new Uri(bound.TrimEnd('/') + "/"));
     }
+
+    /// <summary>Registers (or replaces) a custom bot; it wins over a directory hook with the same token.</summary>
+    public SandboxHook RegisterHook(SandboxHook hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        ArgumentException.ThrowIfNullOrEmpty(hook.Token);
+        state.Hooks.Register(hook);
+        return hook;
+    }
+
+    /// <summary>The webhook URL of a hook token on this sandbox.</summary>
+    public Uri HookUri(string token) => new(BaseAddress, "open-apis/bot/v2/hook/" + Uri.EscapeDataString(token));
 
     /// <summary>Clears inbox, requests, stats, faults, rate windows and uuid memory. Issued tokens stay valid.</summary>
     public void Reset() => state.Reset();

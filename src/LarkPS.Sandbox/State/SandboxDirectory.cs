@@ -31,6 +31,9 @@ public sealed class SandboxDirectory
     public List<SandboxUser> Users { get; set; } = [];
 
     public List<SandboxChat> Chats { get; set; } = [];
+
+    /// <summary>Custom bots (webhooks) of the tenant's groups; see <see cref="SandboxHook"/>.</summary>
+    public List<SandboxHook> Hooks { get; set; } = [];
 #pragma warning restore CA2227
 
     /// <summary>The seed described on <see cref="SandboxSeed"/>.</summary>
@@ -50,6 +53,11 @@ public sealed class SandboxDirectory
             new(SandboxSeed.GeneralChatId, SandboxSeed.GeneralChatName, BotIsMember: true),
             new(SandboxSeed.NoBotChatId, SandboxSeed.NoBotChatName, BotIsMember: false),
         ],
+        Hooks =
+        [
+            new(SandboxSeed.OpsHookToken, SandboxSeed.OpsChatId, Secret: SandboxSeed.OpsHookSecret, Name: "Ops alert bot"),
+            new(SandboxSeed.GeneralHookToken, SandboxSeed.GeneralChatId, Keywords: [SandboxSeed.GeneralHookKeyword], Name: "General keyword bot"),
+        ],
     };
 
     /// <summary>Reads a directory file (camelCase JSON of this class).</summary>
@@ -61,6 +69,7 @@ public sealed class SandboxDirectory
             ?? throw new InvalidDataException($"{jsonPath} holds no directory.");
         directory.Users ??= [];
         directory.Chats ??= [];
+        directory.Hooks ??= [];
         return directory;
     }
 

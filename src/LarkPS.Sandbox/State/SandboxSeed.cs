@@ -8,6 +8,7 @@ namespace LarkPS.Sandbox;
 /// <item>carol: NOT in the app's visible range, carol@example.com, +8613800000003 (sends answer 230013)</item>
 /// <item>dave: resigned, dave@example.com, +8613800000004 (sends answer 230029)</item>
 /// <item>erin: visible, erin@example.com, an international number +14155550100</item>
+/// <item>hooks: a signed custom bot in "Ops alerts" (OpsHookToken / OpsHookSecret), a keyword bot in "General" (keyword "alert")</item>
 /// <item>chats: oc_ops "Ops alerts" and "General" with the bot in them; "No bot here" without (sends answer 230002)</item>
 /// </list>
 /// Ids have Lark's shapes (ou_/on_/oc_ + 32 hex, short user_id) and never change.
@@ -54,4 +55,10 @@ public static class SandboxSeed
     public const string GeneralChatName = "General";
     public const string NoBotChatId = "oc_a05dedc077ed63065826c00334a27a5a";
     public const string NoBotChatName = "No bot here";
+
+    // Custom bots: tokens have Lark's shape (a UUID); the secret is a throwaway like the App Secret.
+    public const string OpsHookToken = "6f0d7c52-3b1e-4a8f-9c2d-5e4b3a2f1d0c";
+    public const string OpsHookSecret = "sandbox-hook-secret";
+    public const string GeneralHookToken = "a4c1e9b7-2d58-4f36-8e0a-7b9c6d5e4f3a";
+    public const string GeneralHookKeyword = "alert";
 }

@@ -11,6 +11,8 @@ internal sealed class SandboxState
         Tokens = new TokenStore(options, Faults);
         Messages = new MessageStore(options);
         Quota = new SendQuota(options.Quotas);
+        Hooks = new HookRegistry(options);
+        HookQuota = new HookQuota(options);
     }
 
     public SandboxOptions Options { get; }
@@ -21,6 +23,9 @@ internal sealed class SandboxState
     public UploadStore Uploads { get; } = new();
     public SendQuota Quota { get; }
     public RequestLog Requests { get; } = new();
+    public HookRegistry Hooks { get; }
+    public HookQuota HookQuota { get; }
+    public HookFaults HookFaults { get; } = new();
 
     public DateTimeOffset Now => Options.TimeProvider.GetUtcNow();
 
@@ -35,5 +40,7 @@ internal sealed class SandboxState
         Stats.Clear();
         Faults.Clear();
         Quota.Clear();
+        HookQuota.Clear();
+        HookFaults.Clear();
     }
 }

@@ -85,8 +85,9 @@
         for (const m of messages) {
             let key;
             let conv;
-            if (m.receive_id_type === "chat_id" || (!m.receive_id_type && state.chatIndex.has(m.chat_id))) {
-                const chatId = m.receive_id || m.chat_id;
+            // A custom bot (receive_id_type "webhook", receive_id its name) posts into its group's chat.
+            if (m.receive_id_type === "chat_id" || m.receive_id_type === "webhook" || (!m.receive_id_type && state.chatIndex.has(m.chat_id))) {
+                const chatId = (m.receive_id_type === "webhook" ? m.chat_id : m.receive_id) || m.chat_id;
                 key = "chat:" + chatId;
                 conv = { key, kind: "chat", id: chatId, name: chatName(chatId) || chatId };
             } else if (m.receive_id_type) {

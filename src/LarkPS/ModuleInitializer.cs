@@ -17,10 +17,10 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? string.Empty;
 
     /// <summary>The oldest PowerShell (Core) engine LarkPS runs on: 7.4, on .NET 8.</summary>
-    public static readonly Version MinimumCoreEngine = new(7, 4);
+    internal static readonly Version MinimumCoreEngine = new(7, 4);
 
     /// <summary>True on .NET Framework, where the resolver is needed.</summary>
-    public static bool IsNetFramework =>
+    internal static bool IsNetFramework =>
         RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
@@ -56,7 +56,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     }
 
     /// <summary>The file in <paramref name="folder"/> that satisfies <paramref name="requestedName"/>, by simple name; null if none.</summary>
-    public static string? FindDependency(string folder, string requestedName)
+    internal static string? FindDependency(string folder, string requestedName)
     {
         var simpleName = new AssemblyName(requestedName).Name;
         if (string.IsNullOrEmpty(simpleName) || string.Equals(simpleName, "LarkPS", StringComparison.OrdinalIgnoreCase))

@@ -19,17 +19,25 @@ namespace LarkPS.Api;
 /// User-Agent, sends, reads code/msg/log id, turns every failure into a <see cref="LarkApiException"/>, and on an
 /// invalid-token answer drops the token, refreshes it once and retries.
 /// </summary>
-public sealed class LarkApiClient : IDisposable
+internal sealed class LarkApiClient : IDisposable
 {
     /// <summary>The header Lark puts its log id in.</summary>
     public const string LogIdHeader = "X-Tt-Logid";
+
+    /// <summary>The most an answer may have, decompressed: far above Lark's largest real answer (a page of 100 chats is ~100 KB).</summary>
+    public const int MaxAnswerBytes = 8 * 1024 * 1024;
 
     private static readonly string UserAgent =
         "LarkPS/" + typeof(LarkApiClient).Assembly.GetName().Version?.ToString(3) + " (PowerShell)";
 
     private readonly HttpClient _http;
+    private readonly TokenCache? _tokens;
 
-    public LarkApiClient(Uri baseUri, HttpMessageHandler handler, TimeSpan timeout)
+    /// <param name="baseUri">The Lark host every relative path goes to.</param>
+    /// <param name="handler">Sends the requests; it must not follow redirects (the answer is checked anyway).</param>
+    /// <param name="timeout">How long one request may take.</param>
+    /// <param name="tokens">The tenant token cache for requests that need a token; null for a client that sends none (a webhook).</param>
+    public LarkApiClient(Uri baseUri, HttpMessageHandler handler, TimeSpan timeout, TokenCache? tokens)
     {
         if (baseUri is null)
         {
@@ -37,6 +45,7 @@ public sealed class LarkApiClient : IDisposable
         }
 
         BaseUri = baseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+        _tokens = tokens;
         _http = new HttpClient(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler: true)
         {
             BaseAddress = BaseUri,
@@ -55,10 +64,10 @@ public sealed class LarkApiClient : IDisposable
     /// <summary>Whether requests announce Expect: 100-continue (never: it costs a round trip on .NET Framework).</summary>
     public bool? ExpectContinue => _http.DefaultRequestHeaders.ExpectContinue;
 
-    /// <summary>The token cache; set once by the connection that owns this client.</summary>
-    public TokenCache? Tokens { get; set; }
-
-    /// <summary>Sends <paramref name="request"/>; returns only on code 0, throws <see cref="LarkApiException"/> otherwise.</summary>
+    /// <summary>
+    /// Sends <paramref name="request"/>; returns only on code 0, throws <see cref="LarkApiException"/> otherwise.
+    /// The one place a refused token is handled: dropped, refreshed once, and the request resent once.
+    /// </summary>
     public async Task<LarkResponse> SendAsync(LarkRequest request, CancellationToken cancellationToken)
     {
         if (request is null)
@@ -71,15 +80,16 @@ public sealed class LarkApiClient : IDisposable
             return await SendOnceAsync(request, null, cancellationToken).ConfigureAwait(false);
         }
 
-        var tokens = Tokens ?? throw new InvalidOperationException("This client has no token cache.");
+        var tokens = _tokens ?? throw new InvalidOperationException("This client has no token cache.");
         var token = await tokens.GetAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await SendOnceAsync(request, token.Value, cancellationToken).ConfigureAwait(false);
         }
-        catch (LarkApiException ex) when (LarkErrorCodes.IsTokenInvalid(ex.Code))
+        catch (LarkApiException ex) when (ex.Retry == RetryKind.RefreshToken)
         {
-            // Lark revoked or expired the token early: drop it, refresh once, try once more.
+            // Lark revoked or expired the token early: drop it (callers sharing it share one refresh), try once more.
+            // A second refusal reaches the caller as final: the retry policy never refreshes again.
             tokens.Invalidate(token);
             token = await tokens.GetAsync(cancellationToken).ConfigureAwait(false);
             return await SendOnceAsync(request, token.Value, cancellationToken).ConfigureAwait(false);
@@ -95,7 +105,7 @@ public sealed class LarkApiClient : IDisposable
             throw new ArgumentNullException(nameof(appSecret));
         }
 
-        var request = new LarkRequest(HttpMethod.Post, "open-apis/auth/v3/tenant_access_token/internal", "get a tenant access token")
+        var request = new LarkRequest(HttpMethod.Post, "open-apis/auth/v3/tenant_access_token/internal", LarkOperation.Token, "get a tenant access token")
         {
             RequiresToken = false,
             JsonBody = WriteJson(w =>
@@ -106,16 +116,23 @@ public sealed class LarkApiClient : IDisposable
         };
         var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         var root = response.Root;
-        if (!root.TryGetProperty("tenant_access_token", out var tokenElement) || tokenElement.ValueKind != JsonValueKind.String
-            || !root.TryGetProperty("expire", out var expireElement) || !expireElement.TryGetInt64(out var expireSeconds)
-            || expireSeconds <= 0 || expireSeconds > 7 * 24 * 3600)
+        var token = response.RequiredString(root, "tenant_access_token", request);
+        if (!root.TryGetProperty("expire", out var expireElement))
         {
-            throw new LarkApiException(
-                "Lark's token answer had no tenant_access_token or no sensible expire field (log id " + (response.LogId ?? "none") + ").",
-                0, null, response.Status, response.LogId);
+            throw response.Malformed(request, "has no 'expire' field");
         }
 
-        return new TenantToken(tokenElement.GetString()!, clock.UtcNow.AddSeconds(expireSeconds));
+        if (expireElement.ValueKind != JsonValueKind.Number || !expireElement.TryGetInt64(out var expireSeconds))
+        {
+            throw response.Malformed(request, "has 'expire' as " + KindOf(expireElement) + ", not a whole number of seconds");
+        }
+
+        if (expireSeconds <= 0 || expireSeconds > 7 * 24 * 3600)
+        {
+            throw response.Malformed(request, "has 'expire' " + expireSeconds.ToString(CultureInfo.InvariantCulture) + ", not a token lifetime in seconds");
+        }
+
+        return new TenantToken(token, clock.UtcNow.AddSeconds(expireSeconds));
     }
 
     /// <summary>Writes one JSON object with <paramref name="body"/> filling it.</summary>
@@ -158,10 +175,12 @@ public sealed class LarkApiClient : IDisposable
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         }
 
+        var host = message.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Host : BaseUri.Host;
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            // Headers first: the body is read below under a size cap, never buffered whole by HttpClient.
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -171,31 +190,90 @@ public sealed class LarkApiClient : IDisposable
         {
             // A timeout shows as a cancellation that is not ours; a reset or refusal as HttpRequestException.
             var what = ex is OperationCanceledException ? "timed out after " + _http.Timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s" : "failed: " + Flatten(ex);
+            var neverConnected = NeverConnected(ex);
             throw new LarkApiException(
-                $"Could not {request.Operation}: the request to {BaseUri.Host} {what}",
-                0, null, null, null, isTransport: true, innerException: ex);
+                $"Could not {request.Description}: the request to {host} {what}" + (neverConnected ? " (no connection was made)" : string.Empty),
+                0, null, null, null, isTransport: true, innerException: ex, operation: request.Operation,
+                mayHaveArrived: !neverConnected, idempotent: request.Idempotent);
         }
 
         using (response)
         {
             var logId = Header(response, LogIdHeader);
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and < 400)
+            {
+                // Never followed: the Authorization header or the App Secret in the body would go to the Location's host.
+                var location = response.Headers.Location;
+                var where = location is null ? "no Location" : location.IsAbsoluteUri ? "Location host '" + location.Host + "'" : "a relative Location";
+                throw new LarkApiException(
+                    $"Could not {request.Description}: {host} answered HTTP {status} (a redirect to {where}); LarkPS does not follow redirects, so nothing was sent there{LogIdSuffix(logId)}.",
+                    0, null, response.StatusCode, logId, operation: request.Operation, pseudoCode: LarkCodeTable.Redirected, mayHaveArrived: false);
+            }
+
+            // A handler that followed a redirect anyway must not pass its answer off as the host's.
+            var answered = response.RequestMessage?.RequestUri;
+            if (answered is { IsAbsoluteUri: true } && !string.Equals(answered.Host, host, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new LarkApiException(
+                    $"Could not {request.Description}: the answer came from '{answered.Host}', not from {host} (a redirect was followed); it is not trusted{LogIdSuffix(logId)}.",
+                    0, null, response.StatusCode, logId, operation: request.Operation, pseudoCode: LarkCodeTable.Redirected, mayHaveArrived: true, idempotent: request.Idempotent);
+            }
+
             byte[] bytes;
             try
             {
-                bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                bytes = await ReadCappedAsync(response, request, host, logId, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {
                 throw new LarkApiException(
-                    $"Could not {request.Operation}: the answer from {BaseUri.Host} broke off ({Flatten(ex)})",
-                    0, null, response.StatusCode, logId, isTransport: true, innerException: ex);
+                    $"Could not {request.Description}: the answer from {host} broke off ({Flatten(ex)})",
+                    0, null, response.StatusCode, logId, isTransport: true, innerException: ex, operation: request.Operation,
+                    mayHaveArrived: true, idempotent: request.Idempotent);
             }
 
-            return Interpret(request, response, bytes, logId);
+            return Interpret(request, response, bytes, logId, host);
         }
     }
 
-    private LarkResponse Interpret(LarkRequest request, HttpResponseMessage response, byte[] bytes, string? logId)
+    // Reads the body, decompressed, failing as soon as it passes MaxAnswerBytes: memory stays bounded whatever is sent.
+    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, LarkRequest request, string host, string? logId, CancellationToken cancellationToken)
+    {
+        LarkApiException TooLarge(string size) => new(
+            $"Could not {request.Description}: {host} sent an answer of {size}, more than the {MaxAnswerBytes / (1024 * 1024)} MB any Lark answer needs; it was not read{LogIdSuffix(logId)}.",
+            0, null, response.StatusCode, logId, operation: request.Operation, pseudoCode: LarkCodeTable.AnswerTooLarge, mayHaveArrived: true, idempotent: request.Idempotent);
+
+        if (response.Content.Headers.ContentLength is > MaxAnswerBytes)
+        {
+            throw TooLarge(response.Content.Headers.ContentLength.Value.ToString(CultureInfo.InvariantCulture) + " bytes");
+        }
+
+        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.ToArray();
+            }
+
+            if (buffer.Length + read > MaxAnswerBytes)
+            {
+                throw TooLarge("more than " + MaxAnswerBytes.ToString(CultureInfo.InvariantCulture) + " bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+
+    private static LarkResponse Interpret(LarkRequest request, HttpResponseMessage response, byte[] bytes, string? logId, string host)
     {
         var status = response.StatusCode;
         JsonElement root;
@@ -208,21 +286,32 @@ public sealed class LarkApiClient : IDisposable
         {
             // Lark answers plain text for an unknown path ("404 page not found"), and gateways send HTML on 5xx.
             var text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 200)).Trim();
+            var isNotFound = status == HttpStatusCode.NotFound;
             throw new LarkApiException(
-                $"Could not {request.Operation}: {BaseUri.Host} answered HTTP {(int)status} {status}" +
+                $"Could not {request.Description}: {host} answered HTTP {(int)status} {status}" +
                 (text.Length > 0 ? $" with '{text}'" : string.Empty) + LogIdSuffix(logId) +
-                (status == HttpStatusCode.NotFound ? ". Check that the base URI points at the Lark Open API (https://open.feishu.cn or https://open.larksuite.com)." : "."),
-                0, null, status, logId, RetryAfterOf(response));
+                (isNotFound ? ". Check that the base URI points at the Lark Open API (https://open.feishu.cn or https://open.larksuite.com)." : "."),
+                0, null, status, logId, RetryAfterOf(response), operation: request.Operation,
+                pseudoCode: isNotFound ? LarkCodeTable.NotLarkApi : (int)status >= 500 || (int)status == 429 ? null : LarkCodeTable.MalformedAnswer,
+                idempotent: request.Idempotent);
         }
 
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new LarkApiException(
-                $"Could not {request.Operation}: {BaseUri.Host} answered HTTP {(int)status} with JSON that is not an object{LogIdSuffix(logId)}.",
-                0, null, status, logId);
+            throw Malformed(request, status, logId, host, "is JSON " + KindOf(root) + ", not an object");
         }
 
-        var code = root.TryGetProperty("code", out var codeElement) && codeElement.TryGetInt32(out var c) ? c : (int?)null;
+        int? code = null;
+        if (root.TryGetProperty("code", out var codeElement))
+        {
+            if (codeElement.ValueKind != JsonValueKind.Number || !codeElement.TryGetInt32(out var c))
+            {
+                throw Malformed(request, status, logId, host, "has 'code' as " + KindOf(codeElement) + ", not a whole number");
+            }
+
+            code = c;
+        }
+
         var msg = root.TryGetProperty("msg", out var msgElement) && msgElement.ValueKind == JsonValueKind.String ? msgElement.GetString() : null;
         string? troubleshooter = null;
         var violations = new List<LarkFieldViolation>();
@@ -240,12 +329,17 @@ public sealed class LarkApiClient : IDisposable
 
         if (code == LarkErrorCodes.Success && (int)status < 400)
         {
-            return new LarkResponse(status, root, logId);
+            return new LarkResponse(status, root, logId, host);
+        }
+
+        if (code is null && (int)status < 400)
+        {
+            throw Malformed(request, status, logId, host, "has no 'code' field");
         }
 
         var effectiveCode = code ?? 0;
         var detail = new StringBuilder();
-        detail.Append("Lark refused to ").Append(request.Operation).Append(": code ").Append(effectiveCode.ToString(CultureInfo.InvariantCulture));
+        detail.Append("Lark refused to ").Append(request.Description).Append(": code ").Append(effectiveCode.ToString(CultureInfo.InvariantCulture));
         if (!string.IsNullOrEmpty(msg))
         {
             detail.Append(" (").Append(msg).Append(')');
@@ -258,7 +352,45 @@ public sealed class LarkApiClient : IDisposable
         }
 
         detail.Append(LogIdSuffix(logId)).Append('.');
-        throw new LarkApiException(detail.ToString(), effectiveCode, msg, status, logId, RetryAfterOf(response), violations, troubleshooter);
+        throw new LarkApiException(
+            detail.ToString(), effectiveCode, msg, status, logId, RetryAfterOf(response), violations, troubleshooter,
+            operation: request.Operation, idempotent: request.Idempotent);
+    }
+
+    /// <summary>An answer that is not in Lark's format: a LarkPS error that names what is wrong, never a raw .NET one.</summary>
+    internal static LarkApiException Malformed(LarkRequest request, HttpStatusCode status, string? logId, string host, string what) =>
+        new(
+            $"Could not {request.Description}: the answer from {host} (HTTP {(int)status}) {what}, which is not Lark's format{LogIdSuffix(logId)}.",
+            0, null, status, logId, operation: request.Operation, pseudoCode: LarkCodeTable.MalformedAnswer, mayHaveArrived: true, idempotent: request.Idempotent);
+
+    internal static string KindOf(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => "nothing",
+    };
+
+    // A connection that was never made (refused, unknown host): Lark cannot have received anything.
+    private static bool NeverConnected(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException socket)
+            {
+                return socket.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionRefused
+                    or System.Net.Sockets.SocketError.HostNotFound
+                    or System.Net.Sockets.SocketError.HostUnreachable
+                    or System.Net.Sockets.SocketError.NetworkUnreachable
+                    or System.Net.Sockets.SocketError.NoData
+                    or System.Net.Sockets.SocketError.TryAgain;
+            }
+        }
+
+        return false;
     }
 
     private static TimeSpan? RetryAfterOf(HttpResponseMessage response)

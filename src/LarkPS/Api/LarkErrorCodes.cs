@@ -1,7 +1,7 @@
 namespace LarkPS.Api;
 
-/// <summary>The Lark Open API codes that LarkPS acts on (see shared LARK-API.md).</summary>
-public static class LarkErrorCodes
+/// <summary>Names for the Lark Open API codes; what each means and how it is handled lives in <see cref="LarkCodeTable"/>.</summary>
+internal static class LarkErrorCodes
 {
     public const int Success = 0;
 
@@ -41,8 +41,4 @@ public static class LarkErrorCodes
     public const int CardContentInvalid = 230099;
     public const int OpenIdNotExist = 99992351;
     public const int OpenIdOtherApp = 99992361;
-
-    /// <summary>True where the token must be dropped, refreshed once, and the call retried.</summary>
-    public static bool IsTokenInvalid(int code) =>
-        code is TokenInvalid or TokenInvalid2 or TokenExpired;
 }

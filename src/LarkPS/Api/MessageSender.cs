@@ -10,7 +10,7 @@ using LarkPS.Messages;
 namespace LarkPS.Api;
 
 /// <summary>Sends one validated message: resolves a phone receiver first, then makes one send-message call.</summary>
-public sealed class MessageSender
+internal sealed class MessageSender
 {
     private readonly LarkApiClient _client;
     private readonly PhoneDirectory _phones;
@@ -37,7 +37,7 @@ public sealed class MessageSender
             message = message.WithResolvedReceiver(resolvedOpenId);
         }
 
-        var request = new LarkRequest(HttpMethod.Post, "open-apis/im/v1/messages?receive_id_type=" + Uri.EscapeDataString(message.ReceiveIdType), "send a message")
+        var request = new LarkRequest(HttpMethod.Post, "open-apis/im/v1/messages?receive_id_type=" + Uri.EscapeDataString(message.ReceiveIdType), LarkOperation.Send, "send a message")
         {
             JsonBody = Encoding.UTF8.GetBytes(message.ToRequestBody()),
         };
@@ -79,7 +79,7 @@ public sealed class MessageSender
 /// <summary>A phone number that Lark's contact look-up did not resolve to a user the app can see.</summary>
 public sealed class PhoneNotResolvedException : Exception
 {
-    public PhoneNotResolvedException(string givenNumber, string lookedUp)
+    internal PhoneNotResolvedException(string givenNumber, string lookedUp)
         : base($"No user the app can see has the phone number '{givenNumber}' (looked up as '{lookedUp}' with contact batch_get_id): " +
                "the number is wrong, the user has resigned, or the user is outside the app's availability (visible) range.")
     {

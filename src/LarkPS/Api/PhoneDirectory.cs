@@ -14,7 +14,7 @@ namespace LarkPS.Api;
 /// Resolves phone numbers to open_ids with contact batch_get_id: lookups that arrive together are coalesced into
 /// one call of up to 50 numbers, and answers are cached for the connection with an expiry (people change numbers).
 /// </summary>
-public sealed class PhoneDirectory
+internal sealed class PhoneDirectory
 {
     /// <summary>Lark's limit of mobiles per batch_get_id call.</summary>
     public const int MaxBatch = 50;
@@ -189,7 +189,7 @@ public sealed class PhoneDirectory
 
     private static async Task<IReadOnlyDictionary<string, string?>> LookupAsync(LarkApiClient client, IReadOnlyList<string> mobiles, CancellationToken cancellationToken)
     {
-        var request = new LarkRequest(HttpMethod.Post, "open-apis/contact/v3/users/batch_get_id?user_id_type=open_id", "look up users by phone number")
+        var request = new LarkRequest(HttpMethod.Post, "open-apis/contact/v3/users/batch_get_id?user_id_type=open_id", LarkOperation.LookupUsers, "look up users by phone number")
         {
             JsonBody = LarkApiClient.WriteJson(w =>
             {

@@ -5,7 +5,7 @@ namespace LarkPS.Api;
 /// <summary>One message Lark accepted: what Send-LarkMessage writes to the pipeline.</summary>
 public sealed class SentMessage
 {
-    public SentMessage(string messageId, string? chatId, string receiveType, string receiveId, string contentType, string uuid, DateTimeOffset? createTime, string? logId)
+    internal SentMessage(string messageId, string? chatId, string receiveType, string receiveId, string contentType, string uuid, DateTimeOffset? createTime, string? logId)
     {
         MessageId = messageId;
         ChatId = chatId;

@@ -170,43 +170,17 @@ public sealed class ConnectLarkCommand : LarkCmdlet
         }
     }
 
+    // Id, category and fix come from the code table's row for the token endpoint; only the sentence is made here.
     private static ErrorRecord ConnectError(LarkApiException ex, string appId, Uri baseUri)
     {
-        string id;
-        ErrorCategory category;
-        string message;
-        string action;
         var host = baseUri.Host;
         var logId = ex.LogId is null ? string.Empty : $" Lark log id: {ex.LogId}.";
-        switch (ex.Code)
-        {
-            case LarkErrorCodes.AppSecretInvalid:
-                id = ErrorIds.InvalidAppSecret;
-                category = ErrorCategory.AuthenticationError;
-                message = $"Lark rejected the App Secret of app '{appId}' on {host} (code 10014: app secret invalid).{logId}";
-                action = "Copy the App Secret again from the app's 'Credentials & Basic Info' page in the developer console; if it was reset, use the new one.";
-                break;
-            case LarkErrorCodes.InvalidParam:
-            case LarkErrorCodes.AppNotFound:
-            case LarkErrorCodes.AppIdSecretMismatch:
-            case LarkErrorCodes.AppTicketInvalid:
-                id = ex.Code == LarkErrorCodes.AppIdSecretMismatch ? ErrorIds.InvalidAppSecret : ErrorIds.UnknownAppId;
-                category = ErrorCategory.AuthenticationError;
-                message = $"Lark does not accept app '{appId}' on {host} (code {ex.Code}: {ex.LarkMessage ?? "invalid app"}).{logId}";
-                action = "Check the App ID (cli_…) on the app's 'Credentials & Basic Info' page, and the region: an app made on open.larksuite.com does not exist on open.feishu.cn (use -Region Lark).";
-                break;
-            default:
-                id = ex.IsTransport ? ErrorIds.LarkUnreachable : ErrorIds.AuthenticationFailed;
-                category = ex.IsTransport ? ErrorCategory.ConnectionError : ErrorCategory.AuthenticationError;
-                message = "Could not connect to Lark: " + ex.Message;
-                action = ex.IsTransport
-                    ? $"Check the network path to {host} (proxy, firewall) and the -Region / -BaseUri."
-                    : "Check the App ID, App Secret and region; the log id above is what Lark support asks for.";
-                break;
-        }
-
+        var message = ex.Code != 0 && !ex.IsTransport
+            ? $"Lark {ex.Row.Meaning} (app '{appId}' on {host}, code {ex.Code.ToString(CultureInfo.InvariantCulture)}: {ex.LarkMessage ?? "no msg"}).{logId}"
+            : "Could not connect to Lark: " + ex.Message;
+        var action = ex.Row.Fix is { } fix && ex.IsTransport ? fix.Replace("the host", host) : ex.Row.Fix;
         return ErrorRecords.WithFix(
-            new LarkApiException(message, ex.Code, ex.LarkMessage, ex.HttpStatus, ex.LogId, isTransport: ex.IsTransport, innerException: ex),
-            id, category, appId, action);
+            new LarkApiException(message, ex.Code, ex.LarkMessage, ex.HttpStatus, ex.LogId, isTransport: ex.IsTransport, innerException: ex, operation: LarkOperation.Token),
+            ex.Row.ErrorId, ex.Row.Category, appId, action);
     }
 }

@@ -4,7 +4,7 @@ namespace LarkPS.Commands;
 /// The stable first half of every FullyQualifiedErrorId LarkPS writes (the second is the cmdlet's type name):
 /// scripts match on these, so they never change once released.
 /// </summary>
-public static class ErrorIds
+internal static class ErrorIds
 {
     public const string MissingCredentials = "MissingCredentials";
     public const string InvalidBaseUri = "InvalidBaseUri";
@@ -26,4 +26,11 @@ public static class ErrorIds
     public const string ReceiverInvalid = "ReceiverInvalid";
     public const string RateLimited = "RateLimited";
     public const string LarkServerError = "LarkServerError";
+    public const string ReceiverResigned = "ReceiverResigned";
+
+    // Any call
+    public const string LarkRequestFailed = "LarkRequestFailed";
+    public const string LarkRedirected = "LarkRedirected";
+    public const string LarkAnswerInvalid = "LarkAnswerInvalid";
+    public const string TokenRejected = "TokenRejected";
 }

@@ -58,7 +58,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
     /// The inputs of the current record, each with the object errors should name as TargetObject (a seed body
     /// string yields one input per message in it).
     /// </summary>
-    protected IEnumerable<(object? Target, MessageInput Input, string Description)> ReadCurrentInputs()
+    private protected IEnumerable<(object? Target, MessageInput Input, string Description)> ReadCurrentInputs()
     {
         if (ParameterSetName == MessageSet)
         {
@@ -107,14 +107,14 @@ public abstract class MessageCmdletBase : LarkCmdlet
     }
 
     /// <summary>"item 3 (chat oc_…)": how errors and -WhatIf name an input.</summary>
-    protected static string Describe(int number, MessageInput input)
+    private protected static string Describe(int number, MessageInput input)
     {
         var receiver = string.IsNullOrWhiteSpace(input.ReceiveId) ? "no receiveId" : $"{(string.IsNullOrWhiteSpace(input.ReceiveType) ? "user" : input.ReceiveType!.Trim())} {input.ReceiveId!.Trim()}";
         return $"item {number.ToString(CultureInfo.InvariantCulture)} ({receiver})";
     }
 
     /// <summary>The validation failure of one item as a non-terminating error.</summary>
-    protected static ErrorRecord InvalidItemError(object? target, string description, MessageValidationResult result)
+    private protected static ErrorRecord InvalidItemError(object? target, string description, MessageValidationResult result)
     {
         var problems = string.Join("; ", result.Problems);
         return ErrorRecords.WithFix(

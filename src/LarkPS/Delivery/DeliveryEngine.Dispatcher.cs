@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 namespace LarkPS.Delivery;
 
 /// <summary>The dispatcher: the one loop that starts every attempt, in submission order per receiver.</summary>
-public sealed partial class DeliveryEngine<TWork, TResult>
+internal sealed partial class DeliveryEngine<TWork, TResult>
 {
     // The one loop that starts attempts. It never ends: after a stop it reports whatever reaches it Stopped.
     private async Task DispatchLoopAsync()

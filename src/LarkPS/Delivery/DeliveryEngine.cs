@@ -42,7 +42,7 @@ namespace LarkPS.Delivery;
 /// </remarks>
 /// <typeparam name="TWork">A work item; never changed by the engine.</typeparam>
 /// <typeparam name="TResult">What one successful send returns.</typeparam>
-public sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
+internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
 {
     // Waits on the caller's thread end at least this often, so a missed signal can only delay, never hang.
     private static readonly TimeSpan WakeInterval = TimeSpan.FromMilliseconds(100);

@@ -3,7 +3,7 @@ using System;
 namespace LarkPS.Delivery;
 
 /// <summary>What a <see cref="DeliveryEvent{TWork, TResult}"/> reports.</summary>
-public enum DeliveryEventKind
+internal enum DeliveryEventKind
 {
     /// <summary>The work was delivered; <c>Result</c> holds what the send returned. Terminal.</summary>
     Succeeded,
@@ -20,7 +20,7 @@ public enum DeliveryEventKind
 
 /// <summary>One thing that happened to a work item, handed to the caller on its own thread by Submit and Complete.</summary>
 /// <remarks>Every submitted work item gets exactly one terminal event (Succeeded, Failed or Stopped), and any number of Retrying events before it.</remarks>
-public sealed class DeliveryEvent<TWork, TResult>
+internal sealed class DeliveryEvent<TWork, TResult>
 {
     internal DeliveryEvent(DeliveryEventKind kind, TWork work, TResult? result, Exception? exception, int attempts, string? reason, TimeSpan delay)
     {

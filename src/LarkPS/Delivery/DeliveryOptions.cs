@@ -8,7 +8,7 @@ namespace LarkPS.Delivery;
 /// Every setter checks its range at once, so a bad value fails where it is set, not deep inside a send.
 /// The engine, the limiter and the retry policy read the values when they are built; later changes do not reach them.
 /// </remarks>
-public sealed class DeliveryOptions
+internal sealed class DeliveryOptions
 {
     // At 50/s and a real-world latency of 150–300 ms, 50 × 0.3 = 15 requests must be in flight to use the
     // whole quota; 16 covers that with one to spare, and stays far below what a server would call abusive.

@@ -3,7 +3,7 @@ using System;
 namespace LarkPS.Delivery;
 
 /// <summary>A snapshot of a delivery run's counters, for progress and the final summary.</summary>
-public sealed class DeliveryStatistics
+internal sealed class DeliveryStatistics
 {
     internal DeliveryStatistics(
         long submitted,

@@ -12,7 +12,7 @@ namespace LarkPS.Delivery;
 /// acquires per second cost little. Waiting never spins: the caller sleeps on the clock for the computed wait and
 /// checks again. Receiver keys are opaque, e.g. <c>open_id:ou_x</c> or <c>chat_id:oc_y</c>.
 /// </remarks>
-public sealed class RateLimiter
+internal sealed class RateLimiter
 {
     private readonly object _gate = new();
     private readonly IClock _clock;

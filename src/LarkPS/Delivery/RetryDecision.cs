@@ -3,7 +3,7 @@ using System;
 namespace LarkPS.Delivery;
 
 /// <summary>What kind of failure a send met, as the retry policy sees it.</summary>
-public enum FailureKind
+internal enum FailureKind
 {
     /// <summary>A failure no retry can fix: a wrong parameter, a missing permission, an unknown code.</summary>
     Final,
@@ -23,7 +23,7 @@ public enum FailureKind
     /// <summary>No answer arrived: a timeout, a reset, a refused connection.</summary>
     Transport,
 
-    /// <summary>The token was refused although the API client had just refreshed it.</summary>
+    /// <summary>The token was refused although the API client had just refreshed it: final (the choke point refreshes, once).</summary>
     TokenInvalid,
 
     /// <summary>Our own cancellation: the run is stopping.</summary>
@@ -31,7 +31,7 @@ public enum FailureKind
 }
 
 /// <summary>The retry policy's answer for one failed attempt: retry after a delay, or give up, with a reason for -Verbose.</summary>
-public sealed class RetryDecision
+internal sealed class RetryDecision
 {
     private RetryDecision(bool shouldRetry, TimeSpan delay, string reason, FailureKind failure, TimeSpan? pauseApp, TimeSpan? pauseReceiver)
     {

@@ -14,7 +14,7 @@ namespace LarkPS.Delivery;
 /// Retrying is safe because every attempt of a work item reuses its uuid, so Lark sends at most one message.
 /// Thread-safe: the engine calls it from many workers at once.
 /// </remarks>
-public sealed class RetryPolicy
+internal sealed class RetryPolicy
 {
     // Lark's per-receiver quota is counted per second: waiting less after a 230020 only meets the same refusal.
     private static readonly TimeSpan ReceiverLimitFloor = TimeSpan.FromSeconds(1);
@@ -78,10 +78,13 @@ public sealed class RetryPolicy
         switch (kind)
         {
             case FailureKind.Final:
-                return RetryDecision.GiveUp($"{what}: final, not retried", kind);
+                return RetryDecision.GiveUp(error is LarkApiException { MayHaveArrived: true, Row.Retry: RetryKind.Transient }
+                    ? $"{what}: it may have arrived, and without an idempotency key it is not sent again"
+                    : $"{what}: final, not retried", kind);
             case FailureKind.Canceled:
                 return RetryDecision.GiveUp($"{what}: the run is stopping", kind);
-            case FailureKind.TokenInvalid when tokenRetriesSoFar >= 1:
+            case FailureKind.TokenInvalid:
+                // The HTTP choke point already dropped the token, fetched a fresh one and resent once: never again here.
                 return RetryDecision.GiveUp($"{what}: refused again after a fresh token, not retried", kind);
         }
 
@@ -113,10 +116,6 @@ public sealed class RetryPolicy
                 delay = Max(Backoff(attempt), ReceiverLimitFloor);
                 pauseReceiver = delay;
                 why = "for this receiver's quota";
-                break;
-            case FailureKind.TokenInvalid:
-                delay = TimeSpan.Zero;
-                why = "and retrying once with a fresh token";
                 break;
             default:
                 delay = Backoff(attempt);
@@ -189,6 +188,7 @@ public sealed class RetryPolicy
         }
     }
 
+    // Reads the code table's row, chosen once by the HTTP choke point: no code is looked at here.
     private static (FailureKind Kind, string Description) ClassifyLark(LarkApiException error)
     {
         var code = error.Code;
@@ -200,70 +200,28 @@ public sealed class RetryPolicy
                 : status is not null
                     ? string.Format(CultureInfo.InvariantCulture, "(HTTP {0})", status)
                     : string.Empty;
-
-        if (code == LarkErrorCodes.AppFrequencyLimit || error.HttpStatus == (HttpStatusCode)429)
+        var kind = error.Retry switch
         {
-            return (FailureKind.AppRateLimit, $"Lark app rate limit {ids}");
-        }
-
-        switch (code)
+            RetryKind.AppQuota => FailureKind.AppRateLimit,
+            RetryKind.ReceiverQuota => FailureKind.ReceiverRateLimit,
+            RetryKind.RefreshToken => FailureKind.TokenInvalid,
+            RetryKind.Transient when error.IsTransport => FailureKind.Transport,
+            RetryKind.Transient when error.Code == LarkErrorCodes.MessageBeingSent => FailureKind.MessageBeingSent,
+            RetryKind.Transient => FailureKind.ServerError,
+            _ => FailureKind.Final,
+        };
+        var what = kind switch
         {
-            case LarkErrorCodes.ReceiverFrequencyLimit:
-                return (FailureKind.ReceiverRateLimit, $"Lark rate limit for this user or chat {ids}");
-            case LarkErrorCodes.MessageBeingSent:
-                return (FailureKind.MessageBeingSent, $"Lark is still sending this message {ids}");
-            case LarkErrorCodes.InternalError:
-            case LarkErrorCodes.ServerError:
-                return (FailureKind.ServerError, $"Lark server error {ids}");
-        }
-
-        if (LarkErrorCodes.IsTokenInvalid(code))
-        {
-            return (FailureKind.TokenInvalid, $"Lark refused the access token {ids}");
-        }
-
-        // A code Lark documents as the caller's to fix stays final even if it came with a 5xx.
-        if (IsDocumentedFinal(code))
-        {
-            return (FailureKind.Final, $"Lark error {ids}");
-        }
-
-        // Any other 5xx is the server's trouble: retrying with the same uuid cannot send twice.
-        if (status is >= 500 and <= 599)
-        {
-            return (FailureKind.ServerError, $"Lark server error {ids}");
-        }
-
-        if (error.IsTransport)
-        {
-            return (FailureKind.Transport, $"No answer from Lark ({error.Message})");
-        }
-
-        return (FailureKind.Final, ids.Length == 0 ? "Lark error" : $"Lark error {ids}");
+            FailureKind.Transport => $"No answer from Lark ({error.Message})",
+            FailureKind.AppRateLimit => $"Lark app rate limit {ids}",
+            FailureKind.ReceiverRateLimit => $"Lark rate limit for this user or chat {ids}",
+            FailureKind.MessageBeingSent => $"Lark is still sending this message {ids}",
+            FailureKind.ServerError => $"Lark server error {ids}",
+            FailureKind.TokenInvalid => $"Lark refused the access token {ids}",
+            _ => $"Lark {error.Row.Meaning} {ids}",
+        };
+        return (kind, what.TrimEnd());
     }
-
-    private static bool IsDocumentedFinal(int code) => code is
-        LarkErrorCodes.TokenMissing or
-        LarkErrorCodes.InvalidParameter or
-        LarkErrorCodes.BotNotInChat or
-        LarkErrorCodes.BotCapabilityDisabled or
-        LarkErrorCodes.UserOutsideVisibleRange or
-        LarkErrorCodes.ContentTooLong or
-        LarkErrorCodes.MissingPermission or
-        LarkErrorCodes.MissingScope or
-        LarkErrorCodes.UserResigned or
-        LarkErrorCodes.ReceiveIdInvalid or
-        LarkErrorCodes.UserBlockedBot or
-        LarkErrorCodes.UserStoppedBot or
-        LarkErrorCodes.FileKeyTypeMismatch or
-        LarkErrorCodes.CardContentInvalid or
-        LarkErrorCodes.OpenIdNotExist or
-        LarkErrorCodes.OpenIdOtherApp or
-        LarkErrorCodes.InvalidParam or
-        LarkErrorCodes.AppSecretInvalid or
-        LarkErrorCodes.AppTicketInvalid or
-        LarkErrorCodes.AppNotFound or
-        LarkErrorCodes.AppIdSecretMismatch;
 
     private TimeSpan Jitter(TimeSpan max) => TimeSpan.FromTicks((long)(NextDouble() * max.Ticks));
 

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace LarkPS.Messages;
 
 /// <summary>One message as a user described it (a seed JSON item, a hashtable, a CSV row), before validation.</summary>
-public sealed class MessageInput
+internal sealed class MessageInput
 {
     /// <summary>user (default), email, phone, chat, or Lark's open_id, union_id, user_id, chat_id.</summary>
     public string? ReceiveType { get; set; }

@@ -10,7 +10,7 @@ using System.Text.Json;
 namespace LarkPS.Messages;
 
 /// <summary>Writes plain values (dictionaries, lists, strings, numbers…) as compact JSON, the way message content is sent.</summary>
-public static class MessageJson
+internal static class MessageJson
 {
     /// <summary>Deepest nesting written; deeper is almost surely a value that contains itself.</summary>
     public const int MaxDepth = 64;

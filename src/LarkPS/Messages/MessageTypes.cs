@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace LarkPS.Messages;
 
 /// <summary>The contentType values LarkPS accepts: Lark's msg_type names.</summary>
-public static class ContentTypes
+internal static class ContentTypes
 {
     public const string Text = "text";
     public const string Post = "post";
@@ -29,7 +29,7 @@ public static class ContentTypes
 }
 
 /// <summary>The receiveType values LarkPS accepts: the seed's four and Lark's receive_id_type names.</summary>
-public static class ReceiveTypes
+internal static class ReceiveTypes
 {
     public const string User = "user";
     public const string Email = "email";
@@ -63,7 +63,7 @@ public static class ReceiveTypes
 }
 
 /// <summary>Lark's receive_id_type query values for sending a message.</summary>
-public static class ReceiveIdTypes
+internal static class ReceiveIdTypes
 {
     public const string OpenId = "open_id";
     public const string UnionId = "union_id";
@@ -73,7 +73,7 @@ public static class ReceiveIdTypes
 }
 
 /// <summary>Lark's documented size and length limits for sending a message.</summary>
-public static class MessageLimits
+internal static class MessageLimits
 {
     /// <summary>Request body limit for text and every type other than post and interactive: 150 KB.</summary>
     public const int TextBodyBytes = 150 * 1024;

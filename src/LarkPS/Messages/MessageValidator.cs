@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace LarkPS.Messages;
 
 /// <summary>The one check behind Send-LarkMessage and Test-LarkMessage: every problem of an input, or the message to send.</summary>
-public static class MessageValidator
+internal static class MessageValidator
 {
     private const string ContentField = "content";
 

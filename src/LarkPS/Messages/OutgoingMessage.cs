@@ -4,7 +4,7 @@ using System.Text;
 namespace LarkPS.Messages;
 
 /// <summary>A validated message as it goes on the wire to POST /open-apis/im/v1/messages.</summary>
-public sealed class OutgoingMessage
+internal sealed class OutgoingMessage
 {
     /// <summary>
     /// Stands in for a phone number's open_id when sizing a body before resolution: "ou_" and 32 hex digits,

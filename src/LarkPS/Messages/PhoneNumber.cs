@@ -9,7 +9,7 @@ namespace LarkPS.Messages;
 /// Lark documents mainland numbers bare (13011111111); whether +86… matches is unconfirmed, so mainland numbers are
 /// looked up bare and every other number with '+' and its country code, as Lark requires.
 /// </remarks>
-public sealed class PhoneNumber : IEquatable<PhoneNumber>
+internal sealed class PhoneNumber : IEquatable<PhoneNumber>
 {
     /// <summary>The shape an error message asks for.</summary>
     public const string ExpectedShape =

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace LarkPS.Messages;
 
 /// <summary>Where a message goes: Lark's receive_id_type and id, or a phone number still to be resolved to an open_id.</summary>
-public sealed class ReceiveTarget
+internal sealed class ReceiveTarget
 {
     private const string OpenIdPrefix = "ou_";
     private const string UnionIdPrefix = "on_";

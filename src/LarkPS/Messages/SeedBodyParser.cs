@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace LarkPS.Messages;
 
 /// <summary>Reads the seed's message body: a JSON array of message objects, or one object.</summary>
-public static class SeedBodyParser
+internal static class SeedBodyParser
 {
     /// <summary>
     /// One <see cref="MessageInput"/> per element; an element that is not an object becomes an input that fails validation.

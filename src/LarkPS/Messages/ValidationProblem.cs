@@ -5,7 +5,7 @@ using System.Text;
 namespace LarkPS.Messages;
 
 /// <summary>One thing wrong with a message input: which field, what is wrong, and what was expected.</summary>
-public sealed class ValidationProblem
+internal sealed class ValidationProblem
 {
     private const int MaxQuotedLength = 60;
 
@@ -77,7 +77,7 @@ public sealed class ValidationProblem
 }
 
 /// <summary>What <see cref="MessageValidator"/> found: every problem of one input, or the message ready to send.</summary>
-public sealed class MessageValidationResult
+internal sealed class MessageValidationResult
 {
     internal MessageValidationResult(MessageInput input, IReadOnlyList<ValidationProblem> problems, OutgoingMessage? message)
     {

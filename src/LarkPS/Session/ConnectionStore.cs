@@ -7,7 +7,7 @@ namespace LarkPS.Session;
 /// The current connection of each PowerShell session (runspace), in memory only: a new runspace (a new window,
 /// a ForEach-Object -Parallel worker, a job) starts unconnected, and the connection dies with its runspace.
 /// </summary>
-public static class ConnectionStore
+internal static class ConnectionStore
 {
     private static readonly ConditionalWeakTable<object, Holder> Connections = new();
     private static readonly object NoRunspace = new();

@@ -5,7 +5,7 @@ namespace LarkPS.Session;
 /// <summary>What one Send-LarkMessage run did: readable afterwards from Get-LarkConnection, even after Ctrl+C.</summary>
 public sealed class DeliverySummary
 {
-    public DeliverySummary(DateTimeOffset startedAt, DateTimeOffset endedAt, long submitted, long sent, long failed, long stopped, long retries, double messagesPerSecond, bool wasStopped, string[] unconfirmedItems)
+    internal DeliverySummary(DateTimeOffset startedAt, DateTimeOffset endedAt, long submitted, long sent, long failed, long stopped, long retries, double messagesPerSecond, bool wasStopped, string[] unconfirmedItems)
     {
         StartedAt = startedAt;
         EndedAt = endedAt;

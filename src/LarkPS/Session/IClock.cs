@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 namespace LarkPS.Session;
 
 /// <summary>Time as LarkPS sees it: the wall clock in production, a fake one in unit tests.</summary>
-public interface IClock
+internal interface IClock
 {
     /// <summary>The current time.</summary>
     DateTimeOffset UtcNow { get; }
@@ -15,7 +15,7 @@ public interface IClock
 }
 
 /// <summary>The real clock.</summary>
-public sealed class SystemClock : IClock
+internal sealed class SystemClock : IClock
 {
     /// <summary>The one instance every connection shares.</summary>
     public static readonly SystemClock Instance = new();

@@ -23,7 +23,7 @@ public sealed class LarkConnection : IDisposable
     private readonly IClock _clock;
     private bool _disposed;
 
-    public LarkConnection(string appId, SecureString appSecret, Uri baseUri, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null)
+    internal LarkConnection(string appId, SecureString appSecret, Uri baseUri, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null)
     {
         if (string.IsNullOrWhiteSpace(appId))
         {
@@ -34,10 +34,12 @@ public sealed class LarkConnection : IDisposable
         _appSecret = (appSecret ?? throw new ArgumentNullException(nameof(appSecret))).Copy();
         _appSecret.MakeReadOnly();
         _clock = clock ?? SystemClock.Instance;
-        Client = new LarkApiClient(baseUri, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout);
+        // The cache fetches through the client that reads from it; the client is made with the cache, complete.
+        LarkApiClient? client = null;
+        Tokens = new TokenCache(ct => client!.FetchTenantTokenAsync(AppId, UnwrapSecret, _clock, ct), _clock, TokenCache.DefaultRefreshMargin);
+        client = new LarkApiClient(baseUri, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout, Tokens);
+        Client = client;
         Region = LarkHosts.RegionOf(Client.BaseUri);
-        Tokens = new TokenCache(ct => Client.FetchTenantTokenAsync(AppId, UnwrapSecret, _clock, ct), _clock, TokenCache.DefaultRefreshMargin);
-        Client.Tokens = Tokens;
         ConnectedAt = _clock.UtcNow;
         var limits = quotas ?? new DeliveryOptions();
         QuotaPerSecond = limits.AppPerSecond;
@@ -136,6 +138,9 @@ public sealed class LarkConnection : IDisposable
     {
         // .NET Framework allows 2 connections per host by default: far too few for the delivery window.
         MaxConnectionsPerServer = 64,
+
+        // A redirect would carry the token (or the App Secret, in the token request's body) to the Location's host.
+        AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
         UseCookies = false,
     };

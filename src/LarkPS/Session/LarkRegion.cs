@@ -16,7 +16,7 @@ public enum LarkRegion
 }
 
 /// <summary>The hosts of the two public deployments.</summary>
-public static class LarkHosts
+internal static class LarkHosts
 {
     public static readonly Uri Feishu = new("https://open.feishu.cn/");
     public static readonly Uri Lark = new("https://open.larksuite.com/");
@@ -52,6 +52,13 @@ public static class LarkHosts
         if (baseUri is null || !baseUri.IsAbsoluteUri)
         {
             reason = "it is not an absolute URI";
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(baseUri.UserInfo))
+        {
+            // A user name or password in the URI would be shown by Get-LarkConnection and sent as Basic auth by some stacks.
+            reason = "it carries a user name or password (user:pass@); Lark takes credentials only through Connect-Lark's App ID and App Secret";
             return false;
         }
 

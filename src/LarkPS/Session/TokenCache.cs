@@ -6,7 +6,7 @@ using LarkPS.Threading;
 namespace LarkPS.Session;
 
 /// <summary>A tenant access token and the moment it stops working.</summary>
-public sealed class TenantToken
+internal sealed class TenantToken
 {
     public TenantToken(string value, DateTimeOffset expiresAt)
     {
@@ -28,7 +28,7 @@ public sealed class TenantToken
 /// Holds one connection's tenant token in memory, hands it out until a margin before expiry, and refreshes it
 /// with a single request however many callers ask at once.
 /// </summary>
-public sealed class TokenCache
+internal sealed class TokenCache
 {
     /// <summary>The default margin: refresh this long before expiry, so no request carries a token about to lapse.</summary>
     public static readonly TimeSpan DefaultRefreshMargin = TimeSpan.FromMinutes(5);

@@ -9,7 +9,7 @@ using LarkPS.Messages;
 namespace LarkPS.Commands.Support;
 
 /// <summary>Turns one pipeline item (a hashtable, a PSCustomObject, a CSV or DataRow row, a seed JSON string) into message inputs.</summary>
-public static class PSInputReader
+internal static class PSInputReader
 {
     /// <summary>Deepest content nesting unwrapped; deeper is almost surely a value that contains itself.</summary>
     public const int MaxDepth = MessageJson.MaxDepth;

@@ -1,0 +1,60 @@
+namespace LarkPS.Api;
+
+/// <summary>Which Lark call an answer belongs to: the same code can mean different things to different calls (230110, 230001).</summary>
+internal enum LarkOperation
+{
+    /// <summary>No particular call: rows that hold for every operation.</summary>
+    Any,
+
+    /// <summary>POST /open-apis/auth/v3/tenant_access_token/internal.</summary>
+    Token,
+
+    /// <summary>POST /open-apis/im/v1/messages.</summary>
+    Send,
+
+    /// <summary>POST /open-apis/im/v1/messages/{message_id}/reply.</summary>
+    Reply,
+
+    /// <summary>PUT /open-apis/im/v1/messages/{message_id} (text and post).</summary>
+    Edit,
+
+    /// <summary>PATCH /open-apis/im/v1/messages/{message_id} (cards).</summary>
+    UpdateCard,
+
+    /// <summary>DELETE /open-apis/im/v1/messages/{message_id}.</summary>
+    Recall,
+
+    /// <summary>GET /open-apis/im/v1/chats.</summary>
+    ListChats,
+
+    /// <summary>POST /open-apis/contact/v3/users/batch_get_id.</summary>
+    LookupUsers,
+
+    /// <summary>POST /open-apis/im/v1/images.</summary>
+    UploadImage,
+
+    /// <summary>POST /open-apis/im/v1/files.</summary>
+    UploadFile,
+
+    /// <summary>POST {hook host}/open-apis/bot/v2/hook/{token}: a group's custom bot.</summary>
+    Webhook,
+}
+
+/// <summary>How a failed call may be retried, as Lark's code says.</summary>
+internal enum RetryKind
+{
+    /// <summary>Final: only the user can fix it (a parameter, a permission, the visible range).</summary>
+    Never,
+
+    /// <summary>The token was refused: the choke point refreshes it once and resends once; nobody else retries.</summary>
+    RefreshToken,
+
+    /// <summary>The app's quota (99991400, HTTP 429): everybody waits for the reset.</summary>
+    AppQuota,
+
+    /// <summary>One receiver's quota (230020, a card's 5 updates/s, a hook's 5/s): sends to that receiver wait.</summary>
+    ReceiverQuota,
+
+    /// <summary>Server or network trouble: retry with backoff (safe where the request is idempotent).</summary>
+    Transient,
+}

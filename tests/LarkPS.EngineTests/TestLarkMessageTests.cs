@@ -18,7 +18,7 @@ public class TestLarkMessageTests
             "@{ receiveType = 'chat'; receiveId = $args[0]; content = 'ok' }," +
             "@{ receiveType = 'chat'; receiveId = 'ops'; content = 'bad id' }," +
             "@{ receiveType = 'phone'; receiveId = '13800000001'; contentType = 'post'; content = '{\"zh_cn\":{\"title\":\"t\",\"content\":[[{\"tag\":\"text\",\"text\":\"x\"}]]}}' }," +
-            "@{ receiveType = 'user'; receiveId = $args[1]; contentType = 'interactive'; content = '{}' } | Test-LarkMessage",
+            "@{ receiveType = 'user'; receiveId = $args[1]; contentType = 'interactive'; content = '{\"card\":{}}' } | Test-LarkMessage",
             SandboxSeed.OpsChatId, SandboxSeed.AliceOpenId);
 
         Assert.Equal(new object[] { true, false, true, false }, result.Output.Select(o => o.BaseObject).ToArray());

@@ -64,7 +64,7 @@ public sealed class SendMessageTests : SandboxTestBase
     public static TheoryData<string, string> ValidContent => new()
     {
         { "text", """{"text":"line 1\nline 2 <at user_id=\"all\"></at>"}""" },
-        { "post", """{"zh_cn":{"title":"标题","content":[[{"tag":"text","text":"a"},{"tag":"a","text":"link","href":"https://example.com"},{"tag":"at","user_id":"all"}],[{"tag":"img","image_key":"img_v3_x"}],[{"tag":"media","file_key":"file_v3_x"},{"tag":"emotion","emoji_type":"SMILE"},{"tag":"hr"},{"tag":"code_block","language":"GO","text":"x"},{"tag":"md","text":"**b**"}]]}}""" },
+        { "post", """{"zh_cn":{"title":"标题","content":[[{"tag":"text","text":"a"},{"tag":"a","text":"link","href":"https://example.com"},{"tag":"at","user_id":"all"}],[{"tag":"img","image_key":"img_v3_x"}],[{"tag":"media","file_key":"file_v3_x"}],[{"tag":"emotion","emoji_type":"SMILE"},{"tag":"hr"},{"tag":"code_block","language":"GO","text":"x"}],[{"tag":"md","text":"**b**"}]]}}""" },
         { "post", """{"en_us":{"content":[[{"tag":"text","text":"no title is fine"}]]}}""" },
         { "image", """{"image_key":"img_v3_0abc"}""" },
         { "interactive", """{"schema":"2.0","header":{"title":{"tag":"plain_text","content":"t"}},"body":{"elements":[]}}""" },
@@ -108,7 +108,7 @@ public sealed class SendMessageTests : SandboxTestBase
         { "post", "{}", 230001 },
         { "image", "{}", 230001 },
         { "image", """{"image_key":"abc"}""", 230001 },
-        { "interactive", """{"header":{"title":{"tag":"plain_text","content":"no elements"}}}""", 230099 },
+        { "interactive", """{"header":{"title":{"tag":"plain_text","content":"t"}},"elements":{"tag":"div"}}""", 230099 },
         { "interactive", """{"schema":"2.0","header":{}}""", 230099 },
         { "interactive", """{"type":"template","data":{}}""", 230099 },
         { "interactive", "\"a string\"", 230001 },

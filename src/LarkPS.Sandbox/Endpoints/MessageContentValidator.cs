@@ -12,8 +12,10 @@ internal sealed record SendProblem(int Code, string Msg, FieldViolation? Violati
 }
 
 /// <summary>
-/// The content rules of LARK-API.md "content per msg_type": content is a string holding a JSON object
-/// with the keys its msg_type needs. Cards are judged loosely (230099 only when no card shape fits).
+/// The content rules of LARK-API.md "content per msg_type" and Lark's "发送消息内容结构" / card JSON 1.0 and 2.0 pages:
+/// content is a string holding a JSON object with the keys its msg_type needs. The verdicts are those of
+/// tests/cases/content-cases.json, which the module's validator follows too; where Lark's leniency is unconfirmed
+/// (marked so below) the sandbox refuses, as the module does.
 /// </summary>
 internal static class MessageContentValidator
 {
@@ -25,6 +27,20 @@ internal static class MessageContentValidator
     // Lark: text (and the rest) ≤ 150 KB, post and interactive ≤ 30 KB, measured on the whole request body.
     public static int MaxBodyBytes(string msgType) =>
         msgType is "post" or "interactive" ? 30 * 1024 : 150 * 1024;
+
+    // Unconfirmed beyond zh_cn / en_us (Lark's page) and ja_jp (the official Go SDK's MessagePost): others are refused.
+    private static readonly HashSet<string> PostLocales = new(StringComparer.Ordinal) { "zh_cn", "en_us", "ja_jp" };
+
+    // "图片、视频元素必须是独立的一个段落", "md 标签会独占一个或多个段落": whether Lark refuses or re-flows is unconfirmed.
+    private static readonly HashSet<string> AloneInParagraph = new(StringComparer.Ordinal) { "img", "media", "md" };
+
+    // 2.0 refuses unsupported properties (documented); 1.0 ignores them, which is unconfirmed per key, so refused too.
+    private static readonly HashSet<string> CardV2Keys = new(StringComparer.Ordinal) { "schema", "config", "card_link", "header", "body" };
+
+    private static readonly HashSet<string> CardV1Keys = new(StringComparer.Ordinal)
+    {
+        "schema", "config", "card_link", "header", "elements", "i18n_elements", "i18n_header", "fallback",
+    };
 
     private static readonly Dictionary<string, string[]> PostNodeFields = new(StringComparer.Ordinal)
     {
@@ -60,12 +76,12 @@ internal static class MessageContentValidator
 
         return msgType switch
         {
-            "text" => RequireString(root, "text"),
-            "post" => ValidatePost(root),
+            "text" => RequireText(root),
+            "post" => ValidatePost(root, uploads),
             "image" => ValidateKey(root, "image_key", msgType, uploads),
             "interactive" => ValidateCard(root),
-            "share_chat" => RequireString(root, "chat_id"),
-            "share_user" => RequireString(root, "user_id"),
+            "share_chat" => RequirePrefixed(root, "chat_id", "oc_"),
+            "share_user" => RequirePrefixed(root, "user_id", "ou_"),
             "audio" or "file" or "sticker" => ValidateKey(root, "file_key", msgType, uploads),
             "media" => ValidateKey(root, "file_key", msgType, uploads)
                 ?? (root.Has("image_key") ? ValidateKey(root, "image_key", msgType, uploads) : null),
@@ -78,23 +94,42 @@ internal static class MessageContentValidator
             ? SendProblem.InvalidParam(prefix + field, $"{field} is required and must be a non-empty string")
             : null;
 
-    private static SendProblem? ValidatePost(JsonElement root)
+    // Unconfirmed whether Lark takes a text of only white space; refused, as the module does.
+    private static SendProblem? RequireText(JsonElement root) =>
+        string.IsNullOrWhiteSpace(root.String("text"))
+            ? SendProblem.InvalidParam("content.text", "text is required and must be a non-blank string")
+            : null;
+
+    private static SendProblem? RequirePrefixed(JsonElement root, string field, string prefix) =>
+        RequireString(root, field)
+        ?? (root.String(field) is { } value && value.Length > prefix.Length && value.StartsWith(prefix, StringComparison.Ordinal)
+            ? null
+            : SendProblem.InvalidParam("content." + field, $"{field} must start with '{prefix}'", root.String(field)));
+
+    // Lark: "content format of the post type is incorrect" (230001) for a post it cannot read.
+    private static SendProblem? ValidatePost(JsonElement root, UploadStore uploads)
     {
         var locales = 0;
         foreach (var locale in root.EnumerateObject())
         {
-            // Locale keys look like zh_cn / en_us / ja_jp; a bare {title,content} has no locale.
-            if (locale.Name.Length != 5 || locale.Name[2] != '_' || locale.Value.ValueKind != JsonValueKind.Object)
+            // A bare {title,content} or a webhook's {"post":{…}} has no locale: Lark answers 230001.
+            if (!PostLocales.Contains(locale.Name) || locale.Value.ValueKind != JsonValueKind.Object)
             {
-                return SendProblem.InvalidParam("content", $"'{locale.Name}' is not a locale object such as zh_cn or en_us");
+                return SendProblem.InvalidParam("content", $"'{locale.Name}' is not a post locale object (zh_cn, en_us or ja_jp)");
             }
 
             var where = "content." + locale.Name;
+            if (locale.Value.Property("title") is { } title && title.ValueKind != JsonValueKind.String)
+            {
+                return SendProblem.InvalidParam(where + ".title", "title must be a string");
+            }
+
             if (locale.Value.Property("content") is not { ValueKind: JsonValueKind.Array } paragraphs)
             {
                 return SendProblem.InvalidParam(where + ".content", "content must be an array of paragraphs");
             }
 
+            var nodes = 0;
             foreach (var paragraph in paragraphs.EnumerateArray())
             {
                 if (paragraph.ValueKind != JsonValueKind.Array)
@@ -102,63 +137,139 @@ internal static class MessageContentValidator
                     return SendProblem.InvalidParam(where + ".content", "each paragraph must be an array of nodes");
                 }
 
+                var count = paragraph.GetArrayLength();
                 foreach (var node in paragraph.EnumerateArray())
                 {
-                    var tag = node.String("tag");
-                    if (tag is null || !PostNodeFields.TryGetValue(tag, out var required))
+                    nodes++;
+                    if (ValidateNode(node, where + ".content", count, uploads) is { } problem)
                     {
-                        return SendProblem.InvalidParam(where + ".content", $"unknown node tag '{tag}'");
-                    }
-
-                    foreach (var field in required)
-                    {
-                        if (RequireString(node, field, $"{where}.content.{tag}.") is { } problem)
-                        {
-                            return problem;
-                        }
+                        return problem;
                     }
                 }
+            }
+
+            // Unconfirmed what Lark does with a locale without any node; refused (content is required).
+            if (nodes == 0)
+            {
+                return SendProblem.InvalidParam(where + ".content", "content has no node");
             }
 
             locales++;
         }
 
-        return locales == 0 ? SendProblem.InvalidParam("content", "post needs at least one locale (zh_cn, en_us, …)") : null;
+        return locales == 0 ? SendProblem.InvalidParam("content", "post needs at least one locale (zh_cn, en_us, ja_jp)") : null;
     }
+
+    private static SendProblem? ValidateNode(JsonElement node, string where, int nodesInParagraph, UploadStore uploads)
+    {
+        var tag = node.String("tag");
+        if (tag is null || !PostNodeFields.TryGetValue(tag, out var required))
+        {
+            return SendProblem.InvalidParam(where, $"unknown node tag '{tag}'");
+        }
+
+        if (nodesInParagraph > 1 && AloneInParagraph.Contains(tag))
+        {
+            return SendProblem.InvalidParam(where, $"a '{tag}' node must be alone in its paragraph");
+        }
+
+        foreach (var field in required)
+        {
+            // Unconfirmed whether Lark takes an empty text node; refused, as the module does.
+            var problem = field is "image_key" or "file_key"
+                ? ValidateKey(node, field, tag == "img" ? "image" : "media", uploads, $"{where}.{tag}.")
+                : RequireString(node, field, $"{where}.{tag}.");
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        if (tag == "media" && node.Has("image_key") && ValidateKey(node, "image_key", "image", uploads, $"{where}.{tag}.") is { } cover)
+        {
+            return cover;
+        }
+
+        // Lark: "请确保链接地址的合法性，否则消息会发送失败"; which schemes pass is unconfirmed, so only web links do.
+        return tag == "a" && !IsWebLink(node.String("href")!)
+            ? SendProblem.InvalidParam($"{where}.a.href", "invalid href", node.String("href"))
+            : null;
+    }
+
+    private static bool IsWebLink(string link) =>
+        Uri.TryCreate(link, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.Host.Length > 0;
 
     private static SendProblem? ValidateCard(JsonElement card)
     {
-        var type = card.String("type");
-        var data = card.Property("data");
-        var fits = type switch
+        var type = card.Property("type");
+        if (type is { ValueKind: JsonValueKind.String })
         {
-            "template" => data?.String("template_id") is { Length: > 0 },
-            "card" => data?.String("card_id") is { Length: > 0 },
-            _ => card.String("schema") == "2.0"
-                ? card.Property("body") is { ValueKind: JsonValueKind.Object }
-                : card.Property("elements") is { ValueKind: JsonValueKind.Array }
-                  || card.Property("i18n_elements") is { ValueKind: JsonValueKind.Object },
-        };
-        return fits
-            ? null
-            : new SendProblem(
-                LarkCodes.CardInvalid,
-                "Failed to create card content: expected a v2 card (schema 2.0 with body), a v1 card (elements), or a template/card reference.");
+            var data = card.Property("data");
+            var fits = card.String("type") switch
+            {
+                "template" => data?.String("template_id") is { Length: > 0 }
+                    && data.Value.Property("template_version_name") is null or { ValueKind: JsonValueKind.String }
+                    && data.Value.Property("template_variable") is null or { ValueKind: JsonValueKind.Object },
+                "card" => data?.String("card_id") is { Length: > 0 },
+                _ => false,
+            };
+            return fits ? null : CardInvalid("a template needs data.template_id, a card entity data.card_id");
+        }
+
+        var schema = card.Property("schema");
+        if (schema is not null && card.String("schema") is not ("1.0" or "2.0"))
+        {
+            return CardInvalid("schema must be \"2.0\" (or \"1.0\")");
+        }
+
+        var isV2 = card.String("schema") == "2.0";
+        var allowed = isV2 ? CardV2Keys : CardV1Keys;
+        foreach (var property in card.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name))
+            {
+                return CardInvalid($"'{property.Name}' is not a property of a schema {(isV2 ? "2.0" : "1.0")} card");
+            }
+        }
+
+        var kindsFit = Kind(card, "config", JsonValueKind.Object)
+            && Kind(card, "card_link", JsonValueKind.Object)
+            && Kind(card, "header", JsonValueKind.Object)
+            && (isV2
+                // 2.0's header title is required ("卡片主标题。必填").
+                ? (card.Property("header") is null || card.Property("header")!.Value.Property("title") is { ValueKind: JsonValueKind.Object })
+                  && Kind(card, "body", JsonValueKind.Object)
+                  && (card.Property("body") is not { } body || Kind(body, "elements", JsonValueKind.Array))
+                : Kind(card, "elements", JsonValueKind.Array)
+                  && Kind(card, "i18n_elements", JsonValueKind.Object)
+                  && Kind(card, "i18n_header", JsonValueKind.Object)
+                  && Kind(card, "fallback", JsonValueKind.Object));
+        return kindsFit ? null : CardInvalid("a card field has the wrong JSON type");
     }
 
-    private static SendProblem? ValidateKey(JsonElement root, string field, string msgType, UploadStore uploads)
+    // True when the field is absent or of the kind.
+    private static bool Kind(JsonElement obj, string field, JsonValueKind kind) =>
+        obj.Property(field) is not { } value || value.ValueKind == kind;
+
+    private static SendProblem CardInvalid(string detail) =>
+        new(LarkCodes.CardInvalid, "Failed to create card content, ext=" + detail);
+
+    // Unconfirmed: the keys Lark's uploads issue today start with img_ / file_; a key of another shape is refused.
+    private static SendProblem? ValidateKey(JsonElement root, string field, string msgType, UploadStore uploads, string prefix = "content.")
     {
-        if (RequireString(root, field) is { } missing)
+        if (RequireString(root, field, prefix) is { } missing)
         {
             return missing;
         }
 
         var key = root.String(field)!;
-        var isImageKey = key.StartsWith("img_", StringComparison.Ordinal);
-        var isFileKey = key.StartsWith("file_", StringComparison.Ordinal);
+        var isImageKey = key.Length > 4 && key.StartsWith("img_", StringComparison.Ordinal);
+        var isFileKey = key.Length > 5 && key.StartsWith("file_", StringComparison.Ordinal);
         if (!isImageKey && !isFileKey)
         {
-            return SendProblem.InvalidParam("content." + field, "not an image or file key", key);
+            return SendProblem.InvalidParam(prefix + field, "not an image or file key", key);
         }
 
         var wantImage = field == "image_key";

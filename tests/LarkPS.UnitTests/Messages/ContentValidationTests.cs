@@ -83,7 +83,7 @@ public class ContentValidationTests
     [InlineData("file", """{"image_key":"img_1"}""", "content.file_key", "is missing")]
     [InlineData("sticker", """{"file_key":[]}""", "content.file_key", "is an array")]
     [InlineData("media", """{"image_key":"img_1"}""", "content.file_key", "is missing")]
-    [InlineData("media", """{"file_key":"f","image_key":3}""", "content.image_key", "is a number")]
+    [InlineData("media", """{"file_key":"file_1","image_key":3}""", "content.image_key", "is a number")]
     public void A_missing_or_wrong_required_key_is_named(string contentType, string content, string field, string problem)
     {
         var found = AssertSingleProblem(Validate(content, contentType), field);

@@ -14,13 +14,14 @@ public class PostAndCardValidationTests
               "zh_cn": {"title": "标题", "content": [
                 [{"tag":"text","text":"a","style":["bold"]},{"tag":"a","text":"link","href":"https://example.com"},{"tag":"at","user_id":"ou_1"}],
                 [{"tag":"img","image_key":"img_1"}],
-                [{"tag":"media","file_key":"file_1","image_key":"img_1"},{"tag":"emotion","emoji_type":"SMILE"}],
+                [{"tag":"media","file_key":"file_1","image_key":"img_1"}],
+                [{"tag":"emotion","emoji_type":"SMILE"}],
                 [{"tag":"hr"}],
                 [{"tag":"code_block","language":"GO","text":"x := 1"}],
                 [{"tag":"md","text":"**bold**"}]
               ]},
               "en_us": {"content": [[{"tag":"text","text":"b"}]]},
-              "xx_custom": {"title": "only a title", "content": []}
+              "ja_jp": {"title": "タイトル", "content": [[{"tag":"text","text":"c"}]]}
             }
             """;
 
@@ -58,7 +59,13 @@ public class PostAndCardValidationTests
     [InlineData("""{"zh_cn":"hello"}""", "content.zh_cn", "is a string")]
     [InlineData("""{"zh_cn":{"title":"T"}}""", "content.zh_cn.content", "is missing")]
     [InlineData("""{"zh_cn":{"content":{"tag":"text"}}}""", "content.zh_cn.content", "is an object")]
-    [InlineData("""{"zh_cn":{"title":1,"content":[]}}""", "content.zh_cn.title", "is a number")]
+    [InlineData("""{"zh_cn":{"title":1,"content":[[{"tag":"hr"}]]}}""", "content.zh_cn.title", "is a number")]
+    [InlineData("""{"zh_cn":{"title":"T","content":[[]]}}""", "content.zh_cn.content", "has no node")]
+    [InlineData("""{"xx_custom":{"content":[[{"tag":"hr"}]]}}""", "content.xx_custom", "'xx_custom' is not a post locale")]
+    [InlineData("""{"zh_cn":{"content":[[{"tag":"text","text":""}]]}}""", "content.zh_cn.content[0][0].text", "is empty")]
+    [InlineData("""{"zh_cn":{"content":[[{"tag":"text","text":"a"},{"tag":"img","image_key":"img_1"}]]}}""", "content.zh_cn.content[0][1].tag", "'img' shares its paragraph with other nodes")]
+    [InlineData("""{"zh_cn":{"content":[[{"tag":"a","text":"x","href":"www.example.com"}]]}}""", "content.zh_cn.content[0][0].href", "'www.example.com' is not an http or https link")]
+    [InlineData("""{"zh_cn":{"content":[[{"tag":"img","image_key":"file_1"}]]}}""", "content.zh_cn.content[0][0].image_key", "'file_1' is a file key, not an image key")]
     [InlineData("""{"zh_cn":{"content":[{"tag":"text","text":"a"}]}}""", "content.zh_cn.content[0]", "is an object")]
     [InlineData("""{"zh_cn":{"content":[["text"]]}}""", "content.zh_cn.content[0][0]", "is a string")]
     [InlineData("""{"zh_cn":{"content":[[{"text":"a"}]]}}""", "content.zh_cn.content[0][0].tag", "is missing")]
@@ -92,7 +99,7 @@ public class PostAndCardValidationTests
     public void Every_bad_node_is_reported_up_to_a_cap_then_counted()
     {
         var nodes = string.Join(",", Enumerable.Range(0, 15).Select(_ => """{"tag":"nope"}"""));
-        var result = Validate("{\"zh_cn\":{\"content\":[[" + nodes + "]]},\"en_us\":{\"content\":[]}}", "post");
+        var result = Validate("{\"zh_cn\":{\"content\":[[" + nodes + "]]},\"en_us\":{\"content\":[[{\"tag\":\"hr\"}]]}}", "post");
 
         Assert.Equal(11, result.Problems.Count);
         Assert.Equal("content.zh_cn.content[0][9].tag", result.Problems[9].Field);
@@ -114,7 +121,8 @@ public class PostAndCardValidationTests
     [InlineData("""{"elements":[]}""")]
     [InlineData("""{"schema":"2.0","body":{"elements":[]}}""")]
     [InlineData("""{"schema":"2.0","header":{"title":{"content":"T"}}}""")]
-    [InlineData("""{"body":{"elements":[]}}""")]
+    [InlineData("{}")]
+    [InlineData("""{"header":{"title":{"content":"T"}}}""")]
     [InlineData("""{"header":{"title":{"content":"T"}},"config":{"wide_screen_mode":true}}""")]
     [InlineData("""{"i18n_elements":{"zh_cn":[]}}""")]
     [InlineData("""{"type":"template","data":{"template_id":"AAqk1234","template_version_name":"1.0.0","template_variable":{"a":1}}}""")]
@@ -125,14 +133,17 @@ public class PostAndCardValidationTests
     }
 
     [Theory]
-    [InlineData("{}", "content", "is not a card: it has no elements, body, schema, or header with other parts")]
-    [InlineData("""{"header":{"title":{"content":"T"}}}""", "content", "is not a card: it has no elements, body, schema, or header with other parts")]
+    [InlineData("""{"body":{"elements":[]}}""", "content.body", "belongs to a schema 2.0 card, but the card has no \"schema\":\"2.0\"")]
+    [InlineData("""{"schema":"2.0","elements":[]}""", "content.elements", "is not a property of a schema 2.0 card")]
+    [InlineData("""{"schema":"2.0","header":{}}""", "content.header.title", "is missing")]
+    [InlineData("""{"schema":"3.0"}""", "content.schema", "'3.0' is not a card schema")]
+    [InlineData("""{"elements":[],"foo":1}""", "content.foo", "is not a property of a card")]
     [InlineData("""{"type":"template"}""", "content.data", "is missing")]
     [InlineData("""{"type":"template","data":"x"}""", "content.data", "is a string")]
     [InlineData("""{"type":"template","data":{}}""", "content.data.template_id", "is missing")]
     [InlineData("""{"type":"template","data":{"template_id":""}}""", "content.data.template_id", "is empty")]
     [InlineData("""{"type":"card","data":{"template_id":"x"}}""", "content.data.card_id", "is missing")]
-    [InlineData("""{"type":"tmpl","data":{}}""", "content", "has type 'tmpl', which is neither 'template' nor 'card'")]
+    [InlineData("""{"type":"tmpl","data":{}}""", "content.type", "'tmpl' is neither 'template' nor 'card'")]
     [InlineData("""{"elements":{"tag":"div"}}""", "content.elements", "is an object")]
     [InlineData("""{"schema":"2.0","body":[]}""", "content.body", "is an array")]
     [InlineData("""{"card":{"elements":[]}}""", "content", "has a 'card' wrapper, which only custom-bot webhooks take")]

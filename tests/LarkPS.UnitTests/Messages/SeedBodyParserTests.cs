@@ -79,9 +79,9 @@ public class SeedBodyParserTests
     public void Content_given_as_an_object_is_its_json_text()
     {
         var input = Assert.Single(SeedBodyParser.Parse(
-            """{"receiveId":"ou_1","contentType":"interactive","content":{"elements":[{"tag":"div"}], "n": 1.50}}"""));
+            """{"receiveId":"ou_1","contentType":"interactive","content":{"elements":[{"tag":"div", "n": 1.50}]}}"""));
 
-        Assert.Equal("{\"elements\":[{\"tag\":\"div\"}],\"n\":1.50}", input.Content);
+        Assert.Equal("{\"elements\":[{\"tag\":\"div\",\"n\":1.50}]}", input.Content);
         Assert.True(MessageValidator.Validate(input).IsValid);
     }
 

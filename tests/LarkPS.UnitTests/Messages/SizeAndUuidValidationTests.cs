@@ -60,7 +60,7 @@ public class SizeAndUuidValidationTests
         var card = "{\"elements\":[{\"tag\":\"markdown\",\"content\":\"" + big + "\"}]}";
 
         AssertSingleProblem(Validate(card, "interactive"), "content");
-        AssertValid(Validate("{\"file_key\":\"" + big + "\"}", "file"));
+        AssertValid(Validate("{\"file_key\":\"file_v2_" + big + "\"}", "file"));
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public sealed class SandboxOptions
 
     // A test server has no business listening beyond this machine; the CLI's --allow-remote sets this.
     public bool AllowRemote { get; set; }
+
+    // The request log's byte budget (bodies over 1 MB are logged by size only, so one entry stays small).
+    public long RequestLogBytes { get; set; } = State.RequestLog.DefaultMaxBytes;
 }
 
 /// <summary>Lark's send-message quotas, as the sandbox enforces them.</summary>

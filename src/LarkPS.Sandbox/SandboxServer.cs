@@ -93,6 +93,7 @@ public sealed class SandboxServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        app.UseMiddleware<RequestGuard>(options);
         app.UseMiddleware<RequestRecorder>(state);
         app.UseDefaultFiles();
         app.UseStaticFiles();

@@ -58,6 +58,13 @@ public sealed partial class InboxPageBrowserTests
         // The recalled message is marked.
         Assert.Contains("class=\"msg msg-recalled\"", dom, StringComparison.Ordinal);
 
+        // The page polled with a cursor: the whole inbox once, then only what changed (issue 14).
+        var polls = sandbox.Requests.Where(r => r.PathAndQuery.StartsWith("/_sandbox/inbox", StringComparison.Ordinal)).ToList();
+        Assert.True(polls.Count >= 2, $"the page polled the inbox {polls.Count} time(s)");
+        Assert.All(polls, p => Assert.StartsWith("/_sandbox/inbox?since=", p.PathAndQuery, StringComparison.Ordinal));
+        Assert.Equal("/_sandbox/inbox?since=", polls[0].PathAndQuery);
+        Assert.All(polls.Skip(1), p => Assert.NotEqual("/_sandbox/inbox?since=", p.PathAndQuery));
+
         // A screenshot of the default view and of one conversation, kept for people to look at.
         var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
         await ScreenshotAsync(sandbox.BaseAddress.ToString(), Path.Combine(folder, "inbox-all.png"));

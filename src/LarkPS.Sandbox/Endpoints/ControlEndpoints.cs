@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LarkPS.Sandbox.Http;
@@ -11,70 +12,132 @@ namespace LarkPS.Sandbox.Endpoints;
 /// </summary>
 internal static class ControlEndpoints
 {
+    private const int DefaultInboxPage = 1000;
+    private const int MaxInboxPage = 5000;
+
     public static void Map(IEndpointRouteBuilder routes, SandboxState state)
     {
-        routes.MapGet("/_sandbox/inbox", c => WriteAsync(c, Inbox(state)));
+        routes.MapGet("/_sandbox/inbox", c => InboxAsync(c, state));
         routes.MapDelete("/_sandbox/inbox", c =>
         {
             state.Reset();
             c.Response.StatusCode = StatusCodes.Status204NoContent;
             return Task.CompletedTask;
         });
-        routes.MapGet("/_sandbox/requests", c => WriteAsync(c, Requests(state)));
+        routes.MapGet("/_sandbox/requests", c => StreamAsync(c, state.Requests.Snapshot(), WriteRequest));
         routes.MapGet("/_sandbox/faults", c => WriteAsync(c, Faults(state.Faults)));
         routes.MapPost("/_sandbox/faults", c => SetFaultsAsync(c, state));
         routes.MapGet("/_sandbox/stats", c => WriteAsync(c, Stats(state.Stats)));
         routes.MapGet("/_sandbox/directory", c => WriteAsync(c, JsonSerializer.SerializeToNode(state.Directory, SandboxDirectory.FileFormat)!));
     }
 
-    private static JsonArray Inbox(SandboxState state)
+    /// <summary>
+    /// The whole inbox as an array; with <c>?since=CURSOR</c> (empty for the start) only what changed after the cursor:
+    /// <c>{"cursor","reset","has_more","items":[…]}</c>, at most <c>limit</c> (default 1000) items. The page polls this way.
+    /// </summary>
+    private static Task InboxAsync(HttpContext context, SandboxState state)
     {
-        var array = new JsonArray();
-        foreach (var m in state.Messages.Snapshot())
+        var query = context.Request.Query;
+        if (!query.ContainsKey("since"))
         {
-            array.Add(new JsonObject
-            {
-                ["message_id"] = m.MessageId,
-                ["receive_id_type"] = m.ReceiveIdType,
-                ["receive_id"] = m.ReceiveId,
-                ["msg_type"] = m.MsgType,
-                ["content"] = m.Content,
-                ["uuid"] = m.Uuid,
-                ["chat_id"] = m.ChatId,
-                ["time"] = m.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                ["parent_id"] = m.ParentId,
-                ["deleted"] = m.Deleted,
-                ["edits"] = m.Edits,
-            });
+            return StreamAsync(context, state.Messages.Snapshot(), WriteMessage);
         }
 
-        return array;
+        var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var asked) && asked > 0
+            ? Math.Min(asked, MaxInboxPage)
+            : DefaultInboxPage;
+        var changes = state.Messages.ChangedSince(query["since"].ToString(), limit);
+        return StreamAsync(context, changes.Items, WriteMessage, w =>
+        {
+            w.WriteString("cursor", changes.Cursor);
+            w.WriteBoolean("reset", changes.Reset);
+            w.WriteBoolean("has_more", changes.HasMore);
+        });
     }
 
-    private static JsonArray Requests(SandboxState state)
+    private static void WriteMessage(Utf8JsonWriter w, DeliveredMessage m)
     {
-        var array = new JsonArray();
-        foreach (var r in state.Requests.Snapshot())
-        {
-            var headers = new JsonObject();
-            foreach (var (name, value) in r.Headers)
-            {
-                headers[name] = value;
-            }
+        w.WriteStartObject();
+        w.WriteString("message_id", m.MessageId);
+        w.WriteString("receive_id_type", m.ReceiveIdType);
+        w.WriteString("receive_id", m.ReceiveId);
+        w.WriteString("msg_type", m.MsgType);
+        w.WriteString("content", m.Content);
+        w.WriteString("uuid", m.Uuid);
+        w.WriteString("chat_id", m.ChatId);
+        w.WriteString("time", m.Time.ToString("O", CultureInfo.InvariantCulture));
+        w.WriteString("parent_id", m.ParentId);
+        w.WriteBoolean("deleted", m.Deleted);
+        w.WriteNumber("edits", m.Edits);
+        w.WriteEndObject();
+    }
 
-            array.Add(new JsonObject
-            {
-                ["method"] = r.Method,
-                ["path_and_query"] = r.PathAndQuery,
-                ["headers"] = headers,
-                ["body"] = r.Body,
-                ["status_code"] = r.StatusCode,
-                ["code"] = r.Code,
-                ["time"] = r.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            });
+    private static void WriteRequest(Utf8JsonWriter w, RecordedRequest r)
+    {
+        w.WriteStartObject();
+        w.WriteString("method", r.Method);
+        w.WriteString("path_and_query", r.PathAndQuery);
+        w.WriteStartObject("headers");
+        foreach (var (name, value) in r.Headers)
+        {
+            w.WriteString(name, value);
         }
 
-        return array;
+        w.WriteEndObject();
+        w.WriteString("body", r.Body);
+        w.WriteNumber("status_code", r.StatusCode);
+        if (r.Code is { } code)
+        {
+            w.WriteNumber("code", code);
+        }
+        else
+        {
+            w.WriteNull("code");
+        }
+
+        w.WriteString("time", r.Time.ToString("O", CultureInfo.InvariantCulture));
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes a JSON array (or, with <paramref name="header"/>, an object whose "items" is the array) straight to the
+    /// response, flushing as it goes: a full request log is never built as one string in memory.
+    /// </summary>
+    private static async Task StreamAsync<T>(
+        HttpContext context, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> write, Action<Utf8JsonWriter>? header = null)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var pipe = context.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = LarkResponses.Output.Encoder });
+        if (header is not null)
+        {
+            writer.WriteStartObject();
+            header(writer);
+            writer.WriteStartArray("items");
+        }
+        else
+        {
+            writer.WriteStartArray();
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            write(writer, items[i]);
+            if (writer.BytesPending > 64 * 1024)
+            {
+                // The writer hands its bytes to the pipe; the pipe's flush sends them (and waits when the client is slow).
+                await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                await pipe.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+
+        writer.WriteEndArray();
+        if (header is not null)
+        {
+            writer.WriteEndObject();
+        }
+
+        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private static JsonObject Faults(SandboxFaults faults) => new()
@@ -136,8 +199,9 @@ internal static class ControlEndpoints
         await WriteAsync(context, Faults(faults)).ConfigureAwait(false);
     }
 
+    // Lark's shape with a log id, like every error the sandbox raises.
     private static Task BadRequestAsync(HttpContext context, string error) =>
-        LarkResponses.Json(context, StatusCodes.Status400BadRequest, new JsonObject { ["error"] = error });
+        LarkResponses.Error(context, StatusCodes.Status400BadRequest, RequestGuard.BadRequest, error);
 
     private static Task WriteAsync(HttpContext context, JsonNode node)
     {

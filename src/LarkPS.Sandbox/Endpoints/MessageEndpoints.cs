@@ -142,9 +142,18 @@ internal static class MessageEndpoints
     private static async Task<(JsonElement? Body, MessageFields Fields, SendProblem? Problem)> ReadMessageAsync(
         HttpContext context, IReadOnlyCollection<string> allowedTypes)
     {
-        var size = (await RequestBody.ReadBytesAsync(context).ConfigureAwait(false)).Length;
+        await RequestBody.ReadBytesAsync(context).ConfigureAwait(false);
+        var size = RequestBody.ReceivedBytes(context);
         var body = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
         var none = new MessageFields(string.Empty, string.Empty, null);
+        if (RequestBody.IsOversized(context))
+        {
+            // Too large to keep (far above every msg_type's limit): refused as too long, by its size alone.
+            return (null, none, new SendProblem(
+                LarkCodes.ContentTooLong,
+                string.Create(CultureInfo.InvariantCulture, $"The length of the message content reaches its limit: {size} bytes.")));
+        }
+
         if (body is not { } json)
         {
             return (null, none, SendProblem.InvalidParam("body", "the request body must be a JSON object"));

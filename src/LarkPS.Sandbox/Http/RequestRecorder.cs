@@ -3,15 +3,12 @@ using LarkPS.Sandbox.State;
 namespace LarkPS.Sandbox.Http;
 
 /// <summary>
-/// Outermost middleware: gives every response its X-Tt-Logid, applies the latency fault to
-/// /open-apis, turns ASP.NET's empty 404/405 into Lark's plain-text 404, and logs the exchange.
+/// Behind <see cref="RequestGuard"/>: applies the latency fault to /open-apis, turns ASP.NET's empty 404/405 into
+/// Lark's plain-text 404 and any unforeseen failure into a Lark-shaped 500, and logs the exchange.
 /// </summary>
 internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
 {
     private const string DroppedItem = "larkps.dropped";
-
-    // Bodies above this are logged by size only: a 30 MB upload does not belong in memory twice.
-    private const int MaxLoggedBody = 1024 * 1024;
 
     public static void MarkDropped(HttpContext context)
     {
@@ -19,39 +16,48 @@ internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
         context.Abort();
     }
 
-    // Whatever secret a client sends (a real app's, by mistake) is not kept: /_sandbox/requests shows the log.
-    private static readonly System.Text.RegularExpressions.Regex SecretField = new(
-        "(\"app_secret\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"",
-        System.Text.RegularExpressions.RegexOptions.CultureInvariant,
-        TimeSpan.FromSeconds(1));
-
-    internal static string RedactSecret(string body) =>
-        body.Contains("app_secret", StringComparison.Ordinal) ? SecretField.Replace(body, "$1\"***\"") : body;
-
     public async Task InvokeAsync(HttpContext context)
     {
         var arrived = state.Now;
-        LarkResponses.AssignLogId(context, LarkResponses.NewLogId(arrived));
+        if (LarkResponses.LogId(context) == "unknown")
+        {
+            LarkResponses.AssignLogId(context, LarkResponses.NewLogId(arrived));
+        }
+
         var request = context.Request;
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        string body;
-        if (RequestBody.IsMultipart(request) || request.ContentLength > MaxLoggedBody)
+
+        // Counted as the endpoint reads it: a chunked upload's size is known only once it has arrived.
+        var counted = new CountingStream(request.Body);
+        request.Body = counted;
+        string? body = null;
+        var tooLarge = false;
+        if (!RequestBody.IsMultipart(request))
         {
-            body = $"[{request.ContentType}, {request.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} bytes]";
-        }
-        else
-        {
+            byte[]? bytes = null;
             try
             {
-                await RequestBody.ReadBytesAsync(context).ConfigureAwait(false);
+                bytes = await RequestBody.ReadBytesAsync(context).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                tooLarge = true;
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
             {
                 // The client went away mid-body; log what arrived and let the endpoint see the same.
             }
 
-            body = RedactSecret(RequestBody.CachedText(context) ?? string.Empty);
+            if (bytes is not null && !RequestBody.IsOversized(context))
+            {
+                body = SecretRedactor.Redact(bytes);
+            }
         }
+
+        // Multipart and oversized bodies are logged by their size only, however they were sent.
+        string Body() => body ?? string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"[{request.ContentType}, {(tooLarge ? "more than " : string.Empty)}{counted.BytesRead} bytes]");
 
         // Record when the answer starts, before the client can see it: a test that asserts on
         // Requests right after its call must find the entry. Answers that never start are recorded at the end.
@@ -64,7 +70,7 @@ internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
                     request.Method,
                     request.Path.Value + request.QueryString.Value,
                     headers,
-                    body,
+                    Body(),
                     statusCode,
                     LarkResponses.AnsweredCode(context),
                     arrived));
@@ -79,6 +85,16 @@ internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
 
         try
         {
+            if (tooLarge)
+            {
+                await LarkResponses.Error(
+                    context,
+                    StatusCodes.Status413PayloadTooLarge,
+                    RequestGuard.BadRequest,
+                    "The request body is larger than the sandbox accepts (31 MB, room for a 30 MB upload).").ConfigureAwait(false);
+                return;
+            }
+
             var latency = state.Faults.Latency;
             if (latency > TimeSpan.Zero && request.Path.StartsWithSegments("/open-apis", StringComparison.Ordinal))
             {
@@ -95,6 +111,17 @@ internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client hung up (or a fault dropped it): nothing left to answer.
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // A sandbox bug or an input no endpoint foresaw: still an answer in Lark's shape, never an empty 500.
+            context.Response.Clear();
+            LarkResponses.AssignLogId(context, LarkResponses.LogId(context));  // Clear() dropped the header
+            await LarkResponses.Error(
+                context,
+                StatusCodes.Status500InternalServerError,
+                Endpoints.LarkCodes.InternalError,
+                "internal error: " + ex.GetType().Name).ConfigureAwait(false);
         }
         finally
         {

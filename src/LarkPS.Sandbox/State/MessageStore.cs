@@ -27,7 +27,7 @@ internal sealed class MessageStore(SandboxOptions options)
 
     private readonly object gate = new();
     private readonly List<string> order = [];
-    private readonly Dictionary<string, StoredMessage> byId = new(StringComparer.Ordinal);
+    private readonly TrackedMessages byId = new();
     private readonly Dictionary<string, (string MessageId, DateTimeOffset Until)> uuids = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -130,6 +130,15 @@ internal sealed class MessageStore(SandboxOptions options)
         lock (gate)
         {
             return order.Select(id => byId[id].Message).ToArray();
+        }
+    }
+
+    /// <summary>What the inbox page has not seen yet: see <see cref="TrackedMessages.ChangedSince"/>.</summary>
+    public InboxChanges ChangedSince(string? cursor, int limit)
+    {
+        lock (gate)
+        {
+            return byId.ChangedSince(cursor, limit);
         }
     }
 

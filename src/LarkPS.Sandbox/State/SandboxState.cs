@@ -13,6 +13,7 @@ internal sealed class SandboxState
         Quota = new SendQuota(options.Quotas);
         Hooks = new HookRegistry(options);
         HookQuota = new HookQuota(options);
+        Requests = new RequestLog(options.RequestLogBytes);
     }
 
     public SandboxOptions Options { get; }
@@ -22,7 +23,7 @@ internal sealed class SandboxState
     public MessageStore Messages { get; }
     public UploadStore Uploads { get; } = new();
     public SendQuota Quota { get; }
-    public RequestLog Requests { get; } = new();
+    public RequestLog Requests { get; }
     public HookRegistry Hooks { get; }
     public HookQuota HookQuota { get; }
     public HookFaults HookFaults { get; } = new();

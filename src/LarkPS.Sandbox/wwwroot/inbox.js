@@ -1,5 +1,6 @@
-// The inbox page: polls the sandbox, groups messages into conversations, and keeps the DOM
-// in step without re-rendering what has not changed (no flicker, scroll position kept).
+// The inbox page: polls the sandbox for what changed since its last look (a cursor, not the whole inbox),
+// groups messages into conversations, and keeps the DOM in step without re-rendering what has not changed
+// (no flicker, scroll position kept).
 "use strict";
 
 (() => {
@@ -10,7 +11,9 @@
 
     const state = {
         messages: [],
-        lastInboxText: null,
+        messageIndex: new Map(), // message_id -> position in messages
+        cursor: "",             // the sandbox's cursor: what this page has seen
+        dirty: false,           // something outside the inbox (the directory) changed: render again
         directory: { users: [], chats: [] },
         userIndex: new Map(),   // any id or email -> user
         chatIndex: new Map(),   // chat_id -> chat
@@ -297,15 +300,35 @@
             if (Date.now() - state.lastDirectoryAt > DIRECTORY_MS) {
                 const before = state.directory.users.length + state.directory.chats.length;
                 await fetchDirectory();
-                if (before !== state.directory.users.length + state.directory.chats.length) state.lastInboxText = null;
+                if (before !== state.directory.users.length + state.directory.chats.length) state.dirty = true;
             }
-            const r = await fetch("/_sandbox/inbox", { cache: "no-store" });
-            if (!r.ok) throw new Error("HTTP " + r.status);
-            const text = await r.text();
-            if (text !== state.lastInboxText) {
-                const data = JSON.parse(text);
-                state.messages = (Array.isArray(data) ? data : Array.isArray(data?.items) ? data.items : []).map(snake);
-                state.lastInboxText = text;
+            let more = true;
+            while (more) {
+                const r = await fetch("/_sandbox/inbox?since=" + encodeURIComponent(state.cursor), { cache: "no-store" });
+                if (!r.ok) throw new Error("HTTP " + r.status);
+                const page = await r.json();
+                if (page.reset) {
+                    // The sandbox was reset since the last look: start over.
+                    state.messages = [];
+                    state.messageIndex = new Map();
+                    state.dirty = true;
+                }
+                for (const raw of Array.isArray(page.items) ? page.items : []) {
+                    const m = snake(raw);
+                    const at = state.messageIndex.get(m.message_id);
+                    if (at === undefined) {
+                        state.messageIndex.set(m.message_id, state.messages.length);
+                        state.messages.push(m);
+                    } else {
+                        state.messages[at] = m;
+                    }
+                    state.dirty = true;
+                }
+                state.cursor = typeof page.cursor === "string" ? page.cursor : "";
+                more = page.has_more === true;
+            }
+            if (state.dirty) {
+                state.dirty = false;
                 render();
             }
             setStatus("live", `live · ${state.messages.length} message${state.messages.length === 1 ? "" : "s"}`);
@@ -339,7 +362,7 @@
         try {
             await fetch("/_sandbox/inbox", { method: "DELETE" });
         } finally {
-            state.lastInboxText = null;
+            state.dirty = true;
             location.hash = "";
         }
     });

@@ -87,11 +87,12 @@ internal static class HookEndpoints
             return;
         }
 
-        var bytes = await RequestBody.ReadBytesAsync(context).ConfigureAwait(false);
-        if (bytes.Length > MaxBodyBytes)
+        await RequestBody.ReadBytesAsync(context).ConfigureAwait(false);
+        var size = RequestBody.ReceivedBytes(context);  // a body over 1 MB is counted, not kept
+        if (size > MaxBodyBytes)
         {
             // Unconfirmed: the code Lark answers for a body over 20 KB.
-            await BadRequestAsync(context, string.Create(CultureInfo.InvariantCulture, $"the body is {bytes.Length} bytes, at most {MaxBodyBytes}")).ConfigureAwait(false);
+            await BadRequestAsync(context, string.Create(CultureInfo.InvariantCulture, $"the body is {size} bytes, at most {MaxBodyBytes}")).ConfigureAwait(false);
             return;
         }
 

@@ -12,6 +12,7 @@ namespace LarkPS.Sandbox.Tests.Hardening;
 /// GET /_sandbox/requests throw OutOfMemoryException. Here the sandbox runs as its own process (so its memory is
 /// its own), takes 1 GB of chunked bodies (before the fix it kept every byte, twice over), and must answer the log with its peak resident memory bounded.
 /// </summary>
+[Collection(RunsAloneDefinition.Name)]
 public sealed partial class FloodTests
 {
     private const int Bodies = 64;
@@ -106,4 +107,11 @@ public sealed partial class FloodTests
 
     [GeneratedRegex("listening on (http://\\S+)")]
     private static partial Regex Listening();
+}
+
+/// <summary>The flood pushes a gigabyte through loopback: it runs alone, so timing-sensitive tests elsewhere are not starved.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunsAloneDefinition
+{
+    public const string Name = "Flood (runs alone)";
 }

@@ -39,7 +39,7 @@ internal sealed class MessageSender
 
         var request = new LarkRequest(HttpMethod.Post, "open-apis/im/v1/messages?receive_id_type=" + Uri.EscapeDataString(message.ReceiveIdType), LarkOperation.Send, "send a message")
         {
-            JsonBody = Encoding.UTF8.GetBytes(message.ToRequestBody()),
+            JsonBody = message.RequestBody,
         };
         var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var data = response.Data;

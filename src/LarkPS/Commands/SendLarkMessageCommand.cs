@@ -111,7 +111,9 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     {
         foreach (var (target, input, description) in ReadCurrentInputs())
         {
-            var validation = MessageValidator.Validate(input);
+            // Generated once per item, before the one parse, so the body is written once with it and every retry
+            // carries it: Lark delivers the item at most once. An item's own uuid wins.
+            var validation = MessageValidator.Validate(input, Guid.NewGuid().ToString("N"));
             if (!validation.IsValid || validation.Message is null)
             {
                 _invalid++;
@@ -120,18 +122,12 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             }
 
             var message = validation.Message;
-            var action = message.Uuid is null
+            var action = string.IsNullOrWhiteSpace(input.Uuid)
                 ? $"Send a {message.MsgType} message"
                 : $"Send a {message.MsgType} message (uuid {message.Uuid})";
             if (!ShouldProcess($"{message.ReceiveType} {input.ReceiveId?.Trim()}", action))
             {
                 continue;
-            }
-
-            if (message.Uuid is null)
-            {
-                // Generated once per item: every retry of this item carries it, so Lark delivers it at most once.
-                message = message.WithUuid(Guid.NewGuid().ToString("N"));
             }
 
             var engine = EnsureEngine();

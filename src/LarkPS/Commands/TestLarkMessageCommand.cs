@@ -56,7 +56,7 @@ public sealed class MessageCheck
             Content = message.Content;
             Uuid = message.Uuid;
             PhoneToResolve = message.PhoneToResolve?.CanonicalKey;
-            RequestBody = message.NeedsResolution ? null : message.ToRequestBody();
+            RequestBody = message.NeedsResolution ? null : System.Text.Encoding.UTF8.GetString(message.RequestBody);
             RequestUri = "/open-apis/im/v1/messages?receive_id_type=" + message.ReceiveIdType;
         }
     }

@@ -46,8 +46,31 @@ internal static class MessageJson
         WriteValue(writer, value, 0);
     }
 
+    /// <summary>Compact UTF-8 JSON for <paramref name="value"/>; throws <see cref="ArgumentException"/> when nested over <see cref="MaxDepth"/>.</summary>
+    public static byte[] SerializeToUtf8(object? value) => WriteToUtf8(writer => Write(writer, value));
+
     /// <summary>The compact form of a parsed JSON value, written with the same encoder as everything else.</summary>
     internal static string Compact(JsonElement element) => WriteToString(element.WriteTo);
+
+    /// <summary>The compact UTF-8 bytes of a parsed JSON value.</summary>
+    internal static byte[] ToUtf8(JsonElement element) => WriteToUtf8(element.WriteTo);
+
+    /// <summary>Writes through a compact UTF-8 writer and returns the bytes.</summary>
+    internal static byte[] WriteToUtf8(Action<Utf8JsonWriter> write)
+    {
+        if (write is null)
+        {
+            throw new ArgumentNullException(nameof(write));
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+        {
+            write(writer);
+        }
+
+        return stream.ToArray();
+    }
 
     /// <summary>Writes through a compact UTF-8 writer and returns the text.</summary>
     internal static string WriteToString(Action<Utf8JsonWriter> write)

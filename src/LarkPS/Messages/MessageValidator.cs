@@ -13,7 +13,13 @@ internal static class MessageValidator
     private const string ContentField = "content";
 
     /// <summary>Validates <paramref name="input"/>, reporting all its problems; never throws for bad input.</summary>
-    public static MessageValidationResult Validate(MessageInput input)
+    /// <param name="input">The item as read.</param>
+    /// <param name="uuidIfNone">The uuid to send where the item has none (Send-LarkMessage generates one), so the body is written once, as sent.</param>
+    /// <remarks>
+    /// The one parse of the item: its content is parsed once, checked on that parse, written once as compact UTF-8,
+    /// and the request body made once from those bytes. Test-LarkMessage, the size check and the request all read it.
+    /// </remarks>
+    public static MessageValidationResult Validate(MessageInput input, string? uuidIfNone = null)
     {
         if (input is null)
         {
@@ -34,12 +40,7 @@ internal static class MessageValidator
                 "string"));
         }
 
-        var content = ResolveContent(input, msgType, problems);
-        if (content is not null && msgType is not null)
-        {
-            using var document = JsonDocument.Parse(content);
-            ContentRules.Check(msgType, document.RootElement, problems);
-        }
+        var content = ParseContent(input, msgType, problems);
 
         var uuid = string.IsNullOrWhiteSpace(input.Uuid) ? null : input.Uuid;
         if (uuid is not null && uuid.Length > MessageLimits.UuidMaxLength)
@@ -51,16 +52,15 @@ internal static class MessageValidator
                 "string"));
         }
 
+        OutgoingMessage? message = null;
         if (content is not null && msgType is not null)
         {
-            CheckSize(msgType, content, target?.ReceiveId ?? input.ReceiveId?.Trim(), uuid, problems);
-        }
-
-        OutgoingMessage? message = null;
-        if (problems.Count == 0)
-        {
-            message = new OutgoingMessage(
-                target!.ReceiveType, target.ReceiveIdType, target.ReceiveId, msgType!, content!, uuid, target.Phone);
+            // With an unreadable receiver the body is still sized, with what was given (or a placeholder) as the id.
+            var candidate = target is not null
+                ? new OutgoingMessage(target.ReceiveType, target.ReceiveIdType, target.ReceiveId, msgType, content, uuid ?? uuidIfNone, target.Phone)
+                : new OutgoingMessage(ReceiveTypes.User, ReceiveIdTypes.OpenId, SizingId(input.ReceiveId), msgType, content, uuid ?? uuidIfNone);
+            CheckSize(msgType, candidate.SentBodyByteCount, problems);
+            message = target is not null && problems.Count == 0 ? candidate : null;
         }
 
         return new MessageValidationResult(input, problems, message);
@@ -81,13 +81,37 @@ internal static class MessageValidator
         _ => "a JSON object",
     };
 
-    // The content as compact JSON text holding an object, or null with the problems added.
-    private static string? ResolveContent(MessageInput input, string? msgType, List<ValidationProblem> problems)
+    private static string SizingId(string? given) =>
+        string.IsNullOrWhiteSpace(given) ? OutgoingMessage.PlaceholderOpenId : given!.Trim();
+
+    // The content parsed once: checked against its msg_type's rules on that parse and written once as compact
+    // UTF-8; null with the problems added.
+    private static byte[]? ParseContent(MessageInput input, string? msgType, List<ValidationProblem> problems)
     {
         var isText = msgType == ContentTypes.Text;
         var content = input.Content;
         var hasContent = content is not null && !(content is string s && string.IsNullOrWhiteSpace(s));
 
+        try
+        {
+            return ParseContentCore(input, msgType, isText, hasContent, problems);
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add(new ValidationProblem(ContentField, "cannot be written as JSON: " + e.Message, ExpectedContent(msgType), "object"));
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            // Text that cannot be encoded (a lone surrogate) or a writer that refuses a value: this item only.
+            problems.Add(new ValidationProblem(ContentField, "cannot be written as JSON: " + e.Message, ExpectedContent(msgType), "object"));
+            return null;
+        }
+    }
+
+    private static byte[]? ParseContentCore(MessageInput input, string? msgType, bool isText, bool hasContent, List<ValidationProblem> problems)
+    {
+        var content = input.Content;
         if (!string.IsNullOrEmpty(input.Text))
         {
             if (hasContent)
@@ -115,19 +139,24 @@ internal static class MessageValidator
             return null;
         }
 
-        try
         {
             switch (content)
             {
                 case string json:
                     return FromString(json, isText, msgType, problems);
+                case JsonElement element when element.ValueKind == JsonValueKind.String:
+                    return FromString(element.GetString()!, isText, msgType, problems);
+                case JsonElement element when element.ValueKind == JsonValueKind.Object:
+                    // Parsed already, by the seed body's one parse: checked and written as it is.
+                    return CheckAndWrite(element, msgType, problems);
                 case JsonElement element:
-                    return element.ValueKind == JsonValueKind.String
-                        ? FromString(element.GetString()!, isText, msgType, problems)
-                        : FromJson(MessageJson.Compact(element), "JSON " + MessageJson.KindOf(element.ValueKind), msgType, problems);
+                    problems.Add(new ValidationProblem(
+                        ContentField, "is JSON " + MessageJson.KindOf(element.ValueKind) + ", not an object", ExpectedContent(msgType), "JSON " + MessageJson.KindOf(element.ValueKind)));
+                    return null;
                 case IDictionary:
                 case IEnumerable<KeyValuePair<string, object?>>:
-                    return MessageJson.Serialize(content);
+                    // Written once from the dictionary; the rules read that one parse of it.
+                    return FromUtf8(MessageJson.SerializeToUtf8(content), "object", msgType, problems);
                 case IEnumerable:
                     problems.Add(new ValidationProblem(ContentField, "is a list, not an object", ExpectedContent(msgType), "array"));
                     return null;
@@ -142,76 +171,97 @@ internal static class MessageValidator
                     return null;
             }
         }
-        catch (ArgumentException e)
-        {
-            problems.Add(new ValidationProblem(ContentField, "cannot be written as JSON: " + e.Message, ExpectedContent(msgType), "object"));
-            return null;
-        }
     }
 
-    private static string? FromString(string json, bool isText, string? msgType, List<ValidationProblem> problems)
+    private static byte[]? FromString(string json, bool isText, string? msgType, List<ValidationProblem> problems)
     {
         if (isText)
         {
             // Only a string that parses to a JSON object is content; every other string is the text itself.
-            if (json.TrimStart().StartsWith("{", StringComparison.Ordinal) && TryParseObject(json) is { } parsed)
+            if (json.TrimStart().StartsWith("{", StringComparison.Ordinal) && TryParse(json, out var document))
             {
-                return parsed;
+                using (document)
+                {
+                    if (document!.RootElement.ValueKind == JsonValueKind.Object)
+                    {
+                        return CheckAndWrite(document.RootElement, msgType, problems);
+                    }
+                }
             }
 
             return WrapText(json);
         }
 
-        return FromJson(json, "string", msgType, problems);
-    }
-
-    private static string? FromJson(string json, string actualKind, string? msgType, List<ValidationProblem> problems)
-    {
         try
         {
             using var document = JsonDocument.Parse(json, MessageJson.ReaderOptions);
-            var kind = document.RootElement.ValueKind;
-            if (kind != JsonValueKind.Object)
-            {
-                problems.Add(new ValidationProblem(
-                    ContentField, "is JSON " + MessageJson.KindOf(kind) + ", not an object", ExpectedContent(msgType), actualKind));
-                return null;
-            }
-
-            return MessageJson.Compact(document.RootElement);
+            return ObjectOnly(document.RootElement, "string", msgType, problems);
         }
         catch (JsonException e)
         {
-            problems.Add(new ValidationProblem(ContentField, "is not valid JSON: " + DescribeJsonError(e), ExpectedContent(msgType), actualKind));
+            problems.Add(new ValidationProblem(ContentField, "is not valid JSON: " + DescribeJsonError(e), ExpectedContent(msgType), "string"));
             return null;
         }
     }
 
-    private static string? TryParseObject(string json)
+    private static byte[]? FromUtf8(byte[] json, string actualKind, string? msgType, List<ValidationProblem> problems)
+    {
+        using var document = JsonDocument.Parse(json, MessageJson.ReaderOptions);
+        return ObjectOnly(document.RootElement, actualKind, msgType, problems);
+    }
+
+    private static byte[]? ObjectOnly(JsonElement root, string actualKind, string? msgType, List<ValidationProblem> problems)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new ValidationProblem(
+                ContentField, "is JSON " + MessageJson.KindOf(root.ValueKind) + ", not an object", ExpectedContent(msgType), actualKind));
+            return null;
+        }
+
+        return CheckAndWrite(root, msgType, problems);
+    }
+
+    // The rules run on the parse at hand; the compact bytes are written from it once.
+    private static byte[] CheckAndWrite(JsonElement content, string? msgType, List<ValidationProblem> problems)
+    {
+        if (msgType is not null)
+        {
+            ContentRules.Check(msgType, content, problems);
+        }
+
+        return MessageJson.ToUtf8(content);
+    }
+
+    private static bool TryParse(string json, out JsonDocument? document)
     {
         try
         {
-            using var document = JsonDocument.Parse(json, MessageJson.ReaderOptions);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? MessageJson.Compact(document.RootElement) : null;
+            document = JsonDocument.Parse(json, MessageJson.ReaderOptions);
+            return true;
         }
         catch (JsonException)
         {
-            return null;
+            document = null;
+            return false;
         }
     }
 
-    private static string WrapText(string text) =>
-        MessageJson.WriteToString(writer =>
+    private static byte[] WrapText(string text)
+    {
+        var bytes = MessageJson.WriteToUtf8(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("text", text);
             writer.WriteEndObject();
         });
 
-    private static void CheckSize(string msgType, string content, string? receiveId, string? uuid, List<ValidationProblem> problems)
+        // Text content has one rule (text is a string); it holds by construction, so no parse is needed here.
+        return bytes;
+    }
+
+    private static void CheckSize(string msgType, int bytes, List<ValidationProblem> problems)
     {
-        var id = string.IsNullOrEmpty(receiveId) ? OutgoingMessage.PlaceholderOpenId : receiveId!;
-        var bytes = Encoding.UTF8.GetByteCount(OutgoingMessage.BuildBody(id, msgType, content, uuid));
         var limit = MessageLimits.MaxBodyBytes(msgType);
         if (bytes > limit)
         {

@@ -1,9 +1,15 @@
 using System;
+using System.IO;
 using System.Text;
+using System.Text.Json;
 
 namespace LarkPS.Messages;
 
 /// <summary>A validated message as it goes on the wire to POST /open-apis/im/v1/messages.</summary>
+/// <remarks>
+/// Made once per item from the one parse of its content: the compact content and the request body are UTF-8 bytes
+/// written once (for a phone number, once the open_id is known) and sent as they are.
+/// </remarks>
 internal sealed class OutgoingMessage
 {
     /// <summary>
@@ -12,12 +18,18 @@ internal sealed class OutgoingMessage
     /// </summary>
     internal const string PlaceholderOpenId = "ou_00000000000000000000000000000000";
 
+    /// <summary>The bytes a generated uuid (32 hex digits) adds to a body: <c>,"uuid":"…"</c>.</summary>
+    internal const int GeneratedUuidBytes = 9 + 32 + 1;
+
+    private readonly byte[] _body;
+    private string? _content;
+
     public OutgoingMessage(
         string receiveType,
         string receiveIdType,
         string? receiveId,
         string msgType,
-        string content,
+        byte[] contentUtf8,
         string? uuid = null,
         PhoneNumber? phoneToResolve = null)
     {
@@ -30,9 +42,23 @@ internal sealed class OutgoingMessage
         ReceiveIdType = receiveIdType ?? throw new ArgumentNullException(nameof(receiveIdType));
         ReceiveId = string.IsNullOrEmpty(receiveId) ? null : receiveId;
         MsgType = msgType ?? throw new ArgumentNullException(nameof(msgType));
-        Content = content ?? throw new ArgumentNullException(nameof(content));
+        ContentUtf8 = contentUtf8 ?? throw new ArgumentNullException(nameof(contentUtf8));
         Uuid = uuid;
         PhoneToResolve = phoneToResolve;
+        _body = BuildBody(ReceiveId ?? PlaceholderOpenId, MsgType, ContentUtf8, Uuid);
+    }
+
+    private OutgoingMessage(OutgoingMessage unresolved, string openId, byte[] body)
+    {
+        ReceiveType = unresolved.ReceiveType;
+        ReceiveIdType = ReceiveIdTypes.OpenId;
+        ReceiveId = openId;
+        MsgType = unresolved.MsgType;
+        ContentUtf8 = unresolved.ContentUtf8;
+        Uuid = unresolved.Uuid;
+        PhoneToResolve = unresolved.PhoneToResolve;
+        _content = unresolved._content;
+        _body = body;
     }
 
     /// <summary>The receiveType as the user gave it, normalized: user, email, phone, chat, open_id…</summary>
@@ -47,10 +73,13 @@ internal sealed class OutgoingMessage
     /// <summary>Lark's msg_type.</summary>
     public string MsgType { get; }
 
-    /// <summary>The content as compact serialized JSON: the string that goes in the body's "content".</summary>
-    public string Content { get; }
+    /// <summary>The content as compact serialized JSON, UTF-8: what goes, escaped, in the body's "content".</summary>
+    public byte[] ContentUtf8 { get; }
 
-    /// <summary>The item's own uuid, or the one the sender set with <see cref="WithUuid"/>; null for none.</summary>
+    /// <summary>The content as text, for display (Test-LarkMessage -Detailed); decoded on first use only.</summary>
+    public string Content => _content ??= Encoding.UTF8.GetString(ContentUtf8);
+
+    /// <summary>The item's own uuid, or the one Send-LarkMessage generated for it; null for none (Test-LarkMessage).</summary>
     public string? Uuid { get; }
 
     /// <summary>The phone number whose open_id is the receiver; null unless receiveType was phone. Kept after resolution.</summary>
@@ -58,6 +87,9 @@ internal sealed class OutgoingMessage
 
     /// <summary>True while the receiver is a phone number not yet resolved to an open_id.</summary>
     public bool NeedsResolution => ReceiveId is null;
+
+    /// <summary>The request body's size as it will be sent: a placeholder open_id stands in for an unresolved phone, and a generated uuid is counted where none is set yet.</summary>
+    public int SentBodyByteCount => _body.Length + (Uuid is null ? GeneratedUuidBytes : 0);
 
     /// <summary>A copy sent to <paramref name="openId"/>, the open_id found for <see cref="PhoneToResolve"/>.</summary>
     public OutgoingMessage WithResolvedReceiver(string openId)
@@ -72,35 +104,23 @@ internal sealed class OutgoingMessage
             throw new InvalidOperationException("Only a message to a phone number has a receiver to resolve.");
         }
 
-        return new OutgoingMessage(ReceiveType, ReceiveIdTypes.OpenId, openId, MsgType, Content, Uuid, PhoneToResolve);
-    }
-
-    /// <summary>A copy carrying <paramref name="uuid"/> (at most 50 characters).</summary>
-    public OutgoingMessage WithUuid(string uuid)
-    {
-        if (string.IsNullOrEmpty(uuid) || uuid.Length > MessageLimits.UuidMaxLength)
+        // The body was written with a placeholder of an open_id's length in first place: an open_id of that length
+        // (ou_ and 32 hex digits, ASCII, nothing to escape) takes its bytes in place, so the body is still written once.
+        if (openId.Length == PlaceholderOpenId.Length && IsPlainAscii(openId))
         {
-            throw new ArgumentException("A uuid has 1 to 50 characters.", nameof(uuid));
+            var body = (byte[])_body.Clone();
+            Encoding.ASCII.GetBytes(openId, 0, openId.Length, body, ReceiveIdOffset);
+            return new OutgoingMessage(this, openId, body);
         }
 
-        return new OutgoingMessage(ReceiveType, ReceiveIdType, ReceiveId, MsgType, Content, uuid, PhoneToResolve);
+        return new OutgoingMessage(this, openId, BuildBody(openId, MsgType, ContentUtf8, Uuid));
     }
 
-    /// <summary>The JSON request body: {"receive_id","msg_type","content","uuid"?}; throws while the phone is unresolved.</summary>
-    public string ToRequestBody()
-    {
-        if (ReceiveId is null)
-        {
-            throw new InvalidOperationException(
-                "The receiver " + PhoneToResolve + " is a phone number: resolve it to an open_id first (WithResolvedReceiver).");
-        }
-
-        return BuildBody(ReceiveId, MsgType, Content, Uuid);
-    }
-
-    /// <summary>The body's size in UTF-8 bytes, what Lark's limits count; a placeholder open_id stands in for an unresolved phone.</summary>
-    public int GetRequestBodyByteCount() =>
-        Encoding.UTF8.GetByteCount(BuildBody(ReceiveId ?? PlaceholderOpenId, MsgType, Content, Uuid));
+    /// <summary>The UTF-8 JSON request body {"receive_id","msg_type","content","uuid"?}; throws while the phone is unresolved.</summary>
+    public byte[] RequestBody =>
+        ReceiveId is null
+            ? throw new InvalidOperationException("The receiver " + PhoneToResolve + " is a phone number: resolve it to an open_id first (WithResolvedReceiver).")
+            : _body;
 
     /// <summary>"text to open_id 'ou_…'", or "text to phone '+86…' (unresolved)".</summary>
     public override string ToString() =>
@@ -108,18 +128,41 @@ internal sealed class OutgoingMessage
             ? MsgType + " to phone " + ValidationProblem.Quote(PhoneToResolve!.CanonicalKey) + " (unresolved)"
             : MsgType + " to " + ReceiveIdType + " " + ValidationProblem.Quote(ReceiveId);
 
-    internal static string BuildBody(string receiveId, string msgType, string content, string? uuid) =>
-        MessageJson.WriteToString(writer =>
+    // {"receive_id":" is 15 bytes: where the receive id starts in every body BuildBody writes.
+    private const int ReceiveIdOffset = 15;
+
+    internal static byte[] BuildBody(string receiveId, string msgType, byte[] contentUtf8, string? uuid)
+    {
+        using var stream = new MemoryStream(contentUtf8.Length + 128);
+        using (var writer = new Utf8JsonWriter(stream, MessageJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("receive_id", receiveId);
             writer.WriteString("msg_type", msgType);
-            writer.WriteString("content", content);
+
+            // The content is a JSON string holding JSON: escaped straight from its UTF-8 bytes, never decoded.
+            writer.WriteString("content", contentUtf8);
             if (uuid is not null)
             {
                 writer.WriteString("uuid", uuid);
             }
 
             writer.WriteEndObject();
-        });
+        }
+
+        return stream.ToArray();
+    }
+
+    private static bool IsPlainAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '\'' || c == '+' || c == '`')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -112,11 +112,12 @@ internal static class SeedBodyParser
         return input;
     }
 
-    // An object is kept as its JSON text, exactly as given; anything else becomes a plain value so validation
-    // can say what it is (a list, a number) rather than mistake its JSON text for a text message.
+    // An object is kept as the parsed element (cloned out of the document), so validation checks and writes it
+    // without parsing it again; anything else becomes a plain value so validation can say what it is (a list, a
+    // number) rather than mistake its JSON text for a text message.
     private static object? ContentValue(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.Object => MessageJson.Compact(value),
+        JsonValueKind.Object => value.Clone(),
         _ => ToPlain(value),
     };
 

@@ -57,18 +57,36 @@ public class OutgoingMessageTests
     }
 
     [Fact]
-    public void WithUuid_returns_a_copy()
+    public void A_generated_uuid_goes_into_the_one_body_and_an_items_own_uuid_wins()
     {
-        var original = AssertValid(Validate("hi"));
+        var generated = MessageValidator.Validate(new MessageInput { ReceiveId = "ou_1", Content = "hi" }, "g-1").Message!;
+        var own = MessageValidator.Validate(new MessageInput { ReceiveId = "ou_1", Content = "hi", Uuid = "mine" }, "g-2").Message!;
+        var none = MessageValidator.Validate(new MessageInput { ReceiveId = "ou_1", Content = "hi" }).Message!;
 
-        var copy = original.WithUuid("u-1");
+        Assert.Equal("g-1", generated.Uuid);
+        Assert.Equal("mine", own.Uuid);
+        Assert.Null(none.Uuid);
+        using var body = JsonDocument.Parse(generated.RequestBody);
+        Assert.Equal("g-1", body.RootElement.GetProperty("uuid").GetString());
 
-        Assert.Null(original.Uuid);
-        Assert.Equal("u-1", copy.Uuid);
-        Assert.Equal(original.Content, copy.Content);
-        Assert.Equal(original.ReceiveId, copy.ReceiveId);
-        Assert.Throws<ArgumentException>(() => original.WithUuid(new string('u', 51)));
-        Assert.Throws<ArgumentException>(() => original.WithUuid(""));
+        // The body is made once and handed out as it is: the same bytes every time it is asked for.
+        Assert.Same(generated.RequestBody, generated.RequestBody);
+    }
+
+    [Fact]
+    public void Resolving_a_phone_number_fills_the_open_id_into_the_body_made_at_validation()
+    {
+        var pending = AssertValid(Validate("hi", receiveType: "phone", receiveId: "13800000001", uuid: "u-3"));
+
+        var resolved = pending.WithResolvedReceiver("ou_0123456789abcdef0123456789abcdef");
+        var odd = pending.WithResolvedReceiver("ou_short");
+
+        using var a = JsonDocument.Parse(resolved.RequestBody);
+        using var b = JsonDocument.Parse(odd.RequestBody);
+        Assert.Equal("ou_0123456789abcdef0123456789abcdef", a.RootElement.GetProperty("receive_id").GetString());
+        Assert.Equal("ou_short", b.RootElement.GetProperty("receive_id").GetString());
+        Assert.Equal("{\"text\":\"hi\"}", a.RootElement.GetProperty("content").GetString());
+        Assert.Equal("u-3", a.RootElement.GetProperty("uuid").GetString());
     }
 
     [Fact]
@@ -76,7 +94,7 @@ public class OutgoingMessageTests
     {
         var pending = AssertValid(Validate("hi", receiveType: "phone", receiveId: "+1 415 555 0100", uuid: "u-2"));
 
-        var error = Assert.Throws<InvalidOperationException>(() => pending.ToRequestBody());
+        var error = Assert.Throws<InvalidOperationException>(() => pending.RequestBody);
         Assert.Contains("+14155550100", error.Message, StringComparison.Ordinal);
         Assert.Equal("text to phone '+14155550100' (unresolved)", pending.ToString());
 
@@ -106,9 +124,9 @@ public class OutgoingMessageTests
     [Fact]
     public void The_constructor_needs_a_receiver()
     {
-        Assert.Throws<ArgumentException>(() => new OutgoingMessage("user", "open_id", null, "text", "{}"));
+        Assert.Throws<ArgumentException>(() => new OutgoingMessage("user", "open_id", null, "text", "{}"u8.ToArray()));
 
-        var direct = new OutgoingMessage("chat", "chat_id", "oc_1", "text", "{\"text\":\"x\"}");
+        var direct = new OutgoingMessage("chat", "chat_id", "oc_1", "text", "{\"text\":\"x\"}"u8.ToArray());
         Assert.Equal("text to chat_id 'oc_1'", direct.ToString());
     }
 }

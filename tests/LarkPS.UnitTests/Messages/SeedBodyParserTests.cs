@@ -81,8 +81,11 @@ public class SeedBodyParserTests
         var input = Assert.Single(SeedBodyParser.Parse(
             """{"receiveId":"ou_1","contentType":"interactive","content":{"elements":[{"tag":"div", "n": 1.50}]}}"""));
 
-        Assert.Equal("{\"elements\":[{\"tag\":\"div\",\"n\":1.50}]}", input.Content);
-        Assert.True(MessageValidator.Validate(input).IsValid);
+        // Kept as the parsed element (no second parse); what is sent is its compact text.
+        Assert.IsType<System.Text.Json.JsonElement>(input.Content);
+        var result = MessageValidator.Validate(input);
+        Assert.True(result.IsValid);
+        Assert.Equal("{\"elements\":[{\"tag\":\"div\",\"n\":1.50}]}", result.Message!.Content);
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public class SizeAndUuidValidationTests
     {
         var atLimit = TextOfBodySize(limit, unit);
         var message = AssertValid(Validate(atLimit));
-        Assert.Equal(limit, Encoding.UTF8.GetByteCount(message.ToRequestBody()));
+        // Sized as sent: Send-LarkMessage adds a generated uuid to an item that has none.
+        Assert.Equal(limit, Encoding.UTF8.GetByteCount(message.ToRequestBody()) + OutgoingMessage.GeneratedUuidBytes);
         Assert.Equal(limit, message.GetRequestBodyByteCount());
 
         var over = Validate(atLimit + "a");
@@ -45,7 +46,7 @@ public class SizeAndUuidValidationTests
         var fill = MessageLimits.CardBodyBytes - overhead;
 
         var atLimit = AssertValid(Validate(Post(fill), "post"));
-        Assert.Equal(MessageLimits.CardBodyBytes, Encoding.UTF8.GetByteCount(atLimit.ToRequestBody()));
+        Assert.Equal(MessageLimits.CardBodyBytes, Encoding.UTF8.GetByteCount(atLimit.ToRequestBody()) + OutgoingMessage.GeneratedUuidBytes);
 
         var problem = AssertSingleProblem(Validate(Post(fill + 1), "post"), "content");
         Assert.Equal(
@@ -68,7 +69,9 @@ public class SizeAndUuidValidationTests
     {
         var atLimit = TextOfBodySize(MessageLimits.TextBodyBytes, "a");
 
-        AssertSingleProblem(Validate(atLimit, uuid: "u"), "content");
+        // Sized for a generated 32-character uuid; the item's own 50-character one makes it 18 bytes longer.
+        AssertValid(Validate(atLimit));
+        AssertSingleProblem(Validate(atLimit, uuid: new string('u', 50)), "content");
     }
 
     [Fact]

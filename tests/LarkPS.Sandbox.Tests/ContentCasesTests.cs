@@ -24,7 +24,7 @@ public sealed class ContentCasesTests : IClassFixture<ContentCasesTests.Sandbox>
     public async Task The_sandbox_answers_larks_code(string name)
     {
         var item = ContentCases.Get(name);
-        var body = ContentCases.RequestBody(item.MsgType, item.Content);
+        var body = ContentCases.RequestBody(item);
 
         var (status, answer, delivered) = await sandbox.SendAsync(body);
 

@@ -36,8 +36,15 @@ internal static class ContentCases
     public static ContentCase Get(string name) =>
         All.SingleOrDefault(c => c.Name == name) ?? throw new ArgumentException("No content case named " + name, nameof(name));
 
-    /// <summary>The request body exactly as LarkPS sends it (no uuid): {"receive_id","msg_type","content"}.</summary>
-    public static string RequestBody(string msgType, string content) => Body(ReceiveId, msgType, content);
+    /// <summary>
+    /// The request body exactly as Send-LarkMessage sends it: {"receive_id","msg_type","content","uuid"}, with the
+    /// case's own 32-digit uuid (each send carries one; sizes count it).
+    /// </summary>
+    public static string RequestBody(ContentCase item) => Body(ReceiveId, item.MsgType, item.Content, item.Uuid);
+
+    /// <summary>A uuid of the length Send-LarkMessage generates (32 hex digits), fixed per case name.</summary>
+    public static string UuidOf(string name) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0, 16).ToLowerInvariant();
 
     private static (string, string, IReadOnlyList<ContentCase>) Load()
     {
@@ -60,34 +67,35 @@ internal static class ContentCases
                 : throw new InvalidDataException(name + ": lark must be \"accepted\" or a code");
             if (item.TryGetProperty("pad_to_body_bytes", out var pad))
             {
-                content = PadTo(name, msgType, content, pad.GetInt32(), receiveId);
+                content = PadTo(name, msgType, content, pad.GetInt32(), receiveId, UuidOf(name));
             }
 
-            cases.Add(new ContentCase(name, msgType, content, code, item.GetProperty("source").GetString()!));
+            cases.Add(new ContentCase(name, msgType, content, code, item.GetProperty("source").GetString()!, UuidOf(name)));
         }
 
         return (receiveIdType, receiveId, cases);
     }
 
-    private static string PadTo(string name, string msgType, string content, int bodyBytes, string receiveId)
+    private static string PadTo(string name, string msgType, string content, int bodyBytes, string receiveId, string uuid)
     {
         if (!content.Contains(Pad, StringComparison.Ordinal))
         {
             throw new InvalidDataException(name + ": pad_to_body_bytes needs " + Pad + " in the content");
         }
 
-        var overhead = Encoding.UTF8.GetByteCount(Body(receiveId, msgType, content.Replace(Pad, string.Empty, StringComparison.Ordinal)));
+        var overhead = Encoding.UTF8.GetByteCount(Body(receiveId, msgType, content.Replace(Pad, string.Empty, StringComparison.Ordinal), uuid));
         var padded = content.Replace(Pad, new string('a', bodyBytes - overhead), StringComparison.Ordinal);
-        var bytes = Encoding.UTF8.GetByteCount(Body(receiveId, msgType, padded));
+        var bytes = Encoding.UTF8.GetByteCount(Body(receiveId, msgType, padded, uuid));
         return bytes == bodyBytes ? padded : throw new InvalidDataException(name + ": padded body has " + bytes + " bytes, not " + bodyBytes);
     }
 
-    private static string Body(string receiveId, string msgType, string content) => Write(writer =>
+    private static string Body(string receiveId, string msgType, string content, string uuid) => Write(writer =>
     {
         writer.WriteStartObject();
         writer.WriteString("receive_id", receiveId);
         writer.WriteString("msg_type", msgType);
         writer.WriteString("content", content);
+        writer.WriteString("uuid", uuid);
         writer.WriteEndObject();
     });
 
@@ -104,7 +112,7 @@ internal static class ContentCases
 }
 
 /// <summary>One content and Lark's verdict on it: <see cref="Code"/> null when Lark sends it.</summary>
-internal sealed record ContentCase(string Name, string MsgType, string Content, int? Code, string Source)
+internal sealed record ContentCase(string Name, string MsgType, string Content, int? Code, string Source, string Uuid)
 {
     public bool Accepted => Code is null;
 

@@ -20,7 +20,7 @@ public class ContentCasesTests
             ReceiveId = ContentCases.ReceiveId,
             ContentType = item.MsgType,
             Content = item.Content,
-        });
+        }, item.Uuid);
 
         Assert.True(
             result.IsValid == item.Accepted,
@@ -29,7 +29,7 @@ public class ContentCasesTests
         {
             // What would be sent is the case's content, byte for byte, in the body the sandbox test sends.
             Assert.Equal(item.Content, result.Message!.Content);
-            Assert.Equal(ContentCases.RequestBody(item.MsgType, item.Content), result.Message.ToRequestBody());
+            Assert.Equal(ContentCases.RequestBody(item), result.Message.ToRequestBody());
         }
     }
 
@@ -52,8 +52,8 @@ public class ContentCasesTests
 
         Assert.All(cases, c => Assert.False(string.IsNullOrWhiteSpace(c.Source), c.Name + " has no source"));
         Assert.Contains(cases, c => c.Code == 230025 && c.MsgType == "text");
-        Assert.Contains(cases, c => c.Accepted && Encoding.UTF8.GetByteCount(ContentCases.RequestBody(c.MsgType, c.Content)) == MessageLimits.TextBodyBytes);
-        Assert.Contains(cases, c => c.Accepted && c.MsgType == "post" && Encoding.UTF8.GetByteCount(ContentCases.RequestBody(c.MsgType, c.Content)) == MessageLimits.CardBodyBytes);
-        Assert.Contains(cases, c => c.Accepted && c.MsgType == "interactive" && Encoding.UTF8.GetByteCount(ContentCases.RequestBody(c.MsgType, c.Content)) == MessageLimits.CardBodyBytes);
+        Assert.Contains(cases, c => c.Accepted && Encoding.UTF8.GetByteCount(ContentCases.RequestBody(c)) == MessageLimits.TextBodyBytes);
+        Assert.Contains(cases, c => c.Accepted && c.MsgType == "post" && Encoding.UTF8.GetByteCount(ContentCases.RequestBody(c)) == MessageLimits.CardBodyBytes);
+        Assert.Contains(cases, c => c.Accepted && c.MsgType == "interactive" && Encoding.UTF8.GetByteCount(ContentCases.RequestBody(c)) == MessageLimits.CardBodyBytes);
     }
 }

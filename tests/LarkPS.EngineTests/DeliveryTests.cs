@@ -60,6 +60,19 @@ public class DeliveryTests
         AssertExactlyOnce(world, result, 30);
         // One at connect, one refresh: concurrent failures on the revoked token share a single refresh.
         Assert.Equal(2, world.Sandbox.Stats.TokenRequests);
+
+        // Counted on the wire: each item refused for the token is resent exactly once, every other item sent once
+        // (sends the quota refused, 230020 or 99991400, are retried for the quota and left out of the count).
+        var sends = world.Sandbox.Requests
+            .Where(r => r.Method == "POST" && r.PathAndQuery.StartsWith("/open-apis/im/v1/messages", StringComparison.Ordinal))
+            .Where(r => r.Code is not (230020 or 99991400))
+            .Select(r => (Uuid: System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("uuid").GetString()!, r.Code))
+            .ToList();
+        var refused = sends.Where(s => s.Code is 99991663 or 99991664 or 99991671).Select(s => s.Uuid).ToList();
+        Assert.NotEmpty(refused);
+        Assert.Equal(30 + refused.Count, sends.Count);
+        Assert.All(refused, uuid => Assert.Equal(2, sends.Count(s => s.Uuid == uuid)));
+        Assert.All(sends.GroupBy(s => s.Uuid), g => Assert.InRange(g.Count(), 1, 2));
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed class SandboxOptions
     /// <summary>The custom-bot (webhook) quota per hook; --no-quotas turns it off too.</summary>
     public SandboxHookQuotas HookQuotas { get; } = new();
 
+    // Edit, recall and card update windows and counts (issue 12).
+    public SandboxMessageLimits MessageLimits { get; } = new();
+
     public SandboxDirectory Directory { get; set; } = SandboxDirectory.CreateDefault();
 
     // A test server has no business listening beyond this machine; the CLI's --allow-remote sets this.

@@ -100,11 +100,13 @@ public sealed class SandboxServer : IAsyncDisposable
 
         AuthEndpoints.Map(app, state);
         MessageEndpoints.Map(app, state);
+        MessageChangeEndpoints.Map(app, state);
         ContactEndpoints.Map(app, state);
         UploadEndpoints.Map(app, state);
         ChatEndpoints.Map(app, state);
         ControlEndpoints.Map(app, state);
         HookEndpoints.Map(app, state);
+        MessageControlEndpoints.Map(app, state);
 
         try
         {

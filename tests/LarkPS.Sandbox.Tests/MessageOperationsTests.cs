@@ -27,6 +27,44 @@ public sealed class MessageOperationsTests : SandboxTestBase
         Assert.Equal(parentId, nested.GetProperty("data").GetProperty("root_id").GetString());
         Assert.Equal(MessageId(reply), Server.Inbox[2].ParentId);
         Assert.Equal(3, Server.Stats.Sent);
+
+        // A reply to a message in a thread joins that thread, asked to or not.
+        Assert.Equal(data.GetProperty("thread_id").GetString(), nested.GetProperty("data").GetProperty("thread_id").GetString());
+        Assert.Equal(data.GetProperty("thread_id").GetString(), Server.Inbox[2].ThreadId);
+        Assert.Equal(parentId, Server.Inbox[2].RootId);
+    }
+
+    [Fact]
+    public async Task Reply_without_reply_in_thread_has_no_thread_id()
+    {
+        var token = await GetTokenAsync();
+        var (_, parent) = await SendTextAsync(token);
+
+        var (_, reply) = await ReplyAsync(token, MessageId(parent), Text("plain reply"));
+
+        var data = reply.GetProperty("data");
+        Assert.False(data.TryGetProperty("thread_id", out _));
+        Assert.Equal(MessageId(parent), data.GetProperty("parent_id").GetString());
+        Assert.Null(Server.Inbox[1].ThreadId);
+    }
+
+    [Fact]
+    public async Task Reply_can_carry_any_content_type_and_is_checked_like_a_send()
+    {
+        var token = await GetTokenAsync();
+        var (_, parent) = await SendTextAsync(token);
+        var card = """{"config":{"update_multi":true},"elements":[{"tag":"div","text":{"tag":"plain_text","content":"ok"}}]}""";
+
+        var (ok, okBody) = await PostJsonAsync($"open-apis/im/v1/messages/{MessageId(parent)}/reply",
+            new JsonObject { ["msg_type"] = "interactive", ["content"] = card }, token);
+        var (bad, badBody) = await PostJsonAsync($"open-apis/im/v1/messages/{MessageId(parent)}/reply",
+            new JsonObject { ["msg_type"] = "text", ["content"] = "not json" }, token);
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("interactive", okBody.GetProperty("data").GetProperty("msg_type").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(230001, Code(badBody));
+        Assert.Equal(2, Server.Inbox.Count);
     }
 
     [Fact]
@@ -80,6 +118,12 @@ public sealed class MessageOperationsTests : SandboxTestBase
         var message = Assert.Single(Server.Inbox);
         Assert.Equal(20, message.Edits);
         Assert.Equal(Text("v20"), message.Content);
+
+        // Each edit kept what it replaced, oldest first.
+        Assert.Equal(20, message.Revisions.Count);
+        Assert.Equal(Text("v0"), message.Revisions[0].Content);
+        Assert.Equal(Text("v19"), message.Revisions[19].Content);
+        Assert.All(message.Revisions, r => Assert.Equal("edit", r.How));
     }
 
     [Fact]
@@ -103,7 +147,7 @@ public sealed class MessageOperationsTests : SandboxTestBase
     }
 
     [Fact]
-    public async Task Recall_marks_the_message_deleted_and_a_second_recall_is_230011()
+    public async Task Recall_marks_the_message_deleted_and_a_second_recall_or_an_edit_after_it_is_230110()
     {
         var token = await GetTokenAsync();
         var (_, sent) = await SendTextAsync(token);
@@ -117,8 +161,9 @@ public sealed class MessageOperationsTests : SandboxTestBase
         Assert.Equal(0, Code(firstBody));
         Assert.True(Assert.Single(Server.Inbox).Deleted);
         Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
-        Assert.Equal(230011, Code(secondBody));
-        Assert.Equal(230011, Code(editAfter));
+        Assert.Equal(230110, Code(secondBody));
+        Assert.Equal(230110, Code(editAfter));
+        Assert.NotNull(Server.Inbox[0].RecallTime);
     }
 
     private Task<(HttpResponseMessage Response, System.Text.Json.JsonElement Body)> ReplyAsync(

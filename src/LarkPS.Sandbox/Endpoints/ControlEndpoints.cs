@@ -69,6 +69,33 @@ internal static class ControlEndpoints
         w.WriteString("parent_id", m.ParentId);
         w.WriteBoolean("deleted", m.Deleted);
         w.WriteNumber("edits", m.Edits);
+
+        // Acting on sent messages (issue 12): the reply chain, who sent it, its earlier contents, its recall.
+        w.WriteString("root_id", m.RootId);
+        w.WriteString("thread_id", m.ThreadId);
+        w.WriteString("sender_type", m.SenderType);
+        w.WriteString("sender_id", m.SenderId);
+        w.WriteNumber("card_updates", m.CardUpdates);
+        w.WriteStartArray("revisions");
+        foreach (var r in m.Revisions)
+        {
+            w.WriteStartObject();
+            w.WriteString("content", r.Content);
+            w.WriteString("replaced_at", r.ReplacedAt.ToString("O", CultureInfo.InvariantCulture));
+            w.WriteString("how", r.How);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        if (m.RecallTime is { } recalled)
+        {
+            w.WriteString("recall_time", recalled.ToString("O", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            w.WriteNull("recall_time");
+        }
+
         w.WriteEndObject();
     }
 

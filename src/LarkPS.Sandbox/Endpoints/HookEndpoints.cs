@@ -135,7 +135,7 @@ internal static class HookEndpoints
 
         state.Messages.StoreOnce(null, () =>
         {
-            var message = new DeliveredMessage(
+            return new DeliveredMessage(
                 "om_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
                 "webhook",
                 hook.DisplayName,
@@ -147,7 +147,6 @@ internal static class HookEndpoints
                 ParentId: null,
                 Deleted: false,
                 Edits: 0);
-            return new StoredMessage(message, RootId: null, ThreadId: null, message.Time);
         });
         state.Stats.MessageSent();
 

@@ -16,6 +16,15 @@ internal static class LarkCodes
     public const int ReceiveIdInvalid = 230034;
     public const int UploadTypeMismatch = 230055;
     public const int EditLimitReached = 230072;    // unconfirmed: Lark documents the 20-edit limit, not its code
+
+    // Edit, card update and recall (issue 12). Confirmed: the codes in Lark's own error tables for
+    // DELETE /messages/{id} (230009, 230026) and PATCH /messages/{id} (230011, 230020, 230031).
+    public const int RecallWindowPassed = 230009;  // "Message can only be recalled within one days."
+    public const int RecallNotOwn = 230026;        // "No permission to recall this message."
+    public const int CardUpdateWindowPassed = 230031; // "Message can only be modified within 14 days after sending."
+    public const int EditNotSender = 230071;       // unconfirmed: LARK-API.md's code for "not the sender"
+    public const int EditWindowPassed = 230075;    // unconfirmed: LARK-API.md's code for "edit window passed"
+    public const int MessageDeleted = 230110;      // unconfirmed: named by public clients for "already recalled or deleted"
     public const int CardInvalid = 230099;
     public const int UploadInvalidParam = 234001;
     public const int UploadTooLarge = 234006;      // unconfirmed code for "file size exceeds the limit"

@@ -7,18 +7,15 @@ using LarkPS.Sandbox.State;
 
 namespace LarkPS.Sandbox.Endpoints;
 
-/// <summary>Send, reply, edit and recall: /open-apis/im/v1/messages[...].</summary>
+/// <summary>Send and reply: /open-apis/im/v1/messages[/{id}/reply]. Edit, card update and recall are in <see cref="MessageChangeEndpoints"/>.</summary>
 internal static class MessageEndpoints
 {
     private const int MaxUuidLength = 50;
-    private static readonly string[] EditableTypes = ["text", "post"];
 
     public static void Map(IEndpointRouteBuilder routes, SandboxState state)
     {
         routes.MapPost("/open-apis/im/v1/messages", ApiGate.Authorized(state, c => SendAsync(c, state)));
         routes.MapPost("/open-apis/im/v1/messages/{message_id}/reply", ApiGate.Authorized(state, c => ReplyAsync(c, state)));
-        routes.MapPut("/open-apis/im/v1/messages/{message_id}", ApiGate.Authorized(state, c => EditAsync(c, state)));
-        routes.MapDelete("/open-apis/im/v1/messages/{message_id}", ApiGate.Authorized(state, c => RecallAsync(c, state)));
     }
 
     private static async Task SendAsync(HttpContext context, SandboxState state)
@@ -58,7 +55,7 @@ internal static class MessageEndpoints
 
         await DeliverAsync(context, state, fields, chatId!, () => new DeliveredMessage(
             NewMessageId(), receiveIdType, receiveId!, fields.MsgType, fields.Content, fields.Uuid, chatId!,
-            state.Now, ParentId: null, Deleted: false, Edits: 0), rootId: null, threadId: null).ConfigureAwait(false);
+            state.Now, ParentId: null, Deleted: false, Edits: 0)).ConfigureAwait(false);
     }
 
     private static async Task ReplyAsync(HttpContext context, SandboxState state)
@@ -80,66 +77,24 @@ internal static class MessageEndpoints
             return;
         }
 
+        // A reply lives in its parent's chat and chain: root_id is the chain's first message; a reply in a
+        // thread opens one (omt_…) unless the parent is already in one, which every later reply then joins.
         var first = parent!.Message;
-        var threadId = parent.ThreadId
+        var threadId = first.ThreadId
             ?? (body!.Value.Bool("reply_in_thread") ? "omt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) : null);
         await DeliverAsync(context, state, fields, first.ChatId, () => new DeliveredMessage(
             NewMessageId(), first.ReceiveIdType, first.ReceiveId, fields.MsgType, fields.Content, fields.Uuid, first.ChatId,
-            state.Now, ParentId: first.MessageId, Deleted: false, Edits: 0),
-            rootId: parent.RootId ?? first.MessageId, threadId).ConfigureAwait(false);
-    }
-
-    private static async Task EditAsync(HttpContext context, SandboxState state)
-    {
-        var messageId = (string)context.Request.RouteValues["message_id"]!;
-        var (_, fields, problem) = await ReadMessageAsync(context, EditableTypes).ConfigureAwait(false);
-        problem ??= MessageContentValidator.Validate(fields.MsgType, fields.Content, state.Uploads);
-        if (problem is not null)
+            state.Now, ParentId: first.MessageId, Deleted: false, Edits: 0)
         {
-            await RefuseAsync(context, problem).ConfigureAwait(false);
-            return;
-        }
-
-        var (outcome, stored) = state.Messages.Edit(messageId, fields.MsgType, fields.Content);
-        problem = outcome switch
-        {
-            ChangeOutcome.NotFound => UnknownMessage(messageId),
-            ChangeOutcome.Recalled => Recalled(),
-            ChangeOutcome.WrongType => SendProblem.InvalidParam("msg_type", "an edit cannot change the message type", fields.MsgType),
-            ChangeOutcome.TooManyEdits => new SendProblem(LarkCodes.EditLimitReached, "The message has reached the number of times it can be edited."),
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            await RefuseAsync(context, problem).ConfigureAwait(false);
-            return;
-        }
-
-        await LarkResponses.Ok(context, MessageJson.Data(stored!, state)).ConfigureAwait(false);
-    }
-
-    private static async Task RecallAsync(HttpContext context, SandboxState state)
-    {
-        var messageId = (string)context.Request.RouteValues["message_id"]!;
-        var problem = state.Messages.Recall(messageId) switch
-        {
-            ChangeOutcome.NotFound => UnknownMessage(messageId),
-            ChangeOutcome.Recalled => Recalled(),
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            await RefuseAsync(context, problem).ConfigureAwait(false);
-            return;
-        }
-
-        await LarkResponses.Ok(context, new JsonObject()).ConfigureAwait(false);
+            RootId = first.RootId ?? first.MessageId,
+            ThreadId = threadId,
+        }).ConfigureAwait(false);
     }
 
     /// <summary>What every send-like body carries, once read and checked for shape and size.</summary>
-    private readonly record struct MessageFields(string MsgType, string Content, string? Uuid);
+    internal readonly record struct MessageFields(string MsgType, string Content, string? Uuid);
 
-    private static async Task<(JsonElement? Body, MessageFields Fields, SendProblem? Problem)> ReadMessageAsync(
+    internal static async Task<(JsonElement? Body, MessageFields Fields, SendProblem? Problem)> ReadMessageAsync(
         HttpContext context, IReadOnlyCollection<string> allowedTypes)
     {
         await RequestBody.ReadBytesAsync(context).ConfigureAwait(false);
@@ -203,9 +158,7 @@ internal static class MessageEndpoints
         SandboxState state,
         MessageFields fields,
         string chatId,
-        Func<DeliveredMessage> create,
-        string? rootId,
-        string? threadId)
+        Func<DeliveredMessage> create)
     {
         if (!state.Quota.TryAdmitReceiver(state.Now, chatId))
         {
@@ -214,11 +167,7 @@ internal static class MessageEndpoints
             return;
         }
 
-        var (stored, duplicate) = state.Messages.StoreOnce(fields.Uuid, () =>
-        {
-            var message = create();
-            return new StoredMessage(message, rootId, threadId, message.Time);
-        });
+        var (stored, duplicate) = state.Messages.StoreOnce(fields.Uuid, create);
         if (duplicate)
         {
             state.Stats.DuplicateSuppressed();
@@ -238,7 +187,7 @@ internal static class MessageEndpoints
     }
 
     /// <summary>Drop and fail-before faults: true when the request was answered (or abandoned).</summary>
-    private static async Task<bool> FaultBeforeStoreAsync(HttpContext context, SandboxState state)
+    internal static async Task<bool> FaultBeforeStoreAsync(HttpContext context, SandboxState state)
     {
         if (state.Faults.TryConsumeDropConnection())
         {
@@ -255,7 +204,7 @@ internal static class MessageEndpoints
         return false;
     }
 
-    private static async Task<bool> AdmitAppAsync(HttpContext context, SandboxState state)
+    internal static async Task<bool> AdmitAppAsync(HttpContext context, SandboxState state)
     {
         if (state.Quota.TryAdmitApp(state.Now, out var limit, out var reset))
         {
@@ -269,10 +218,10 @@ internal static class MessageEndpoints
         return false;
     }
 
-    private static Task InternalErrorAsync(HttpContext context) =>
+    internal static Task InternalErrorAsync(HttpContext context) =>
         LarkResponses.Error(context, StatusCodes.Status500InternalServerError, LarkCodes.InternalError, "internal error");
 
-    private static Task RefuseAsync(HttpContext context, SendProblem problem) =>
+    internal static Task RefuseAsync(HttpContext context, SendProblem problem) =>
         LarkResponses.Error(
             context,
             StatusCodes.Status400BadRequest,
@@ -281,10 +230,10 @@ internal static class MessageEndpoints
             problem.Violation is null ? null : [problem.Violation]);
 
     // Lark answers a message id it cannot find as an invalid parameter; the sandbox names the field.
-    private static SendProblem UnknownMessage(string messageId) =>
+    internal static SendProblem UnknownMessage(string messageId) =>
         SendProblem.InvalidParam("message_id", "no such message", messageId);
 
-    private static SendProblem Recalled() => new(LarkCodes.MessageRecalled, "The message is recalled.");
+    internal static SendProblem Recalled() => new(LarkCodes.MessageRecalled, "The message is recalled.");
 
-    private static string NewMessageId() => "om_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    internal static string NewMessageId() => "om_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }

@@ -13,9 +13,9 @@ internal static partial class MessageJson
     {
         var message = stored.Message;
         var data = new JsonObject { ["message_id"] = message.MessageId };
-        if (stored.RootId is not null)
+        if (message.RootId is not null)
         {
-            data["root_id"] = stored.RootId;
+            data["root_id"] = message.RootId;
         }
 
         if (message.ParentId is not null)
@@ -23,24 +23,32 @@ internal static partial class MessageJson
             data["parent_id"] = message.ParentId;
         }
 
-        if (stored.ThreadId is not null)
+        if (message.ThreadId is not null)
         {
-            data["thread_id"] = stored.ThreadId;
+            data["thread_id"] = message.ThreadId;
         }
 
         data["msg_type"] = message.MsgType;
         data["create_time"] = Millis(message.Time);
         data["update_time"] = Millis(stored.UpdateTime);
         data["deleted"] = message.Deleted;
-        data["updated"] = message.Edits > 0;
+        data["updated"] = message.Edits > 0 || message.CardUpdates > 0;
         data["chat_id"] = message.ChatId;
-        data["sender"] = new JsonObject
-        {
-            ["id"] = state.Options.AppId,
-            ["id_type"] = "app_id",
-            ["sender_type"] = "app",
-            ["tenant_key"] = SandboxSeed.TenantKey,
-        };
+        data["sender"] = message.SenderType == "app"
+            ? new JsonObject
+            {
+                ["id"] = state.Options.AppId,
+                ["id_type"] = "app_id",
+                ["sender_type"] = "app",
+                ["tenant_key"] = SandboxSeed.TenantKey,
+            }
+            : new JsonObject
+            {
+                ["id"] = message.SenderId,
+                ["id_type"] = "open_id",
+                ["sender_type"] = "user",
+                ["tenant_key"] = SandboxSeed.TenantKey,
+            };
         data["body"] = new JsonObject { ["content"] = message.Content };
         data["mentions"] = Mentions(message, state.Directory);
         return data;

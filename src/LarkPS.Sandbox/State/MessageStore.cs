@@ -1,29 +1,17 @@
 namespace LarkPS.Sandbox.State;
 
-/// <summary>A delivered message plus the bookkeeping Lark reports but the public record leaves out.</summary>
-internal sealed record StoredMessage(DeliveredMessage Message, string? RootId, string? ThreadId, DateTimeOffset UpdateTime);
-
-/// <summary>What happened to an edit or a recall.</summary>
-internal enum ChangeOutcome
-{
-    Done,
-    NotFound,
-    Recalled,
-    TooManyEdits,
-    WrongType,
-}
+/// <summary>A delivered message plus the time Lark reports as update_time.</summary>
+internal sealed record StoredMessage(DeliveredMessage Message, DateTimeOffset UpdateTime);
 
 /// <summary>
 /// The inbox and the uuid memory, behind one lock so "is this uuid known? then store" is atomic
-/// even when a benchmark fires 50 sends a second with retries racing their originals.
+/// even when a benchmark fires 50 sends a second with retries racing their originals; edits, card
+/// updates and recalls check and change a message under the same lock.
 /// </summary>
 internal sealed class MessageStore(SandboxOptions options)
 {
     /// <summary>Lark: requests sharing a uuid send at most one message within 1 hour.</summary>
     public static readonly TimeSpan UuidMemory = TimeSpan.FromHours(1);
-
-    /// <summary>Lark: a message can be edited at most 20 times.</summary>
-    public const int MaxEdits = 20;
 
     private readonly object gate = new();
     private readonly List<string> order = [];
@@ -34,7 +22,7 @@ internal sealed class MessageStore(SandboxOptions options)
     /// Stores the message built by <paramref name="create"/>, unless <paramref name="uuid"/> was used
     /// within the hour: then answers the first message and stores nothing.
     /// </summary>
-    public (StoredMessage Stored, bool Duplicate) StoreOnce(string? uuid, Func<StoredMessage> create)
+    public (StoredMessage Stored, bool Duplicate) StoreOnce(string? uuid, Func<DeliveredMessage> create)
     {
         var now = options.TimeProvider.GetUtcNow();
         lock (gate)
@@ -47,12 +35,13 @@ internal sealed class MessageStore(SandboxOptions options)
                 return (first, true);
             }
 
-            var stored = create();
-            order.Add(stored.Message.MessageId);
-            byId[stored.Message.MessageId] = stored;
+            var message = create();
+            var stored = new StoredMessage(message, message.Time);
+            order.Add(message.MessageId);
+            byId[message.MessageId] = stored;
             if (!string.IsNullOrEmpty(uuid))
             {
-                uuids[uuid] = (stored.Message.MessageId, now + UuidMemory);
+                uuids[uuid] = (message.MessageId, now + UuidMemory);
             }
 
             return (stored, false);
@@ -67,61 +56,46 @@ internal sealed class MessageStore(SandboxOptions options)
         }
     }
 
-    public (ChangeOutcome Outcome, StoredMessage? Stored) Edit(string messageId, string msgType, string content)
+    /// <summary>
+    /// Looks the message up and asks <paramref name="refuse"/> (given null when there is no such message)
+    /// whether the change may happen; if it returns null, stores <paramref name="apply"/>'s result with a
+    /// new update_time. Check and change are one step, so two racing edits cannot both take the 20th slot.
+    /// </summary>
+    public (TRefusal? Refusal, StoredMessage? Stored) Change<TRefusal>(
+        string messageId,
+        Func<DeliveredMessage?, TRefusal?> refuse,
+        Func<DeliveredMessage, DateTimeOffset, DeliveredMessage> apply)
+        where TRefusal : class
     {
+        var now = options.TimeProvider.GetUtcNow();
         lock (gate)
         {
-            if (!byId.TryGetValue(messageId, out var stored))
+            byId.TryGetValue(messageId, out var stored);
+            var refusal = refuse(stored?.Message);
+            if (refusal is not null || stored is null)
             {
-                return (ChangeOutcome.NotFound, null);
+                return (refusal, stored);
             }
 
-            var message = stored.Message;
-            if (message.Deleted)
-            {
-                return (ChangeOutcome.Recalled, stored);
-            }
-
-            if (!string.Equals(message.MsgType, msgType, StringComparison.Ordinal))
-            {
-                return (ChangeOutcome.WrongType, stored);
-            }
-
-            if (message.Edits >= MaxEdits)
-            {
-                return (ChangeOutcome.TooManyEdits, stored);
-            }
-
-            var edited = stored with
-            {
-                Message = message with { Content = content, Edits = message.Edits + 1 },
-                UpdateTime = options.TimeProvider.GetUtcNow(),
-            };
-            byId[messageId] = edited;
-            return (ChangeOutcome.Done, edited);
+            var changed = new StoredMessage(apply(stored.Message, now), now);
+            byId[messageId] = changed;
+            return (null, changed);
         }
     }
 
-    public ChangeOutcome Recall(string messageId)
+    /// <summary>Moves a message's send time back by <paramref name="age"/> (the control API's way to reach Lark's windows).</summary>
+    public DeliveredMessage? Age(string messageId, TimeSpan age)
     {
         lock (gate)
         {
             if (!byId.TryGetValue(messageId, out var stored))
             {
-                return ChangeOutcome.NotFound;
+                return null;
             }
 
-            if (stored.Message.Deleted)
-            {
-                return ChangeOutcome.Recalled;
-            }
-
-            byId[messageId] = stored with
-            {
-                Message = stored.Message with { Deleted = true },
-                UpdateTime = options.TimeProvider.GetUtcNow(),
-            };
-            return ChangeOutcome.Done;
+            var older = stored.Message with { Time = stored.Message.Time - age };
+            byId[messageId] = new StoredMessage(older, stored.UpdateTime - age < older.Time ? older.Time : stored.UpdateTime - age);
+            return older;
         }
     }
 

@@ -14,6 +14,7 @@ internal sealed class SandboxState
         Hooks = new HookRegistry(options);
         HookQuota = new HookQuota(options);
         Requests = new RequestLog(options.RequestLogBytes);
+        CardUpdates = new CardUpdateLimiter(options);
     }
 
     public SandboxOptions Options { get; }
@@ -24,6 +25,7 @@ internal sealed class SandboxState
     public UploadStore Uploads { get; } = new();
     public SendQuota Quota { get; }
     public RequestLog Requests { get; }
+    public CardUpdateLimiter CardUpdates { get; }
     public HookRegistry Hooks { get; }
     public HookQuota HookQuota { get; }
     public HookFaults HookFaults { get; } = new();
@@ -43,5 +45,6 @@ internal sealed class SandboxState
         Quota.Clear();
         HookQuota.Clear();
         HookFaults.Clear();
+        CardUpdates.Clear();
     }
 }

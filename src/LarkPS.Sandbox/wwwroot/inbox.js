@@ -24,6 +24,7 @@
         renderedView: null,     // selection + filter + locale the message list was built for
         lastDirectoryAt: 0,
         limit: PAGE,            // how many of the newest messages the current view shows
+        shownIds: new Set(),    // message ids in the current view: a reply goes under its root when that is shown
     };
 
     // localStorage throws where storage is off (some private modes): the setting then lasts one visit.
@@ -157,7 +158,8 @@
     }
 
     function messageSig(m) {
-        return [m.content, m.deleted, m.edits, m.msg_type, m.parent_id, state.locale, state.directory.users.length, state.directory.chats.length].join("\u0001");
+        return [m.content, m.deleted, m.edits, m.msg_type, m.parent_id, state.locale, state.directory.users.length, state.directory.chats.length,
+            m.card_updates, (m.revisions || []).length, m.root_id, m.thread_id, m.sender_type, !!state.shownIds?.has(m.root_id)].join("\u0001");
     }
 
     function renderMessage(m, conv, showConversation) {
@@ -166,20 +168,69 @@
             showConversation && conv ? h("a", { class: "msg-conv", href: "#" + encodeURIComponent(conv.key), text: (conv.kind === "chat" ? "# " : "@ ") + conv.name }) : null,
             m.deleted ? h("span", { class: "recalled-badge", text: "recalled" }) : null,
             m.edits > 0 ? h("span", { class: "edited-badge", title: `edited ${m.edits} time${m.edits === 1 ? "" : "s"}`, text: "edited" }) : null,
+            m.card_updates > 0 ? h("span", { class: "edited-badge updated-badge", title: `card updated ${m.card_updates} time${m.card_updates === 1 ? "" : "s"}`, text: "updated" }) : null,
+            m.thread_id ? h("span", { class: "thread-badge", title: m.thread_id, text: "thread" }) : null,
+            m.sender_type === "user" ? h("span", { class: "sender-name", title: m.sender_id, text: userName(m.sender_id) || m.sender_id }) : null,
             h("time", { class: "msg-time", datetime: m.time, title: m.time, text: fmtTime(m.time) }));
         const ids = h("div", { class: "msg-ids" },
             idField("message_id", m.message_id),
             idField("uuid", m.uuid),
             idField("to", m.receive_id ? `${m.receive_id_type}:${m.receive_id}` : ""),
             m.chat_id !== m.receive_id ? idField("chat_id", m.chat_id) : null,
-            m.parent_id ? idField("reply to", m.parent_id) : null);
+            m.parent_id ? idField("reply to", m.parent_id) : null,
+            m.root_id && m.root_id !== m.parent_id ? idField("root", m.root_id) : null,
+            m.thread_id ? idField("thread_id", m.thread_id) : null);
         let pretty = m.content;
         try { pretty = JSON.stringify(JSON.parse(m.content), null, 2); } catch { /* shown as sent */ }
         ids.appendChild(h("details", { class: "msg-raw" }, h("summary", { text: "content JSON" }), h("pre", { text: String(pretty ?? "") })));
-        return h("article", { class: "msg" + (m.deleted ? " msg-recalled" : ""), "data-message-id": m.message_id || null },
-            h("div", { class: "msg-avatar", "aria-hidden": "true", text: "B" }),
+        const fromUser = m.sender_type === "user";
+        const avatar = fromUser ? (userName(m.sender_id) || "U").slice(0, 1).toUpperCase() : "B";
+        return h("article", {
+            class: "msg" + (m.deleted ? " msg-recalled" : "") + (m.root_id && state.shownIds?.has(m.root_id) ? " msg-reply" : "") + (fromUser ? " msg-from-user" : ""),
+            "data-message-id": m.message_id || null,
+            "data-root-id": m.root_id || null,
+        },
+            h("div", { class: "msg-avatar" + (fromUser ? " msg-avatar-user" : ""), "aria-hidden": "true", text: avatar }),
             h("div", { class: "msg-main" }, meta, m.parent_id ? replyQuote(m.parent_id) : null,
-                h("div", { class: "msg-body" }, renderBody(m.msg_type, m.content, ctx)), ids));
+                messageBody(m), history(m), ids));
+    }
+
+    // A recalled message shows as recalled, as Lark's clients do; what it said stays one click away.
+    function messageBody(m) {
+        if (!m.deleted) return h("div", { class: "msg-body" }, renderBody(m.msg_type, m.content, ctx));
+        return h("div", { class: "msg-body msg-body-recalled" },
+            h("div", { class: "recalled-note", text: "This message was recalled" + (m.recall_time ? " at " + fmtTime(m.recall_time) : "") }),
+            h("details", { class: "recalled-original" }, h("summary", { text: "what it said" }), renderBody(m.msg_type, m.content, ctx)));
+    }
+
+    // Every earlier version of an edited message or updated card, newest first.
+    function history(m) {
+        const revisions = Array.isArray(m.revisions) ? m.revisions : [];
+        if (revisions.length === 0) return null;
+        const n = revisions.length;
+        return h("details", { class: "msg-history" },
+            h("summary", { text: `${n} earlier version${n === 1 ? "" : "s"}` }),
+            [...revisions].reverse().map((r) => h("div", { class: "revision" },
+                h("div", { class: "revision-meta", text: `${r.how === "update" ? "card updated" : "edited"} ${fmtTime(r.replaced_at)}; before that:` }),
+                h("div", { class: "revision-body" }, renderBody(m.msg_type, r.content, ctx)))));
+    }
+
+    // Replies go under the message their chain started from (in time order), as a thread does in Lark.
+    function threaded(visible) {
+        const ids = new Set(visible.map(({ m }) => m.message_id));
+        const children = new Map();
+        const top = [];
+        for (const item of visible) {
+            const root = item.m.root_id;
+            if (root && ids.has(root)) {
+                if (!children.has(root)) children.set(root, []);
+                children.get(root).push(item);
+            } else {
+                top.push(item);
+            }
+        }
+        state.shownIds = ids;
+        return top.flatMap((item) => [item, ...(children.get(item.m.message_id) || [])]);
     }
 
     // A reply shows a one-line quote of the message it answers, as Lark's clients do.
@@ -213,7 +264,7 @@
 
     function renderMessages(convs, keyed) {
         const conv = state.selected === "all" ? null : convs.get(state.selected);
-        const visible = keyed.filter(({ m, key }) => (state.selected === "all" || key === state.selected) && matchesFilter(m, convs.get(key)));
+        const visible = threaded(keyed.filter(({ m, key }) => (state.selected === "all" || key === state.selected) && matchesFilter(m, convs.get(key))));
 
         // Header
         const title = state.selected === "all" ? "All messages" : conv ? (conv.kind === "chat" ? "# " : "@ ") + conv.name : "Conversation";

@@ -49,7 +49,7 @@ public sealed class MessageChangeTests : SandboxTestBase
         var (_, after) = await PatchAsync(token, shared, UnsharedCard);
         var (_, notCard) = await PatchAsync(token, MessageId(text), ResolvedCard);
         var (_, unknown) = await PatchAsync(token, "om_00000000000000000000000000000000", ResolvedCard);
-        var (_, badCard) = await PatchAsync(token, shared, """{"config":{"update_multi":true}}""");
+        var (_, badCard) = await PatchAsync(token, shared, """{"config":{"update_multi":true},"elements":{"tag":"div"}}""");
 
         Assert.Equal(230001, Code(before));
         Assert.Contains("update_multi", before.GetProperty("msg").GetString(), StringComparison.Ordinal);

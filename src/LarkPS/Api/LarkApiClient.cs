@@ -171,8 +171,8 @@ internal sealed class LarkApiClient : IDisposable
         }
         else if (request.JsonBody is not null)
         {
-            message.Content = new ByteArrayContent(request.JsonBody);
-            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            // Inside a delivery attempt the body tells the scheduler when the request really leaves (a connection is ready).
+            message.Content = Delivery.DeliveryAttempt.JsonContent(request.JsonBody);
         }
 
         var host = message.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Host : BaseUri.Host;

@@ -55,6 +55,24 @@ internal sealed class PhoneDirectory
     public int Calls => Volatile.Read(ref _calls);
 
     /// <summary>
+    /// Starts looking <paramref name="mobile"/> up now, without waiting: Send-LarkMessage calls it when it accepts an item,
+    /// long before the item's send slot, so numbers are gathered 50 a call and the answer is cached when the send needs it.
+    /// A failed look-up is not cached: the send asks again and meets the failure itself.
+    /// </summary>
+    public void Prefetch(string mobile)
+    {
+        if (string.IsNullOrEmpty(mobile))
+        {
+            return;
+        }
+
+        var lookup = ResolveAsync(mobile, CancellationToken.None);
+
+        // Observe the outcome so a failure is not an unobserved task exception; the send reports it.
+        _ = lookup.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
     /// The open_id of the user with <paramref name="mobile"/> (in the form Lark looks up: mainland bare, others
     /// +country code), or null where Lark has no such user visible to the app.
     /// </summary>

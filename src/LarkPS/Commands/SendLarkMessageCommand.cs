@@ -41,7 +41,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     [ValidateNotNull]
     public LarkConnection? Connection { get; set; }
 
-    /// <summary>How many requests may be in flight at once (default 16: enough to reach 50/s at 300 ms latency).</summary>
+    /// <summary>How many requests may be in flight at once. Unset, it follows the measured round trip (16 to 64: 50/s even at 300 ms).</summary>
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
@@ -131,6 +131,12 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             }
 
             var engine = EnsureEngine();
+            if (message.PhoneToResolve is { } phone)
+            {
+                // Looked up ahead of its send slot, gathered 50 numbers a call with the items around it.
+                _connection!.Phones.Prefetch(phone.LookupValue);
+            }
+
             var work = new SendWork(_nextSequence++, target, input.ReceiveId?.Trim() ?? string.Empty, description, message);
             foreach (var delivery in engine.Submit(work))
             {
@@ -159,7 +165,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         }
 
         _connection ??= RequireConnection(Connection);
-        var options = _connection.CreateDeliveryOptions(ThrottleLimit);
+        var options = _connection.CreateDeliveryOptions(MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null);
         var sender = _connection.Sender;
         _engine = new DeliveryEngine<SendWork, SentMessage>(
             options,
@@ -169,7 +175,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             work => work.Message.NeedsResolution ? "phone:" + work.Message.PhoneToResolve!.CanonicalKey : work.Message.ReceiveIdType + ":" + work.Message.ReceiveId,
             (work, ct) => sender.SendAsync(work.Message, work.GivenReceiveId, ct),
             StopToken);
-        WriteVerbose($"Sending through app '{_connection.AppId}' at {_connection.BaseUri.Host}: up to {options.ThrottleLimit} requests in flight, {options.AppPerSecond}/s and {options.AppPerMinute}/min per app, {options.ReceiverPerSecond}/s per receiver.");
+        WriteVerbose($"Sending through app '{_connection.AppId}' at {_connection.BaseUri.Host}: up to {(options.IsThrottleLimitAuto ? "16-" + options.ThrottleLimit + " (following the round trip)" : options.ThrottleLimit.ToString(CultureInfo.InvariantCulture))} requests in flight, {options.AppPerSecond}/s and {options.AppPerMinute}/min per app, {options.ReceiverPerSecond}/s per receiver.");
         return _engine;
     }
 

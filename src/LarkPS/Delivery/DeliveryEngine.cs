@@ -1,48 +1,35 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Session;
 
 namespace LarkPS.Delivery;
 
-/// <summary>Sends a stream of work items with a bounded number in flight, under the rate limiter, retrying what Lark asks to retry.</summary>
+/// <summary>Sends a stream of work items through the delivery scheduler, performing its attempts, and hands every event back on the caller's thread.</summary>
 /// <remarks>
 /// <para>
+/// This is the thin layer: every decision (order, pacing, requests in flight, retry timing, stop) is the
+/// <see cref="DeliveryScheduler{TWork}"/>'s, which one dispatcher loop owns. The loop takes new items and finished
+/// attempts from two queues, asks the scheduler what is due, starts those attempts, and sleeps on a signal or on the
+/// clock for the wait the scheduler named. It never spins.
+/// </para>
+/// <para>
 /// One caller thread (a cmdlet's pipeline thread) calls <see cref="Submit"/> per item and <see cref="Complete"/> once; the
-/// events of the run come back only through those enumerations, on that thread, so the caller can write them safely.
-/// Enumerate each result to the end: a work item is accepted while its Submit result is being enumerated.
+/// events come back only through those enumerations, on that thread, so the caller can write them safely. Enumerate each
+/// result to the end: a work item is accepted while its Submit result is being enumerated.
 /// </para>
 /// <para>
-/// The two delegates run on worker threads and must be thread-safe; they must not touch PowerShell. <c>sendOnce</c> makes
-/// exactly one HTTP attempt and reuses the work item's uuid each time, so a retry never sends twice. It is called on the
-/// dispatcher thread, so it should return its task quickly (at its first await) and never block.
-/// </para>
-/// <para>
-/// One dispatcher loop starts every attempt. It keeps the accepted items that wait to start an attempt in one list in
-/// submission order and, whenever an HTTP slot frees, an item arrives, or the limiter or a backoff says time has come,
-/// walks that list once and starts each item that is due, has a free one of <see cref="DeliveryOptions.ThrottleLimit"/>
-/// slots, and gets room from the limiter (recorded under its lock the moment the attempt starts). It never spins: between
-/// walks it sleeps on a signal and, if something is held by time, on the clock for the shortest wait the limiter or a
-/// backoff named.
-/// </para>
-/// <para>
-/// Per-receiver order: among items with the same receiver key, attempts start in submission order. An item that waits
-/// to start holds back every later item to its receiver (a receiver over its quota blocks only its own items, never the
-/// others, which is why MaxPending exceeds ThrottleLimit). Items without a receiver key are not ordered.
-/// Retries: an item that failed and backs off for at most 2 s (a 5xx, a refused token, Lark's per-receiver limit)
-/// keeps its place and holds its receiver's later items that have not started yet, so a short hiccup keeps the order.
-/// A longer backoff does not hold the receiver: later items go ahead, and when the backoff ends the item takes its place
-/// again before any later item that has still not started. Order among first attempts is the guarantee; a send already
-/// started is never held back, so an attempt that fails after a later item started can land after it.
-/// The receiver key is asked once per item, by the dispatcher, when it first sees the item.
+/// <c>sendOnce</c> runs on worker threads, must be thread-safe and must not touch PowerShell. It makes exactly one HTTP
+/// attempt and reuses the work item's uuid each time, so a retry never sends twice. It is started by the dispatcher, so it
+/// should return its task at its first await. While it runs, <see cref="DeliveryAttempt.Current"/> is its attempt: a
+/// body made with <see cref="DeliveryAttempt.JsonContent"/> tells the limiter when the request really leaves.
 /// </para>
 /// </remarks>
 /// <typeparam name="TWork">A work item; never changed by the engine.</typeparam>
 /// <typeparam name="TResult">What one successful send returns.</typeparam>
-internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
+internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
 {
     // Waits on the caller's thread end at least this often, so a missed signal can only delay, never hang.
     private static readonly TimeSpan WakeInterval = TimeSpan.FromMilliseconds(100);
@@ -50,13 +37,8 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
     // After in-flight sends are cancelled, how long Complete waits for them to notice before reporting them Stopped itself.
     private static readonly TimeSpan AbandonAfterCancel = TimeSpan.FromMilliseconds(250);
 
-    // A retry that backs off this long or less keeps its receiver's later items behind it; a longer one lets them pass.
-    // 2 s covers the first retries after a 5xx (0.5 s, 1 s) and after Lark's per-receiver limit (1 s), where order
-    // costs little; an alert stream should not stall for a 30 s backoff.
-    private static readonly long MaxReceiverHoldTicks = TimeSpan.FromSeconds(2).Ticks;
-
+    private readonly DeliveryScheduler<TWork> _scheduler;
     private readonly RateLimiter _limiter;
-    private readonly RetryPolicy _retryPolicy;
     private readonly IClock _clock;
     private readonly Func<TWork, string?> _receiverKey;
     private readonly Func<TWork, CancellationToken, Task<TResult>> _sendOnce;
@@ -68,40 +50,36 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
     private readonly CancellationTokenSource _stop;
     private readonly CancellationTokenSource _abort = new();
     private readonly ConcurrentQueue<DeliveryEvent<TWork, TResult>> _events = new();
-    private readonly ConcurrentDictionary<long, Entry> _live = new();
     private readonly ManualResetEventSlim _wake = new(false);
 
-    // Handed to the dispatcher: new items from Submit (in submission order), items back from a failed attempt.
-    private readonly ConcurrentQueue<Entry> _incoming = new();
-    private readonly ConcurrentQueue<Entry> _returning = new();
+    // Handed to the dispatcher loop, which alone touches the scheduler.
+    private readonly ConcurrentQueue<TWork> _incoming = new();
+    private readonly ConcurrentQueue<(DeliveryScheduler<TWork>.Job Job, TResult Result, Exception? Error)> _finished = new();
 
-    // The dispatcher's own: items waiting to start an attempt, by id (submission order); receivers held during one walk.
-    private readonly LinkedList<Entry> _waiting = new();
-    private readonly HashSet<string> _heldReceivers = new(StringComparer.Ordinal);
+    // Attempts running, so Complete can report them Stopped when a sendOnce ignores its token.
+    private readonly ConcurrentDictionary<DeliveryScheduler<TWork>.Job, byte> _running = new();
 
     private readonly object _signalGate = new();
     private TaskCompletionSource<bool> _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private long _nextId;
     private long _submitted;
     private long _succeeded;
     private long _failed;
     private long _stopped;
     private long _retries;
     private int _inFlight;
-    private int _freeSlots;
     private int _pending;
     private long _startedAtTicks;
-    private long _stopTimestamp;
+    private long _stopDeadlineTicks;
     private bool _completing;
     private int _disposed;
 
     /// <summary>Creates an engine; nothing is sent until <see cref="Submit"/>.</summary>
-    /// <param name="options">ThrottleLimit, MaxPending and StopGracePeriod are read.</param>
-    /// <param name="limiter">Acquired right before every attempt, retries included.</param>
+    /// <param name="options">ThrottleLimit, MaxPending, MaxAttempts and StopGracePeriod are read.</param>
+    /// <param name="limiter">Lark's windows, shared by every run of a connection; asked before every attempt, retries included.</param>
     /// <param name="retryPolicy">Decides after every failed attempt.</param>
-    /// <param name="clock">Times the limiter waits and the backoffs.</param>
-    /// <param name="receiverKey">The user or chat of a work item, e.g. "open_id:ou_x"; null for none (no per-receiver limit). Asked before every attempt.</param>
+    /// <param name="clock">Times the windows, the backoffs and the stop's grace period.</param>
+    /// <param name="receiverKey">The user or chat of a work item, e.g. "open_id:ou_x"; null for none (no per-receiver limit). Asked once per item.</param>
     /// <param name="sendOnce">One HTTP attempt; throws LarkApiException and the like on failure. Its token is cancelled StopGracePeriod after a stop.</param>
     /// <param name="stopToken">The caller's stop (the cmdlet's StopProcessing).</param>
     public DeliveryEngine(
@@ -119,16 +97,15 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
         }
 
         _limiter = limiter ?? throw new ArgumentNullException(nameof(limiter));
-        _retryPolicy = retryPolicy ?? throw new ArgumentNullException(nameof(retryPolicy));
         _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _scheduler = new DeliveryScheduler<TWork>(options, limiter, retryPolicy ?? throw new ArgumentNullException(nameof(retryPolicy)), clock);
         _receiverKey = receiverKey ?? throw new ArgumentNullException(nameof(receiverKey));
         _sendOnce = sendOnce ?? throw new ArgumentNullException(nameof(sendOnce));
         _maxPending = options.MaxPending;
         _stopGracePeriod = options.StopGracePeriod;
-        _freeSlots = options.ThrottleLimit;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
 
-        // When stopToken is already cancelled this runs OnStop at once; the dispatcher then only reports items Stopped.
+        // When stopToken is already cancelled this runs OnStop at once; the loop then only reports items Stopped.
         _stop.Token.Register(OnStop);
         _ = Task.Run(DispatchLoopAsync, CancellationToken.None);
     }
@@ -226,10 +203,8 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
             _wake.Wait(WakeInterval);
         }
 
-        var entry = new Entry(Interlocked.Increment(ref _nextId), work);
         Interlocked.Increment(ref _pending);
-        _live[entry.Id] = entry;
-        _incoming.Enqueue(entry);
+        _incoming.Enqueue(work);
         Signal();
 
         while (_events.TryDequeue(out var doneEvent))
@@ -248,7 +223,7 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
                 yield return pendingEvent;
             }
 
-            // Finish queues an item's event before it lowers _pending, so at zero every event is already queued.
+            // Every terminal event is queued before _pending drops, so at zero every event is already queued.
             if (Volatile.Read(ref _pending) == 0)
             {
                 while (_events.TryDequeue(out var lastEvent))
@@ -263,9 +238,12 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
             if (untilDeadline <= TimeSpan.Zero)
             {
                 // A sendOnce that ignores its token must not hold the caller: report it Stopped; whatever it does later is dropped.
-                foreach (var entry in _live.Values)
+                foreach (var job in _running.Keys)
                 {
-                    Finish(entry, DeliveryEventKind.Stopped, default, null, "The run was stopped while this item was being sent.");
+                    if (_running.TryRemove(job, out _))
+                    {
+                        Report(job, DeliveryEventKind.Stopped, default, job.LastError, "The run was stopped while this item was being sent.");
+                    }
                 }
 
                 continue;
@@ -275,99 +253,174 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
         }
     }
 
-    // Called by the dispatcher holding a slot and the limiter's record; runs sendOnce up to its first await on the
-    // dispatcher's thread, so sends to one receiver also leave in submission order.
-    private async Task AttemptAsync(Entry entry)
+    // The one loop that touches the scheduler. It never ends: after a stop it reports whatever reaches it Stopped.
+    private async Task DispatchLoopAsync()
     {
-        try
+        while (Volatile.Read(ref _disposed) == 0 || !_incoming.IsEmpty || !_finished.IsEmpty)
         {
-            TResult result = default!;
-            Exception? error = null;
-            Interlocked.Increment(ref entry.Attempts);
+            var signal = ArmSignal();
+            TimeSpan? wait;
             try
             {
-                result = await _sendOnce(entry.Work, _abort.Token).ConfigureAwait(false);
+                wait = DispatchOnce();
             }
-            // Every failure of one attempt goes to the retry policy; none may escape a worker.
+            // A bug here must not hang the run: fail what waits, keep the loop alive.
             catch (Exception ex)
             {
-                error = ex;
+                FailWaiting(ex);
+                wait = null;
             }
-            finally
+
+            if (wait is null)
             {
-                Interlocked.Decrement(ref _inFlight);
-                Interlocked.Increment(ref _freeSlots);
-                Signal();
+                await signal.ConfigureAwait(false);
+                continue;
             }
 
-            if (error is null)
+            using var cancelDelay = new CancellationTokenSource();
+            var delay = _clock.Delay(wait.Value, cancelDelay.Token);
+            if (await Task.WhenAny(signal, delay).ConfigureAwait(false) != delay)
             {
-                Finish(entry, DeliveryEventKind.Succeeded, result, null, null);
-                return;
+                // Woken early: drop the timer so a fake clock does not keep it, and a real one frees it.
+                cancelDelay.Cancel();
             }
-
-            entry.LastError = error;
-            if (_abort.IsCancellationRequested)
-            {
-                Finish(entry, DeliveryEventKind.Stopped, default, error, "The run was stopped while this item was being sent.");
-                return;
-            }
-
-            var decision = _retryPolicy.Decide(error, entry.Attempts, entry.Waited, entry.TokenRetries, _stop.Token);
-            if (!decision.ShouldRetry)
-            {
-                var kind = decision.Failure == FailureKind.Canceled ? DeliveryEventKind.Stopped : DeliveryEventKind.Failed;
-                Finish(entry, kind, default, error, decision.Reason);
-                return;
-            }
-
-            if (IsStopping)
-            {
-                Finish(entry, DeliveryEventKind.Stopped, default, error, "The run was stopped before this item could be retried.");
-                return;
-            }
-
-            if (decision.PauseApp is { } appPause)
-            {
-                _limiter.PauseApp(appPause);
-            }
-
-            if (decision.PauseReceiver is { } receiverPause && entry.Key is not null)
-            {
-                _limiter.PauseReceiver(entry.Key, receiverPause);
-            }
-
-            if (decision.Failure == FailureKind.TokenInvalid)
-            {
-                entry.TokenRetries++;
-            }
-
-            Interlocked.Increment(ref _retries);
-            Enqueue(new DeliveryEvent<TWork, TResult>(
-                DeliveryEventKind.Retrying, entry.Work, default, error, entry.Attempts, decision.Reason, decision.Delay));
-            entry.Waited += decision.Delay;
-            entry.NotBefore = _clock.UtcNow.UtcTicks + decision.Delay.Ticks;
-            entry.HoldsReceiver = decision.Delay.Ticks <= MaxReceiverHoldTicks;
-
-            // The dispatcher reports it Stopped if a stop came meanwhile.
-            _returning.Enqueue(entry);
-            Signal();
-        }
-        // A bug here must still end the item with an event, not lose it.
-        catch (Exception ex)
-        {
-            Finish(entry, DeliveryEventKind.Failed, default, ex, "The delivery engine failed on this item: " + ex.Message);
         }
     }
 
-    private void Finish(Entry entry, DeliveryEventKind kind, TResult? result, Exception? error, string? reason)
+    // Takes what was handed over, then asks the scheduler what is due and starts it.
+    private TimeSpan? DispatchOnce()
     {
-        // Exactly one terminal event per item, even when Complete gives up on a send that ignores its token.
-        if (Interlocked.Exchange(ref entry.Finished, 1) == 1)
+        while (_finished.TryDequeue(out var done))
         {
+            Settle(done.Job, done.Result, done.Error);
+        }
+
+        while (_incoming.TryDequeue(out var work))
+        {
+            Accept(work);
+        }
+
+        if (IsStopping)
+        {
+            if (!_scheduler.IsStopping)
+            {
+                foreach (var job in _scheduler.Stop())
+                {
+                    var reason = job.Attempts == 0
+                        ? "The run was stopped before this item could be sent."
+                        : "The run was stopped before this item could be retried.";
+                    Report(job, DeliveryEventKind.Stopped, default, job.LastError, reason);
+                }
+            }
+
+            return null;
+        }
+
+        var due = _scheduler.TakeDue(out var wait);
+        Volatile.Write(ref _inFlight, _scheduler.InFlight);
+        foreach (var job in due)
+        {
+            _running[job] = 0;
+            _ = AttemptAsync(job);
+        }
+
+        return wait;
+    }
+
+    private void Accept(TWork work)
+    {
+        string? key;
+        try
+        {
+            key = _receiverKey(work);
+        }
+        // A throwing receiverKey must end the item with an event, not lose it.
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _failed);
+            _events.Enqueue(new DeliveryEvent<TWork, TResult>(DeliveryEventKind.Failed, work, default, ex, 0, "The delivery engine failed on this item: " + ex.Message, TimeSpan.Zero));
+            Interlocked.Decrement(ref _pending);
+            _wake.Set();
             return;
         }
 
+        if (IsStopping)
+        {
+            Interlocked.Increment(ref _stopped);
+            _events.Enqueue(new DeliveryEvent<TWork, TResult>(DeliveryEventKind.Stopped, work, default, null, 0, "The run was stopped before this item was sent.", TimeSpan.Zero));
+            Interlocked.Decrement(ref _pending);
+            _wake.Set();
+            return;
+        }
+
+        _scheduler.Accept(work, key);
+    }
+
+    // One attempt, on a worker: its verdict goes back to the dispatcher loop.
+    private async Task AttemptAsync(DeliveryScheduler<TWork>.Job job)
+    {
+        TResult result = default!;
+        Exception? error = null;
+        var record = job.Send!;
+        DeliveryAttempt.Current = new DeliveryAttempt(_limiter, record, Signal);
+        try
+        {
+            result = await _sendOnce(job.Work, _abort.Token).ConfigureAwait(false);
+        }
+        // Every failure of one attempt goes to the scheduler's verdict; none may escape a worker.
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            DeliveryAttempt.Current = null;
+        }
+
+        _finished.Enqueue((job, result, error));
+        Signal();
+    }
+
+    // On the dispatcher loop: the scheduler's verdict on one finished attempt becomes an event.
+    private void Settle(DeliveryScheduler<TWork>.Job job, TResult result, Exception? error)
+    {
+        if (!_running.TryRemove(job, out _))
+        {
+            // Complete already reported it Stopped (its sendOnce ignored the cancellation): only free its slot.
+            _scheduler.Abandoned(job);
+            return;
+        }
+
+        if (error is null)
+        {
+            _scheduler.Succeeded(job);
+            Report(job, DeliveryEventKind.Succeeded, result, null, null);
+            return;
+        }
+
+        if (_abort.IsCancellationRequested)
+        {
+            _scheduler.Abandoned(job);
+            job.LastError = error;
+            Report(job, DeliveryEventKind.Stopped, default, error, "The run was stopped while this item was being sent.");
+            return;
+        }
+
+        var verdict = _scheduler.Failed(job, error, _stop.Token);
+        if (verdict.Kind == DeliveryEventKind.Retrying)
+        {
+            Interlocked.Increment(ref _retries);
+            _events.Enqueue(new DeliveryEvent<TWork, TResult>(DeliveryEventKind.Retrying, job.Work, default, error, job.Attempts, verdict.Reason, verdict.Delay));
+            _wake.Set();
+            return;
+        }
+
+        Report(job, verdict.Kind, default, error, verdict.Reason);
+    }
+
+    // Exactly one terminal event per item: the scheduler has finished it, or Complete gave up on its send.
+    private void Report(DeliveryScheduler<TWork>.Job job, DeliveryEventKind kind, TResult? result, Exception? error, string? reason)
+    {
         switch (kind)
         {
             case DeliveryEventKind.Succeeded:
@@ -381,24 +434,33 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
                 break;
         }
 
-        _events.Enqueue(new DeliveryEvent<TWork, TResult>(kind, entry.Work, result, error, Volatile.Read(ref entry.Attempts), reason, TimeSpan.Zero));
-        _live.TryRemove(entry.Id, out _);
+        _events.Enqueue(new DeliveryEvent<TWork, TResult>(kind, job.Work, result, error, job.Attempts, reason, TimeSpan.Zero));
         Interlocked.Decrement(ref _pending);
         _wake.Set();
     }
 
-    private void Enqueue(DeliveryEvent<TWork, TResult> deliveryEvent)
+    private void FailWaiting(Exception error)
     {
-        _events.Enqueue(deliveryEvent);
-        _wake.Set();
+        foreach (var job in _scheduler.Stop())
+        {
+            Report(job, DeliveryEventKind.Failed, default, error, "The delivery engine failed on this item: " + error.Message);
+        }
     }
 
     private void OnStop()
     {
-        Interlocked.Exchange(ref _stopTimestamp, Stopwatch.GetTimestamp());
+        Interlocked.Exchange(ref _stopDeadlineTicks, _clock.UtcNow.UtcTicks + _stopGracePeriod.Ticks + AbandonAfterCancel.Ticks);
 
-        // Wall time, not the injected clock: a stop is a person pressing Ctrl+C.
-        _abort.CancelAfter(_stopGracePeriod);
+        // The grace period runs on the engine's clock, so tests move it instead of waiting.
+        _ = _clock.Delay(_stopGracePeriod, CancellationToken.None).ContinueWith(
+            _ =>
+            {
+                _abort.Cancel();
+                _wake.Set();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         _wake.Set();
         Signal();
     }
@@ -406,14 +468,31 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
     // Time left before Complete stops waiting for in-flight sends; TimeSpan.MaxValue while not stopping.
     private TimeSpan UntilStopDeadline()
     {
-        var stoppedAt = Interlocked.Read(ref _stopTimestamp);
-        if (stoppedAt == 0)
-        {
-            return TimeSpan.MaxValue;
-        }
+        var deadline = Interlocked.Read(ref _stopDeadlineTicks);
+        return deadline == 0 ? TimeSpan.MaxValue : TimeSpan.FromTicks(deadline - _clock.UtcNow.UtcTicks);
+    }
 
-        var elapsedTicks = (long)((Stopwatch.GetTimestamp() - stoppedAt) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
-        return TimeSpan.FromTicks(_stopGracePeriod.Ticks + AbandonAfterCancel.Ticks - elapsedTicks);
+    // Returns the task the next Signal completes; the lock orders it with Signal so no wake-up is lost.
+    private Task<bool> ArmSignal()
+    {
+        lock (_signalGate)
+        {
+            if (_signal.Task.IsCompleted)
+            {
+                _signal = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            return _signal.Task;
+        }
+    }
+
+    // Wakes the dispatcher after a change it must see: an item handed over, an attempt finished or left, a stop.
+    private void Signal()
+    {
+        lock (_signalGate)
+        {
+            _signal.TrySetResult(true);
+        }
     }
 
     private void ThrowIfDisposed()
@@ -422,39 +501,5 @@ internal sealed partial class DeliveryEngine<TWork, TResult> : IDisposable
         {
             throw new ObjectDisposedException(nameof(DeliveryEngine<TWork, TResult>));
         }
-    }
-
-    /// <summary>One accepted work item while it is unfinished.</summary>
-    private sealed class Entry
-    {
-        public Entry(long id, TWork work)
-        {
-            Id = id;
-            Work = work;
-        }
-
-        public long Id { get; }
-
-        public TWork Work { get; }
-
-        // Set by the dispatcher when it first sees the item.
-        public string? Key { get; set; }
-
-        // The following are written by the one attempt running, or by the dispatcher while none runs.
-        public Exception? LastError { get; set; }
-
-        public TimeSpan Waited { get; set; }
-
-        public int TokenRetries { get; set; }
-
-        // Clock ticks before which the next attempt may not start (a backoff), and whether it holds the receiver meanwhile.
-        public long NotBefore { get; set; }
-
-        public bool HoldsReceiver { get; set; }
-
-        // Fields, because Interlocked needs them by ref.
-        public int Attempts;
-
-        public int Finished;
     }
 }

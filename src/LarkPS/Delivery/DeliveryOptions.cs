@@ -10,40 +10,68 @@ namespace LarkPS.Delivery;
 /// </remarks>
 internal sealed class DeliveryOptions
 {
-    // At 50/s and a real-world latency of 150–300 ms, 50 × 0.3 = 15 requests must be in flight to use the
-    // whole quota; 16 covers that with one to spare, and stays far below what a server would call abusive.
+    // Without an explicit ThrottleLimit the scheduler sizes the requests in flight to the measured round trip,
+    // between 16 and this bound: a whole 50-send window at once at 300 ms still fits, and no server calls 64 abusive.
+    private const int AutoThrottleCap = 64;
     private int _throttleLimit = 16;
+    private bool _throttleLimitSet;
     private int? _maxPending;
+    private TimeSpan _receiverSpacing = TimeSpan.Zero;
     private int _appPerSecond = 50;
     private int _appPerMinute = 1000;
     private int _receiverPerSecond = 5;
-    private TimeSpan _rateWindowMargin = TimeSpan.FromMilliseconds(25);
+    private TimeSpan _rateWindowMargin = TimeSpan.FromMilliseconds(2);
     private int _maxAttempts = 8;
     private TimeSpan _maxTotalRetryWait = TimeSpan.FromMinutes(2);
     private TimeSpan _baseBackoff = TimeSpan.FromMilliseconds(500);
     private TimeSpan _maxBackoff = TimeSpan.FromSeconds(30);
     private TimeSpan _stopGracePeriod = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>HTTP requests in flight at once (concurrent send attempts). 1–1024, default 16.</summary>
+    /// <summary>
+    /// HTTP requests in flight at once (concurrent send attempts). 1–1024. When never set, the scheduler sizes it to
+    /// the measured round trip (see <see cref="IsThrottleLimitAuto"/>), from 16 up to <see cref="AutoThrottleLimitCap"/>.
+    /// </summary>
     public int ThrottleLimit
     {
-        get => _throttleLimit;
-        set => _throttleLimit = CheckRange(value, 1, 1024, nameof(ThrottleLimit));
+        get => _throttleLimitSet ? _throttleLimit : AutoThrottleCap;
+        set
+        {
+            _throttleLimit = CheckRange(value, 1, 1024, nameof(ThrottleLimit));
+            _throttleLimitSet = true;
+        }
     }
+
+    /// <summary>True while ThrottleLimit was not set: requests in flight follow the measured round trip.</summary>
+    public bool IsThrottleLimitAuto => !_throttleLimitSet;
+
+    /// <summary>The most requests in flight the automatic sizing uses.</summary>
+    public static int AutoThrottleLimitCap => AutoThrottleCap;
 
     /// <summary>
     /// Work items accepted and not yet finished: in flight, waiting for the rate limiter, or backing off before a retry.
-    /// Submit blocks at this many. Default 4 × <see cref="ThrottleLimit"/>; never less than ThrottleLimit in effect.
+    /// Submit blocks at this many. Default 1000 (and never less than 4 × ThrottleLimit).
     /// </summary>
     /// <remarks>
-    /// Larger than ThrottleLimit so that items held back by one receiver's 5/s limit or by a backoff do not occupy
-    /// the HTTP slots that items for other receivers could use (no head-of-line blocking), while memory stays
-    /// O(ThrottleLimit).
+    /// Far larger than ThrottleLimit: this is how far ahead in the input the scheduler looks. Input grouped by receiver
+    /// (15 in a row to one chat) needs at least 10 receivers' items in view to keep the app's 50/s busy at 5/s per
+    /// receiver; 1000 items cover 66 such groups, and items held back by one receiver or by a backoff never occupy the
+    /// HTTP slots others could use. Memory stays bounded: about a kilobyte per item.
     /// </remarks>
     public int MaxPending
     {
-        get => Math.Max(_maxPending ?? 4 * _throttleLimit, _throttleLimit);
+        get => Math.Max(_maxPending ?? Math.Max(1000, 4 * ThrottleLimit), ThrottleLimit);
         set => _maxPending = CheckRange(value, 1, 65536, nameof(MaxPending));
+    }
+
+    /// <summary>
+    /// Least time between two sends to one receiver, so messages to one chat also ARRIVE in input order despite network
+    /// jitter (five sent at one instant may reach Lark in any order). 0–1 s, default 0: spacing spreads the app's quota
+    /// over every receiver at once, which slows input grouped by receiver by a fifth; attempts still START in order.
+    /// </summary>
+    public TimeSpan ReceiverSpacing
+    {
+        get => _receiverSpacing;
+        set => _receiverSpacing = CheckRange(value, TimeSpan.Zero, TimeSpan.FromSeconds(1), nameof(ReceiverSpacing));
     }
 
     /// <summary>Sends per second for the whole app. 0 turns the window off. Default 50 (Lark's quota).</summary>
@@ -68,8 +96,8 @@ internal sealed class DeliveryOptions
     }
 
     /// <summary>
-    /// Added to every rate window so network jitter cannot push two sends a window apart closer together on Lark's side.
-    /// 0–1 s, default 25 ms: a 1 s window is kept as 1.025 s, which still allows 50 / 1.025 = 48.8 sends/s sustained.
+    /// Added to every rate window on top of the arrival estimates (which already follow each answer's round trip), for
+    /// what those cannot see (clock granularity). 0–1 s, default 2 ms. Quota refusals widen it for a while (the limiter learns).
     /// </summary>
     public TimeSpan RateWindowMargin
     {

@@ -9,40 +9,6 @@ namespace LarkPS.UnitTests.Delivery;
 
 public class DeliveryEngineTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
-    [Fact]
-    public void Never_more_than_ThrottleLimit_sends_run_at_once()
-    {
-        const int limit = 4;
-        var running = 0;
-        var peak = 0;
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var engine = Engine<int, int>(Unlimited(limit, maxPending: 32), SystemClock.Instance, async (work, ct) =>
-        {
-            var now = Interlocked.Increment(ref running);
-            InterlockedMax(ref peak, now);
-            if (now == limit)
-            {
-                reached.TrySetResult();
-            }
-
-            // Hold the slot until all slots are taken (or briefly), so the peak is really reached.
-            await Task.WhenAny(reached.Task, Task.Delay(20, ct));
-            await Task.Yield();
-            Interlocked.Decrement(ref running);
-            return work;
-        });
-
-        var items = Enumerable.Range(0, 300).ToList();
-        var events = RunAll(engine, items);
-
-        Assert.Equal(limit, peak);
-        Assert.All(Terminals(events, items).Values, e => Assert.Equal(DeliveryEventKind.Succeeded, e.Kind));
-        Assert.Equal(0, engine.Statistics.InFlight);
-        Assert.Equal(0, engine.Statistics.Pending);
-    }
-
     [Fact]
     public void Events_are_handed_out_only_on_the_caller_thread()
     {
@@ -160,141 +126,85 @@ public class DeliveryEngineTests
     }
 
     [Fact]
-    public async Task A_429_pauses_the_whole_app_for_the_reset_time()
+    public async Task A_stop_reports_every_item_once_and_cancels_sends_after_the_grace_period_on_the_engine_clock()
     {
-        var clock = new FakeClock();
-        var options = new DeliveryOptions();
-        var limiter = new RateLimiter(options, clock);
-        var calls = 0;
-        using var engine = Engine<int, int>(options, clock, (work, ct) =>
-            Interlocked.Increment(ref calls) == 1
-                ? throw Lark(LarkErrorCodes.AppFrequencyLimit, 429, TimeSpan.FromSeconds(2))
-                : Task.FromResult(work), limiter: limiter);
-
-        var accepted = engine.Submit(1).ToList();
-        Assert.True(SpinWait.SpinUntil(() => limiter.TimeUntilAvailable(null) > TimeSpan.Zero, Patience));
-        Assert.Equal(TimeSpan.FromSeconds(2), limiter.TimeUntilAvailable(null));
-
-        using var pumping = new CancellationTokenSource();
-        var pump = PumpAsync(clock, pumping.Token);
-        var events = accepted.Concat(engine.Complete()).ToList();
-        pumping.Cancel();
-        await pump;
-
-        var retry = Assert.Single(events, e => e.Kind == DeliveryEventKind.Retrying);
-        Assert.InRange(retry.Delay, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.25));
-        Assert.Contains("x-ogw-ratelimit-reset", retry.Reason);
-        var done = Assert.Single(events, e => e.IsTerminal);
-        Assert.Equal(DeliveryEventKind.Succeeded, done.Kind);
-        Assert.Equal(2, done.Attempts);
-    }
-
-    [Fact]
-    public async Task A_230020_pauses_only_that_receiver()
-    {
-        var clock = new FakeClock();
-        var options = new DeliveryOptions();
-        var limiter = new RateLimiter(options, clock);
-        var calls = 0;
-        using var engine = Engine<string, string>(options, clock, (work, ct) =>
-            Interlocked.Increment(ref calls) == 1 ? throw Lark(LarkErrorCodes.ReceiverFrequencyLimit) : Task.FromResult(work),
-            work => work, limiter: limiter);
-
-        var accepted = engine.Submit("open_id:ou_a").ToList();
-        Assert.True(SpinWait.SpinUntil(() => limiter.TimeUntilAvailable("open_id:ou_a") >= TimeSpan.FromSeconds(1), Patience));
-        Assert.Equal(TimeSpan.Zero, limiter.TimeUntilAvailable("open_id:ou_b"));
-
-        using var pumping = new CancellationTokenSource();
-        var pump = PumpAsync(clock, pumping.Token);
-        var events = accepted.Concat(engine.Submit("open_id:ou_b")).Concat(engine.Complete()).ToList();
-        pumping.Cancel();
-        await pump;
-
-        Assert.All(Terminals(events, new[] { "open_id:ou_a", "open_id:ou_b" }).Values, e => Assert.Equal(DeliveryEventKind.Succeeded, e.Kind));
-    }
-
-    [Fact]
-    public async Task Items_held_by_one_receivers_quota_do_not_block_other_receivers()
-    {
-        var clock = new FakeClock();
-        var options = new DeliveryOptions { ThrottleLimit = 2, MaxPending = 8, ReceiverPerSecond = 1 };
-        var sent = new ConcurrentQueue<(string Work, DateTimeOffset At)>();
-        using var engine = Engine<string, int>(options, clock, (work, ct) =>
-        {
-            sent.Enqueue((work, clock.UtcNow));
-            return Task.FromResult(0);
-        }, work => work.Split('#')[0]);
-        var items = new[] { "a#1", "a#2", "a#3", "a#4", "b#1", "c#1" };
-
-        var events = items.SelectMany(engine.Submit).ToList();
-
-        // Without time passing, the first send to each receiver goes out; the other three to "a" wait off the slots.
-        Assert.True(SpinWait.SpinUntil(() => engine.Statistics is { Succeeded: 3, Pending: 3 }, Patience));
-        Thread.Sleep(50);
-        Assert.Equal(3, engine.Statistics.Succeeded);
-
-        using var pumping = new CancellationTokenSource();
-        var pump = PumpAsync(clock, pumping.Token);
-        events.AddRange(engine.Complete());
-        pumping.Cancel();
-        await pump;
-
-        Assert.All(Terminals(events, items).Values, e => Assert.Equal(DeliveryEventKind.Succeeded, e.Kind));
-        var toA = sent.Where(s => s.Work.StartsWith("a#")).Select(s => s.At).OrderBy(t => t).ToList();
-        for (var i = 1; i < toA.Count; i++)
-        {
-            Assert.True(toA[i] - toA[i - 1] >= TimeSpan.FromSeconds(1));
-        }
-    }
-
-    [Fact]
-    public async Task Submit_blocks_while_MaxPending_items_are_unfinished()
-    {
-        var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var engine = Engine<int, int>(Unlimited(2, maxPending: 3), SystemClock.Instance, (work, ct) => gate.Task);
-        var early = Enumerable.Range(0, 3).SelectMany(engine.Submit).ToList();
-
-        var fourth = Task.Run(() => engine.Submit(3).ToList());
-
-        await Task.Delay(200);
-        Assert.False(fourth.IsCompleted);
-        Assert.Empty(early);
-        Assert.Equal(2, engine.Statistics.InFlight);
-        Assert.Equal(3, engine.Statistics.Pending);
-        gate.SetResult(1);
-        var whileWaiting = await fourth.WaitAsync(Patience);
-        var events = early.Concat(whileWaiting).Concat(engine.Complete()).ToList();
-        Assert.All(Terminals(events, Enumerable.Range(0, 4)).Values, e => Assert.Equal(DeliveryEventKind.Succeeded, e.Kind));
-    }
-
-    [Fact]
-    public void A_stop_during_backoff_or_limiter_waits_reports_Stopped_promptly()
-    {
-        var clock = new FakeClock();
-        var options = new DeliveryOptions { AppPerSecond = 2 };
+        // Sends that never end unless cancelled; the grace period passes on the fake clock, not in wall time.
+        var clock = new FakeClock { AutoAdvance = true };
         using var stop = new CancellationTokenSource();
-        var calls = 0;
-        using var engine = Engine<int, int>(options, clock, (work, ct) =>
+        var started = 0;
+        var reachedFour = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var engine = Engine<int, int>(Unlimited(throttleLimit: 4, maxPending: 4), clock, async (work, ct) =>
         {
-            Interlocked.Increment(ref calls);
-            throw Lark(LarkErrorCodes.ServerError, 500);
+            if (Interlocked.Increment(ref started) == 4)
+            {
+                reachedFour.TrySetResult();
+            }
+
+            await Task.Delay(Timeout.Infinite, ct);
+            return work;
         }, stopToken: stop.Token);
-        var items = Enumerable.Range(0, 4).ToList();
-        var events = items.SelectMany(engine.Submit).ToList();
+        var items = Enumerable.Range(0, 10).ToList();
+        var events = new List<DeliveryEvent<int, int>>();
+        foreach (var item in items.Take(4))
+        {
+            events.AddRange(engine.Submit(item));
+        }
 
-        // Two items back off after their first failure; two wait for the 2/s window. Fake time never moves.
-        Assert.True(SpinWait.SpinUntil(() => engine.Statistics.Retries == 2, Patience));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await reachedFour.Task.WaitAsync(TimeSpan.FromSeconds(30));
         stop.Cancel();
-        events.AddRange(engine.Complete());
-        watch.Stop();
+        foreach (var item in items.Skip(4))
+        {
+            events.AddRange(engine.Submit(item));
+        }
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"Complete took {watch.Elapsed}");
+        events.AddRange(engine.Complete());
+
         var terminals = Terminals(events, items);
         Assert.All(terminals.Values, e => Assert.Equal(DeliveryEventKind.Stopped, e.Kind));
-        Assert.Equal(2, terminals.Values.Count(e => e.Exception is LarkApiException && e.Attempts == 1));
-        Assert.Equal(2, calls);
-        Assert.Equal(4, engine.Statistics.Stopped);
+        Assert.Equal(4, started);
+        Assert.Equal(10, engine.Statistics.Stopped);
+        Assert.Equal(0, engine.Statistics.Pending);
+    }
+
+    [Fact]
+    public void A_token_refused_again_after_the_clients_refresh_is_not_retried_a_second_time()
+    {
+        // LarkApiClient already dropped the token, fetched a new one and resent: the engine must not add a resend.
+        var calls = 0;
+        using var engine = Engine<int, int>(new DeliveryOptions(), new FakeClock { AutoAdvance = true }, (work, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            throw Lark(LarkErrorCodes.TokenInvalid);
+        });
+
+        var events = RunAll(engine, new[] { 1 });
+
+        var failed = Assert.Single(events);
+        Assert.Equal(DeliveryEventKind.Failed, failed.Kind);
+        Assert.Equal(1, calls);
+        Assert.Contains("not retried", failed.Reason);
+    }
+
+    [Fact]
+    public void The_send_body_reports_when_it_leaves_through_the_attempt_of_its_flow()
+    {
+        var clock = new FakeClock { AutoAdvance = true };
+        var options = new DeliveryOptions();
+        var limiter = new RateLimiter(options, clock);
+        var bodies = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var engine = Engine<int, int>(options, clock, async (work, ct) =>
+        {
+            using var content = DeliveryAttempt.JsonContent(System.Text.Encoding.UTF8.GetBytes("{\"n\":" + work + "}"));
+            bodies.Add(content.GetType().Name);
+            await content.ReadAsByteArrayAsync(ct);
+            return work;
+        }, work => "chat_id:oc_" + work, limiter);
+
+        var events = RunAll(engine, Enumerable.Range(0, 3));
+
+        Assert.All(Terminals(events, Enumerable.Range(0, 3)).Values, e => Assert.Equal(DeliveryEventKind.Succeeded, e.Kind));
+        Assert.All(bodies, name => Assert.Equal("LeavingContent", name));
+        Assert.Equal("ByteArrayContent", DeliveryAttempt.JsonContent(new byte[] { 1 }).GetType().Name);
     }
 
     [Fact]
@@ -338,11 +248,4 @@ public class DeliveryEngineTests
         Assert.Equal(5.0, stats.MessagesPerSecond, 3);
     }
 
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int seen;
-        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
-        {
-        }
-    }
 }

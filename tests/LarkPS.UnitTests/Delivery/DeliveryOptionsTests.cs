@@ -10,8 +10,10 @@ public class DeliveryOptionsTests
     {
         var options = new DeliveryOptions();
 
-        Assert.Equal(16, options.ThrottleLimit);
-        Assert.Equal(64, options.MaxPending);
+        Assert.True(options.IsThrottleLimitAuto);
+        Assert.Equal(64, options.ThrottleLimit);
+        Assert.Equal(1000, options.MaxPending);
+        Assert.Equal(TimeSpan.Zero, options.ReceiverSpacing);
         Assert.Equal(50, options.AppPerSecond);
         Assert.Equal(1000, options.AppPerMinute);
         Assert.Equal(5, options.ReceiverPerSecond);
@@ -20,7 +22,7 @@ public class DeliveryOptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.BaseBackoff);
         Assert.Equal(TimeSpan.FromSeconds(30), options.MaxBackoff);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.StopGracePeriod);
-        Assert.Equal(TimeSpan.FromMilliseconds(25), options.RateWindowMargin);
+        Assert.Equal(TimeSpan.FromMilliseconds(2), options.RateWindowMargin);
     }
 
     [Fact]
@@ -42,11 +44,14 @@ public class DeliveryOptionsTests
     }
 
     [Fact]
-    public void MaxPending_follows_ThrottleLimit_until_set()
+    public void MaxPending_looks_1000_items_ahead_and_at_least_four_times_ThrottleLimit_until_set()
     {
-        var options = new DeliveryOptions { ThrottleLimit = 5 };
+        var fixedLimit = new DeliveryOptions { ThrottleLimit = 5 };
+        var wide = new DeliveryOptions { ThrottleLimit = 600 };
 
-        Assert.Equal(20, options.MaxPending);
+        Assert.False(fixedLimit.IsThrottleLimitAuto);
+        Assert.Equal(1000, fixedLimit.MaxPending);
+        Assert.Equal(2400, wide.MaxPending);
     }
 
     [Fact]

@@ -9,15 +9,6 @@ namespace LarkPS.UnitTests.Delivery;
 /// <summary>Small helpers shared by the engine tests.</summary>
 internal static class EngineTestKit
 {
-    // The test host starts with as many pool threads as cores and keeps some blocked (tests that wait synchronously,
-    // as the cmdlet's pipeline thread will). The engine's workers run on the pool, and the pool adds a thread only about
-    // every half second when starved, so on a 2-core machine tests would measure thread injection instead of the engine.
-    static EngineTestKit()
-    {
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
-    }
-
     /// <summary>Options with every rate window off, for tests about concurrency rather than quotas.</summary>
     public static DeliveryOptions Unlimited(int throttleLimit = 16, int? maxPending = null)
     {
@@ -64,16 +55,6 @@ internal static class EngineTestKit
 
         events.AddRange(engine.Complete());
         return events;
-    }
-
-    /// <summary>Advances a manual fake clock in small steps until cancelled, so engine waits make progress.</summary>
-    public static async Task PumpAsync(FakeClock clock, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(200));
-            await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
-        }
     }
 
     public static LarkApiException Lark(int code, int http = 400, TimeSpan? retryAfter = null) =>

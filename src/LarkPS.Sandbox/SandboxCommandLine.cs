@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LarkPS.Sandbox;
 
 /// <summary>
-/// <c>LarkPS.Sandbox [--urls URL] [--directory FILE] [--latency-ms N] [--no-quotas] [--app-id ID] [--app-secret S] [--allow-remote]</c>.
+/// <c>LarkPS.Sandbox [--urls URL] [--directory FILE] [--latency-ms N] [--jitter-ms N] [--handshake-ms N] [--no-quotas] [--app-id ID] [--app-secret S] [--allow-remote]</c>.
 /// </summary>
 internal static class SandboxCommandLine
 {
@@ -50,6 +50,8 @@ internal static class SandboxCommandLine
         await using (server.ConfigureAwait(false))
         {
             server.Faults.Latency = latency;
+            server.Faults.Jitter = options.Network.Jitter;
+            server.Faults.HandshakeDelay = options.Network.Handshake;
             PrintBanner(server);
 
             // The host already turns Ctrl+C and SIGTERM into a stop request; wait for it.
@@ -67,7 +69,7 @@ internal static class SandboxCommandLine
     }
 
     private static string Usage =>
-        "Usage: LarkPS.Sandbox [--urls http://127.0.0.1:5300] [--directory directory.json] [--latency-ms N] "
+        "Usage: LarkPS.Sandbox [--urls http://127.0.0.1:5300] [--directory directory.json] [--latency-ms N] [--jitter-ms N] [--handshake-ms N] "
         + "[--no-quotas] [--app-id ID] [--app-secret SECRET] [--allow-remote]";
 
     /// <summary>Null options mean --help was asked for.</summary>
@@ -76,6 +78,10 @@ internal static class SandboxCommandLine
         var options = new SandboxOptions();
         var url = DefaultUrl;
         var latency = TimeSpan.Zero;
+        TimeSpan Milliseconds(string name, string text) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                ? TimeSpan.FromMilliseconds(n)
+                : throw new ArgumentException($"{name} needs a whole number of milliseconds.");
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -89,6 +95,8 @@ internal static class SandboxCommandLine
                         ? TimeSpan.FromMilliseconds(ms)
                         : throw new ArgumentException("--latency-ms needs a whole number of milliseconds.");
                     break;
+                case "--jitter-ms": options.Network.Jitter = Milliseconds(name, Value()); break;
+                case "--handshake-ms": options.Network.Handshake = Milliseconds(name, Value()); break;
                 case "--no-quotas": options.Quotas.Enabled = false; break;
                 case "--app-id": options.AppId = Value(); break;
                 case "--app-secret": options.AppSecret = Value(); break;
@@ -111,7 +119,7 @@ internal static class SandboxCommandLine
         // A throwaway sandbox credential: printing it is the point.
         Console.WriteLine($"  App Secret: {options.AppSecret}");
         Console.WriteLine($"  Inbox page: {root}/");
-        Console.WriteLine($"  Quotas:     {(options.Quotas.Enabled ? "on" : "off")}; latency {server.Faults.Latency.TotalMilliseconds} ms");
+        Console.WriteLine($"  Quotas:     {(options.Quotas.Enabled ? "on" : "off")}; latency {server.Faults.Latency.TotalMilliseconds} ms, jitter {server.Faults.Jitter.TotalMilliseconds} ms, handshake {server.Faults.HandshakeDelay.TotalMilliseconds} ms (quotas count on arrival)");
         foreach (var hook in options.Directory.Hooks)
         {
             // Sandbox hooks and their secrets are throwaways too.

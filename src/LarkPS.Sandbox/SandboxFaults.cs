@@ -8,6 +8,8 @@ namespace LarkPS.Sandbox;
 public sealed class SandboxFaults
 {
     private long latencyTicks;
+    private long jitterTicks;
+    private long handshakeTicks;
     private int failBeforeStore;
     private int failAfterStore;
     private int dropConnections;
@@ -15,11 +17,43 @@ public sealed class SandboxFaults
     private int? revokeTokenAfterUses;
     private int revokeGeneration;
 
-    /// <summary>Added (as a real async delay) before answering every /open-apis request.</summary>
+    /// <summary>
+    /// The round trip of every /open-apis request (a real async delay): half on the way in, before the request reaches
+    /// Lark's logic (where the quotas count it: on arrival), half on the way back, before the answer leaves.
+    /// </summary>
     public TimeSpan Latency
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref latencyTicks));
         set => Interlocked.Exchange(ref latencyTicks, Math.Max(0, value.Ticks));
+    }
+
+    /// <summary>
+    /// How much the round trip varies, as a real network's does: each way gets a random extra delay of up to half of it
+    /// (uniform), independently, so requests sent together reach Lark in a jittered order. Zero by default.
+    /// </summary>
+    public TimeSpan Jitter
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref jitterTicks));
+        set => Interlocked.Exchange(ref jitterTicks, Math.Max(0, value.Ticks));
+    }
+
+    /// <summary>
+    /// Delay before the sandbox reads anything from a NEW connection, as a TLS handshake to a distant Lark costs before
+    /// the first request on a connection can arrive. Reused (kept-alive) connections do not pay it. Zero by default.
+    /// </summary>
+    public TimeSpan HandshakeDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref handshakeTicks));
+        set => Interlocked.Exchange(ref handshakeTicks, Math.Max(0, value.Ticks));
+    }
+
+    /// <summary>One way's delay: half the latency plus up to half the jitter.</summary>
+    internal TimeSpan OneWayDelay()
+    {
+        var latency = Interlocked.Read(ref latencyTicks);
+        var jitter = Interlocked.Read(ref jitterTicks);
+        var extra = jitter == 0 ? 0 : (long)(Random.Shared.NextDouble() * (jitter / 2));
+        return TimeSpan.FromTicks((latency / 2) + extra);
     }
 
     /// <summary>The next N send-message calls answer HTTP 500 (code 5000) without storing anything.</summary>
@@ -41,7 +75,8 @@ public sealed class SandboxFaults
 
     /// <summary>
     /// After N authorized calls with one token (counted from when this is set), that token answers
-    /// 99991663 for good; a token fetched afterwards is new and works. Null turns the fault off.
+    /// 99991663 for good; a token fetched afterwards is new and works (one revocation per setting).
+    /// Null turns the fault off.
     /// </summary>
     public int? RevokeTokenAfterUses
     {
@@ -79,6 +114,8 @@ public sealed class SandboxFaults
     internal void Clear()
     {
         Latency = TimeSpan.Zero;
+        Jitter = TimeSpan.Zero;
+        HandshakeDelay = TimeSpan.Zero;
         FailBeforeStore = 0;
         FailAfterStore = 0;
         DropConnections = 0;

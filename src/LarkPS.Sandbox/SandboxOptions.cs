@@ -16,6 +16,9 @@ public sealed class SandboxOptions
 
     public SandboxQuotas Quotas { get; } = new();
 
+    /// <summary>The command line's network settings, copied into the faults at start (tests set the faults directly).</summary>
+    public SandboxNetwork Network { get; } = new();
+
     /// <summary>The custom-bot (webhook) quota per hook; --no-quotas turns it off too.</summary>
     public SandboxHookQuotas HookQuotas { get; } = new();
 
@@ -46,4 +49,11 @@ public sealed class SandboxHookQuotas
     public bool Enabled { get; set; } = true;
     public int PerMinute { get; set; } = 100;
     public int PerSecond { get; set; } = 5;
+}
+
+/// <summary>Jitter and handshake the command line asks for (see <see cref="SandboxFaults.Jitter"/>, <see cref="SandboxFaults.HandshakeDelay"/>).</summary>
+public sealed class SandboxNetwork
+{
+    public TimeSpan Jitter { get; set; }
+    public TimeSpan Handshake { get; set; }
 }

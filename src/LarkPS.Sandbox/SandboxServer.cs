@@ -90,6 +90,26 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxRequestBytes;
+
+            // A new connection pays the handshake before anything on it is read, as TLS to a distant Lark costs.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => async connection =>
+            {
+                var handshake = state.Faults.HandshakeDelay;
+                if (handshake > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(handshake, connection.ConnectionClosed).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // The client gave up during the handshake: nothing to serve.
+                        return;
+                    }
+                }
+
+                await next(connection).ConfigureAwait(false);
+            }));
         });
 
         var app = builder.Build();

@@ -96,6 +96,13 @@ public sealed class FaultTests : SandboxTestBase
         Assert.Equal(HttpStatusCode.OK, withFresh.StatusCode);
         Assert.Equal(4, Server.Inbox.Count);
 
+        // One revocation per setting: the fresh token outlives the limit.
+        for (var i = 0; i < 3; i++)
+        {
+            var (again, _) = await SendTextAsync(fresh, "fresh " + i, receiveId: SandboxSeed.BobOpenId);
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
         // Revoked for good, even once the fault is lifted.
         Server.Faults.RevokeTokenAfterUses = null;
         var (stillRevoked, stillBody) = await SendTextAsync(token, "5", receiveId: SandboxSeed.BobOpenId);

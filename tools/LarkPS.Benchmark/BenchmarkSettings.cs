@@ -2,43 +2,72 @@ using System.Globalization;
 
 namespace LarkPS.Benchmark;
 
-/// <summary>The command line of the benchmark: how many messages, to how many receivers, at what latency.</summary>
-internal sealed record BenchmarkSettings(int Messages, int Receivers, int LatencyMs, int Parallel, int Stream)
+/// <summary>The command line of the benchmark: latencies, the sandbox's jitter and handshake, quick or full.</summary>
+internal sealed record BenchmarkSettings(IReadOnlyList<int> LatenciesMs, int JitterMs, int HandshakeMs, int Parallel, int Stream, bool Quick, bool Node)
 {
     public const string Usage =
-        "Usage: dotnet run --project tools/LarkPS.Benchmark -c Release [-- --messages 300] [--receivers 20] [--latency-ms 100] [--parallel 20] [--stream 100000]\n" +
-        "  --messages    messages each contender sends under Lark's quotas (default 300)\n" +
-        "  --receivers   distinct receivers they are spread over, round robin (default 20)\n" +
-        "  --latency-ms  latency the sandbox adds to every API answer (default 100)\n" +
-        "  --parallel    concurrent sends of the 'Node SDK in parallel' contender (default 20)\n" +
-        "  --stream      messages of the LarkPS memory pass, quotas off, no latency (default 100000; 0 skips it)";
+        "Usage: dotnet run --project tools/LarkPS.Benchmark -c Release [-- --quick] [--latencies 20,100,300] [--jitter-ms 20] [--handshake-ms 50] [--parallel 20] [--stream 100000] [--no-node]\n" +
+        "  --quick         a few minutes: 60 (not 300) messages to 1 chat, 1,100 to 110 users (not 2,000 to 200), that one at 100 ms only, no memory pass\n" +
+        "  --latencies     round trips the sandbox adds to every API call, comma-separated (default 20,100,300)\n" +
+        "  --jitter-ms     how much each round trip varies, half each way (default 20)\n" +
+        "  --handshake-ms  delay before a new connection is read, as TLS costs (default 50)\n" +
+        "  --parallel      concurrent sends of the Node SDK contender (default 20)\n" +
+        "  --stream        messages of the LarkPS memory pass, quotas off, no latency (default 100000, quick 0; 0 skips it)\n" +
+        "  --no-node       LarkPS only";
 
     /// <summary>Reads the arguments; null (after printing why) when they are wrong or --help was asked.</summary>
     public static BenchmarkSettings? Parse(IReadOnlyList<string> args, TextWriter error)
     {
-        var settings = new BenchmarkSettings(Messages: 300, Receivers: 20, LatencyMs: 100, Parallel: 20, Stream: 100000);
+        var settings = new BenchmarkSettings([20, 100, 300], JitterMs: 20, HandshakeMs: 50, Parallel: 20, Stream: -1, Quick: false, Node: true);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
-            if (name is "-h" or "--help" or "-?")
+            switch (name)
             {
+                case "-h" or "--help" or "-?":
+                    error.WriteLine(Usage);
+                    return null;
+                case "--quick":
+                    settings = settings with { Quick = true };
+                    continue;
+                case "--no-node":
+                    settings = settings with { Node = false };
+                    continue;
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                error.WriteLine($"'{name}' needs a value after it.");
                 error.WriteLine(Usage);
                 return null;
             }
 
-            if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            var text = args[++i];
+            if (name == "--latencies")
+            {
+                var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var values = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1).ToList();
+                if (values.Count == 0 || values.Any(v => v < 0))
+                {
+                    error.WriteLine($"--latencies needs whole milliseconds separated by commas, not '{text}'.");
+                    return null;
+                }
+
+                settings = settings with { LatenciesMs = values };
+                continue;
+            }
+
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
             {
                 error.WriteLine($"'{name}' needs a whole number after it.");
                 error.WriteLine(Usage);
                 return null;
             }
 
-            i++;
             settings = name switch
             {
-                "--messages" when value >= 1 => settings with { Messages = value },
-                "--receivers" when value >= 1 => settings with { Receivers = value },
-                "--latency-ms" => settings with { LatencyMs = value },
+                "--jitter-ms" => settings with { JitterMs = value },
+                "--handshake-ms" => settings with { HandshakeMs = value },
                 "--parallel" when value >= 1 => settings with { Parallel = value },
                 "--stream" => settings with { Stream = value },
                 _ => null!,
@@ -51,6 +80,6 @@ internal sealed record BenchmarkSettings(int Messages, int Receivers, int Latenc
             }
         }
 
-        return settings;
+        return settings.Stream < 0 ? settings with { Stream = settings.Quick ? 0 : 100000 } : settings;
     }
 }

@@ -53,10 +53,11 @@ internal static class LarkPSContender
     }
 
     /// <summary>Sends <paramref name="count"/> messages; the time runs from the first send to the last result.</summary>
-    public static ContenderOutcome Run(PowerShellHost ps, SandboxServer sandbox, IReadOnlyList<BenchReceiver> receivers, int count)
+    public static ContenderOutcome Run(PowerShellHost ps, SandboxServer sandbox, IReadOnlyList<BenchReceiver> receivers, int? count = null)
     {
+        var messages = count ?? receivers.Count;
         Connect(ps, sandbox, quotasOff: false);
-        ps.Invoke(BuildItems, count, Types(receivers), Ids(receivers));
+        ps.Invoke(BuildItems, messages, Types(receivers), Ids(receivers));
 
         var watch = Stopwatch.StartNew();
         var (output, errors) = ps.Invoke("$global:LarkBenchItems | Send-LarkMessage");
@@ -64,13 +65,14 @@ internal static class LarkPSContender
 
         var (summary, _) = ps.Invoke("(Get-LarkConnection).LastDelivery; Remove-Variable LarkBenchItems -Scope Global");
         var retries = summary.Count > 0 ? summary[0].Properties["Retries"]?.Value : null;
-        var report = string.Create(CultureInfo.InvariantCulture, $"{output.Count} results, {errors.Count} errors, {retries ?? "?"} retried attempts");
+        var lookups = sandbox.Requests.Count(r => r.PathAndQuery.StartsWith("/open-apis/contact/v3/users/batch_get_id", StringComparison.Ordinal));
+        var report = string.Create(CultureInfo.InvariantCulture, $"{output.Count} results, {errors.Count} errors, {retries ?? "?"} retried attempts, {lookups} phone look-up calls");
         if (errors.Count > 0)
         {
             report += "; first error: " + Describe(errors[0]);
         }
 
-        return ContenderOutcome.Read(Name, count, sandbox, watch.Elapsed.TotalSeconds, report);
+        return ContenderOutcome.Read(Name, messages, sandbox, watch.Elapsed.TotalSeconds, report);
     }
 
     /// <summary>Streams <paramref name="count"/> messages through one Send-LarkMessage; returns how many results came back and the errors.</summary>

@@ -60,8 +60,8 @@ internal sealed class NodeContender(string repoRoot, string node)
         {
             var mode = parallelism > 1 ? "parallel" : "sequential";
             var url = sandbox.BaseAddress.AbsoluteUri.TrimEnd('/');
-            // Generous: one by one at the sandbox's latency, three times over, and never under two minutes.
-            var timeout = TimeSpan.FromSeconds(Math.Max(120, count * Math.Max(sandbox.Faults.Latency.TotalSeconds, 0.01) * 3));
+            // Generous: one by one at the sandbox's latency and jitter, three times over, and never under two minutes.
+            var timeout = TimeSpan.FromSeconds(Math.Max(120, count * Math.Max((sandbox.Faults.Latency + sandbox.Faults.Jitter + sandbox.Faults.HandshakeDelay).TotalSeconds, 0.01) * 3));
             var run = await ProgramFiles.RunAsync(
                 node,
                 [Script, url, mode, count.ToString(CultureInfo.InvariantCulture), receiversFile, parallelism.ToString(CultureInfo.InvariantCulture)],
@@ -78,7 +78,7 @@ internal sealed class NodeContender(string repoRoot, string node)
             int Count(string property) => root.GetProperty(property).GetInt32();
             var report = string.Create(
                 CultureInfo.InvariantCulture,
-                $"SDK {root.GetProperty("sdk_version").GetString()}: {Count("sent_ok")} ok, {Count("failed")} failed ({Count("refused_429")} × 429, {Count("refused_230020")} × 230020, {Count("other_errors")} other), none retried");
+                $"SDK {root.GetProperty("sdk_version").GetString()}: {Count("sent_ok")} ok, {Count("failed")} failed ({Count("refused_429")} × 429, {Count("refused_230020")} × 230020, {Count("other_errors")} other), none retried, {Count("lookups")} phone look-up calls");
             return ContenderOutcome.Read(name, count, sandbox, root.GetProperty("seconds").GetDouble(), report);
         }
         finally

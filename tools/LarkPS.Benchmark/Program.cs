@@ -1,8 +1,9 @@
-// The LarkPS benchmark (issue 5): LarkPS's Send-LarkMessage and the official Lark Node SDK send the same messages to a
-// fresh Lark-compatible sandbox each, with Lark's quotas on and a fixed latency, and the figures print side by side.
-// A measurement, not a test: it exits 0 whatever the figures, and 1 only when a contender could not run at all.
+// The LarkPS benchmark (issue 8): for each workload and latency, LarkPS's Send-LarkMessage and the official Lark Node SDK
+// send the same messages to a fresh Lark-compatible sandbox that counts Lark's quotas on ARRIVAL (half the round trip
+// after sending, with jitter, and a handshake on every new connection), and the figures print beside the shortest time
+// Lark's windows allow. A measurement, not a test: it exits 0 whatever the figures, 1 only when a contender could not run.
 //
-//   dotnet run --project tools/LarkPS.Benchmark -c Release [-- --messages 300 --receivers 20 --latency-ms 100 --parallel 20 --stream 20000]
+//   dotnet run --project tools/LarkPS.Benchmark -c Release [-- --quick] [--latencies 20,100,300] [--jitter-ms 20] [--handshake-ms 50]
 using LarkPS.Benchmark;
 using LarkPS.Sandbox;
 
@@ -20,13 +21,12 @@ if (!File.Exists(manifest))
     return 1;
 }
 
-var (directory, receivers) = BenchReceivers.Create(settings.Receivers);
+var (directory, workloads) = Workloads.Create(settings.Quick);
 var quotas = new SandboxOptions().Quotas;
-Report.Header(settings, quotas, receivers);
-Console.WriteLine($"(PowerShell {PowerShellHost.EngineVersion} hosted in this process; every contender gets a fresh sandbox on 127.0.0.1, so each starts with empty quota windows; the sandbox's code is warmed up first)");
+Report.Header(settings, quotas);
+Console.WriteLine($"(PowerShell {PowerShellHost.EngineVersion} hosted in this process, on {Environment.ProcessorCount} cores; every run gets a fresh sandbox on 127.0.0.1, so each starts with empty quota windows and cold connections)");
 Console.WriteLine();
 
-var rows = new List<(string Name, ContenderOutcome? Outcome, string? Problem)>();
 PowerShellHost powerShell;
 try
 {
@@ -39,71 +39,82 @@ catch (InvalidOperationException ex)
 }
 
 using var disposePowerShell = powerShell;
-await SandboxWarmUp.RunAsync(directory, receivers);
+var (memoryDirectory, memoryReceivers) = BenchReceivers.Create(20);
+await SandboxWarmUp.RunAsync(memoryDirectory, memoryReceivers);
 
-// Each contender against its own sandbox: Lark's 1000/min window would otherwise still hold the previous run's sends.
-async Task<SandboxServer> FreshSandboxAsync()
+NodeContender? node = null;
+string? nodeProblem = "--no-node";
+if (settings.Node)
 {
-    var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Directory = directory });
-    sandbox.Faults.Latency = TimeSpan.FromMilliseconds(settings.LatencyMs);
-    return sandbox;
+    (node, nodeProblem) = await NodeContender.PrepareAsync(root);
 }
 
-async Task RunAsync(string name, Func<SandboxServer, Task<ContenderOutcome>> contender)
+var nodeName = $"Node SDK, {settings.Parallel} in parallel";
+var rows = new List<Row>();
+foreach (var latencyMs in settings.LatenciesMs)
 {
-    Console.WriteLine($"running: {name} …");
-    await using var sandbox = await FreshSandboxAsync();
-    try
+    foreach (var workload in workloads)
     {
-        rows.Add((name, await contender(sandbox), null));
-    }
-    catch (Exception ex) when (ex is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
-    {
-        rows.Add((name, null, ex.Message));
-    }
-}
+        // Quick: the minute-window workload runs at one latency only; it alone takes over a minute.
+        if (settings.Quick && !workload.WithNode && latencyMs != 100 && settings.LatenciesMs.Contains(100))
+        {
+            continue;
+        }
 
-await RunAsync(LarkPSContender.Name, sandbox => Task.FromResult(LarkPSContender.Run(powerShell, sandbox, receivers, settings.Messages)));
-
-const string NodeOneByOne = "Node SDK, one by one";
-var nodeInParallel = $"Node SDK, {settings.Parallel} in parallel";
-var (node, nodeProblem) = await NodeContender.PrepareAsync(root);
-if (node is null)
-{
-    rows.Add((NodeOneByOne, null, nodeProblem));
-    rows.Add((nodeInParallel, null, nodeProblem));
-}
-else
-{
-    await RunAsync(NodeOneByOne, sandbox => node.RunAsync(NodeOneByOne, sandbox, receivers, settings.Messages, parallelism: 1));
-    await RunAsync(nodeInParallel, sandbox => node.RunAsync(nodeInParallel, sandbox, receivers, settings.Messages, settings.Parallel));
+        var limit = Workloads.LimitSeconds(workload.Messages, quotas, latencyMs / 1000.0);
+        rows.Add(await RunAsync(workload, latencyMs, limit, LarkPSContender.Name, sandbox => Task.FromResult(LarkPSContender.Run(powerShell, sandbox, workload.Messages))));
+        if (workload.WithNode)
+        {
+            rows.Add(node is null
+                ? new Row(workload, latencyMs, limit, nodeName, null, nodeProblem)
+                : await RunAsync(workload, latencyMs, limit, nodeName, sandbox => node.RunAsync(nodeName, sandbox, workload.Messages, workload.Count, settings.Parallel)));
+        }
+    }
 }
 
 Console.WriteLine();
-Report.Header(settings, quotas, receivers);
-Report.Table(rows, quotas);
-Report.Notes(rows, settings, quotas);
+Report.Header(settings, quotas);
+Report.Table(rows);
+Report.Notes(rows, settings);
 
 if (settings.Stream > 0)
 {
     Console.WriteLine();
     Console.WriteLine($"running: LarkPS memory pass, {settings.Stream} messages …");
-    Report.Memory(await MemoryPass.RunAsync(powerShell, directory, receivers, settings.Stream));
+    Report.Memory(await MemoryPass.RunAsync(powerShell, memoryDirectory, memoryReceivers, settings.Stream));
 }
 
-var failed = rows.Where(r => r.Outcome is null).ToList();
+var failed = rows.Where(r => r.Outcome is null && r.Problem != "--no-node").ToList();
 if (failed.Count > 0)
 {
     Console.Error.WriteLine();
-    foreach (var (name, _, problem) in failed)
+    foreach (var row in failed)
     {
-        Console.Error.WriteLine($"{name} could not run: {problem}");
+        Console.Error.WriteLine($"{row.Contender} ({row.Workload.Name}, {row.LatencyMs} ms) could not run: {row.Problem}");
     }
 
     return 1;
 }
 
 return 0;
+
+// Each run against its own sandbox: Lark's 1000/min window would otherwise still hold the previous run's sends.
+async Task<Row> RunAsync(Workload workload, int latencyMs, double limit, string name, Func<SandboxServer, Task<ContenderOutcome>> contender)
+{
+    Console.WriteLine($"running: {workload.Name} at {latencyMs} ms, {name} …");
+    await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Directory = directory });
+    sandbox.Faults.Latency = TimeSpan.FromMilliseconds(latencyMs);
+    sandbox.Faults.Jitter = TimeSpan.FromMilliseconds(settings.JitterMs);
+    sandbox.Faults.HandshakeDelay = TimeSpan.FromMilliseconds(settings.HandshakeMs);
+    try
+    {
+        return new Row(workload, latencyMs, limit, name, await contender(sandbox), null);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+    {
+        return new Row(workload, latencyMs, limit, name, null, ex.Message);
+    }
+}
 
 static string FindRepoRoot()
 {

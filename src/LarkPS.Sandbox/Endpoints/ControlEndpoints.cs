@@ -170,6 +170,8 @@ internal static class ControlEndpoints
     private static JsonObject Faults(SandboxFaults faults) => new()
     {
         ["latencyMs"] = (long)faults.Latency.TotalMilliseconds,
+        ["jitterMs"] = (long)faults.Jitter.TotalMilliseconds,
+        ["handshakeMs"] = (long)faults.HandshakeDelay.TotalMilliseconds,
         ["failBeforeStore"] = faults.FailBeforeStore,
         ["failAfterStore"] = faults.FailAfterStore,
         ["revokeTokenAfterUses"] = faults.RevokeTokenAfterUses,
@@ -205,6 +207,8 @@ internal static class ControlEndpoints
                 switch (property.Name.ToUpperInvariant())
                 {
                     case "LATENCYMS": faults.Latency = TimeSpan.FromMilliseconds(value.GetInt64()); break;
+                    case "JITTERMS": faults.Jitter = TimeSpan.FromMilliseconds(value.GetInt64()); break;
+                    case "HANDSHAKEMS": faults.HandshakeDelay = TimeSpan.FromMilliseconds(value.GetInt64()); break;
                     case "FAILBEFORESTORE": faults.FailBeforeStore = value.GetInt32(); break;
                     case "FAILAFTERSTORE": faults.FailAfterStore = value.GetInt32(); break;
                     case "DROPCONNECTIONS": faults.DropConnections = value.GetInt32(); break;

@@ -95,10 +95,21 @@ internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
                 return;
             }
 
-            var latency = state.Faults.Latency;
-            if (latency > TimeSpan.Zero && request.Path.StartsWithSegments("/open-apis", StringComparison.Ordinal))
+            if (request.Path.StartsWithSegments("/open-apis", StringComparison.Ordinal))
             {
-                await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
+                // The network: half the round trip (plus jitter) before the request reaches Lark's logic, which counts
+                // the quotas on arrival; the other half (plus its own jitter) before the answer starts back.
+                var inbound = state.Faults.OneWayDelay();
+                if (inbound > TimeSpan.Zero)
+                {
+                    await Task.Delay(inbound, context.RequestAborted).ConfigureAwait(false);
+                }
+
+                var outbound = state.Faults.OneWayDelay();
+                if (outbound > TimeSpan.Zero)
+                {
+                    context.Response.OnStarting(() => Task.Delay(outbound, context.RequestAborted));
+                }
             }
 
             await next(context).ConfigureAwait(false);

@@ -17,6 +17,9 @@ internal enum TokenCheck
 /// </summary>
 internal sealed class TokenStore(SandboxOptions options, SandboxFaults faults)
 {
+    // The rule generation that has already revoked its token.
+    private int spentGeneration = -1;
+
     private static readonly TimeSpan ReuseThreshold = TimeSpan.FromMinutes(30);
     private readonly object gate = new();
     private readonly Dictionary<string, IssuedToken> tokens = new(StringComparer.Ordinal);
@@ -64,9 +67,12 @@ internal sealed class TokenStore(SandboxOptions options, SandboxFaults faults)
                 issued.UsesSinceRule = 0;
             }
 
-            if (limit is { } max && issued.UsesSinceRule >= max)
+            // One revocation per setting of the fault, as when Lark revokes a token mid-run: the token fetched afterwards
+            // keeps working (a rule that revoked every later token too would make every long run fail twice per item).
+            if (limit is { } max && issued.UsesSinceRule >= max && spentGeneration != generation)
             {
                 issued.Revoked = true;
+                spentGeneration = generation;
                 return TokenCheck.Invalid;
             }
 

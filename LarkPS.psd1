@@ -1,3 +1,6 @@
+# The module manifest and the one source of LarkPS's version: src/LarkPS/LarkPS.csproj reads ModuleVersion from here.
+# The build copies it into out/LarkPS beside LarkPS.dll; import that copy (Import-Module ./out/LarkPS/LarkPS.psd1),
+# not this one, which has no LarkPS.dll beside it.
 @{
     RootModule           = 'LarkPS.dll'
     ModuleVersion        = '0.1.0'
@@ -22,8 +25,10 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Lark', 'Feishu', 'Messaging', 'Notification', 'Bot', 'PSEdition_Desktop', 'PSEdition_Core')
-            ProjectUri = 'https://github.com/larkps/LarkPS'
+            Tags         = @('Lark', 'Feishu', 'Messaging', 'Notification', 'Bot', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/larkps/LarkPS'
+            LicenseUri   = 'https://github.com/larkps/LarkPS/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: the first release. Connect-Lark (App ID and secret, PSCredential or environment), Send-LarkMessage (the Tapdata connector''s message body, CSV, JSON or hashtables; paced at Lark''s quotas, retried, never sent twice), Test-LarkMessage, Get-LarkConnection, Disconnect-Lark.'
         }
     }
 }

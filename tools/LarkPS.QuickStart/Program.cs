@@ -1,9 +1,11 @@
-// The LarkPS quick start: starts the sandbox, runs examples/quickstart.ps1 with the built module in a real
-// PowerShell engine (pwsh where installed, else PowerShell 7.6 hosted in this process), prints what happened,
-// and leaves the sandbox's inbox page up to look at.
+// The LarkPS quick start: starts the sandbox, runs examples/quickstart.ps1 with the built module in the repository's
+// own pwsh (PowerShell 7.6.9, the .NET tool pinned in .config/dotnet-tools.json, restored here on first run), prints
+// what happened, and leaves the sandbox's inbox page up to look at. Only when that pwsh cannot be had does it fall
+// back to PowerShell 7.6 hosted in this process, and it says why. Ctrl+C and SIGTERM stop it alike.
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Runtime.InteropServices;
 using LarkPS.Sandbox;
 
 var urls = "http://127.0.0.1:5300";
@@ -46,6 +48,20 @@ if (FindUnusableAddress(urls) is { } unusable)
     return 1;
 }
 
+// Ctrl+C (SIGINT) and SIGTERM (docker stop, systemd, kill) end the quick start the same way: whatever is running stops,
+// the sandbox shuts down, and the process exits on its own rather than being torn down mid-write.
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
 await using var sandbox = await StartSandboxAsync(urls);
 if (sandbox is null)
 {
@@ -56,17 +72,30 @@ var baseUri = sandbox.BaseAddress.AbsoluteUri.TrimEnd('/');
 Console.WriteLine($"LarkPS sandbox listening on {baseUri}  (App ID {sandbox.Options.AppId}, App Secret {sandbox.Options.AppSecret}: a throwaway sandbox credential)");
 Console.WriteLine();
 
-var pwsh = forceHosted ? null : FindOnPath("pwsh");
-var exitCode = pwsh is not null ? RunWithPwsh(pwsh, script, baseUri) : RunHosted(script, baseUri);
+var pwsh = forceHosted ? new RestoredPwsh(null, null, "--hosted was given") : RestoredPwsh.Find(root);
+var exitCode = pwsh.Dotnet is not null
+    ? await RunWithPwshAsync(pwsh, root, script, baseUri, stop.Token)
+    : RunHosted(script, baseUri, pwsh.WhyNot!, stop.Token);
+if (stop.IsCancellationRequested)
+{
+    Console.WriteLine();
+    Console.WriteLine("Stopped before the examples finished; the sandbox stops now.");
+    return 1;
+}
 
 Console.WriteLine();
 Console.WriteLine($"Inbox page: {baseUri}/   (JSON: {baseUri}/_sandbox/inbox) — {sandbox.Inbox.Count} message(s) delivered.");
 if (wait)
 {
     Console.WriteLine("The sandbox stays up so you can look at the inbox and try your own scripts; press Ctrl+C to stop.");
-    var stop = new TaskCompletionSource();
-    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-    await stop.Task;
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        Console.WriteLine("Stopping the sandbox.");
+    }
 }
 else
 {
@@ -75,16 +104,40 @@ else
 
 return exitCode;
 
-static int RunWithPwsh(string pwsh, string script, string baseUri)
+static async Task<int> RunWithPwshAsync(RestoredPwsh pwsh, string root, string script, string baseUri, CancellationToken stop)
 {
-    Console.WriteLine($"Running {script} in {pwsh}");
+    Console.WriteLine($"Running {Path.GetRelativePath(root, script)} in pwsh {pwsh.Version} (the repository's .NET tool: dotnet pwsh, pinned in .config/dotnet-tools.json)");
+    Console.WriteLine();
+
     // Bypass for this one process only: a clone downloaded as a zip on Windows marks the examples as from the internet.
-    using var process = Process.Start(new ProcessStartInfo(pwsh, ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File", script, "-BaseUri", baseUri]) { UseShellExecute = false })!;
-    process.WaitForExit();
+    var start = new ProcessStartInfo(pwsh.Dotnet!, ["pwsh", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File", script, "-BaseUri", baseUri])
+    {
+        UseShellExecute = false,
+        WorkingDirectory = root,
+    };
+    using var process = Process.Start(start)!;
+    try
+    {
+        await process.WaitForExitAsync(stop);
+    }
+    catch (OperationCanceledException)
+    {
+        // Ctrl+C reached pwsh too (same console); SIGTERM did not: either way it is not to outlive the quick start.
+        if (!process.WaitForExit(2000))
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        return 1;
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"Ran {Path.GetRelativePath(root, script)} in pwsh {pwsh.Version} ({(process.ExitCode == 0 ? "no errors" : "exit code " + process.ExitCode)}).");
     return process.ExitCode;
 }
 
-static int RunHosted(string script, string baseUri)
+static int RunHosted(string script, string baseUri, string whyNotPwsh, CancellationToken stop)
 {
     var state = InitialSessionState.CreateDefault2();
 
@@ -101,8 +154,10 @@ static int RunHosted(string script, string baseUri)
     ps.Runspace = runspace;
     var version = ps.AddScript("$PSVersionTable.PSVersion.ToString()").Invoke<string>().FirstOrDefault();
     ps.Commands.Clear();
-    Console.WriteLine($"pwsh is not installed: running {Path.GetFileName(script)} in PowerShell {version} hosted in this process.");
+    Console.WriteLine($"Not running in pwsh: {whyNotPwsh}.");
+    Console.WriteLine($"Falling back to PowerShell {version} hosted in this process to run {Path.GetFileName(script)}.");
     Console.WriteLine();
+    using var stopping = stop.Register(() => ps.BeginStop(null, null));
 
     // Formatting happens inside PowerShell, so objects print as they would at a pwsh prompt.
     ps.AddCommand(script).AddParameter("BaseUri", baseUri).AddCommand("Out-String").AddParameter("Stream").AddParameter("Width", 160);
@@ -114,6 +169,10 @@ static int RunHosted(string script, string baseUri)
     try
     {
         ps.Invoke<PSObject, PSObject>(null, output, new PSInvocationSettings());
+    }
+    catch (PipelineStoppedException)
+    {
+        return 1;
     }
     catch (RuntimeException ex)
     {
@@ -199,22 +258,6 @@ static string PortInUseMessage(string url) =>
     $"Cannot start the sandbox on {url}: the port is already in use (is another quick start or sandbox still running?)."
     + Environment.NewLine + "Stop that one, or use another port: dotnet run --project tools/LarkPS.QuickStart -- --urls http://127.0.0.1:5301";
 
-static string? FindOnPath(string name)
-{
-    foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-    {
-        foreach (var candidate in new[] { Path.Combine(dir, name), Path.Combine(dir, name + ".exe") })
-        {
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-    }
-
-    return null;
-}
-
 static string FindRepoRoot()
 {
     foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
@@ -229,4 +272,88 @@ static string FindRepoRoot()
     }
 
     throw new InvalidOperationException("Run this from the LarkPS repository (no LarkPS.sln found above the current folder).");
+}
+
+/// <summary>
+/// The repository's pwsh: `dotnet tool restore` (a no-op once restored) and a first run that tells its version. When
+/// either fails, <see cref="WhyNot"/> says why in words, and the quick start falls back to the hosted engine.
+/// </summary>
+internal sealed record RestoredPwsh(string? Dotnet, string? Version, string? WhyNot)
+{
+    public static RestoredPwsh Find(string root)
+    {
+        var dotnet = FindDotnet();
+        if (dotnet is null)
+        {
+            return new RestoredPwsh(null, null, "the dotnet command was not found to run the repository's pwsh");
+        }
+
+        var restore = Run(dotnet, root, "tool", "restore");
+        if (restore.ExitCode != 0)
+        {
+            return new RestoredPwsh(null, null, "'dotnet tool restore' could not bring the repository's pwsh 7.6.9 (.config/dotnet-tools.json): " + LastLine(restore.Output));
+        }
+
+        var probe = Run(dotnet, root, "pwsh", "-NoProfile", "-NonInteractive", "-Command", "$PSVersionTable.PSVersion.ToString()");
+        if (probe.ExitCode != 0 || string.IsNullOrWhiteSpace(probe.Output))
+        {
+            return new RestoredPwsh(null, null, "the repository's pwsh did not start ('dotnet pwsh' exit code " + probe.ExitCode + "): " + LastLine(probe.Output));
+        }
+
+        return new RestoredPwsh(dotnet, probe.Output.Trim(), null);
+    }
+
+    // The dotnet that runs this program (dotnet run sets DOTNET_HOST_PATH), else the one on PATH.
+    private static string? FindDotnet()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+        {
+            return host;
+        }
+
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var candidate in new[] { Path.Combine(dir, "dotnet"), Path.Combine(dir, "dotnet.exe") })
+            {
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static (int ExitCode, string Output) Run(string dotnet, string root, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(dotnet, arguments)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        try
+        {
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+            {
+                process.Kill(entireProcessTree: true);
+                return (-1, "timed out after 5 minutes");
+            }
+
+            return (process.ExitCode, process.ExitCode == 0 ? output.Result : error.Result + output.Result);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return (-1, ex.Message);
+        }
+    }
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no output)";
 }

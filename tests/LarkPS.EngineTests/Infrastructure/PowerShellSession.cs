@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
-using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 using System.Text;
 
@@ -15,10 +14,10 @@ public sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace _runspace;
 
-    public PowerShellSession(PSHost? host = null)
+    public PowerShellSession()
     {
         var state = InitialSessionState.CreateDefault2();
-        _runspace = host is null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host, state);
+        _runspace = RunspaceFactory.CreateRunspace(state);
         _runspace.Open();
         var import = Invoke("Import-Module $args[0] -ErrorAction Stop; Get-Module LarkPS", RepoPaths.ModuleManifest);
         if (import.Terminating is not null || import.Output.Count != 1)

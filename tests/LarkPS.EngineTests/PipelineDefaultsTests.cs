@@ -237,3 +237,73 @@ public class PipelineDefaultsTests
         Assert.Equal(new[] { "chat", "chat_id", "share_chat", "share_user" }, result.Output.Select(o => o.BaseObject.ToString()));
     }
 }
+
+/// <summary>Issue 9: a seed body read with Get-Content without -Raw (one string per line).</summary>
+public class LineByLineJsonTests
+{
+    private static string WriteBody(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "larkps-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_body_piped_line_by_line_is_read_as_one_document()
+    {
+        await using var world = await EngineWorld.StartAsync();
+        world.Connect();
+        var body = WriteBody(
+            "[\n" +
+            "  {\n" +
+            "    \"receiveType\": \"email\",\n" +
+            $"    \"receiveId\": \"{SandboxSeed.AliceEmail}\",\n" +
+            "    \"contentType\": \"text\",\n" +
+            "    \"content\": \"{\\\"text\\\":\\\"line one { not a bracket\\\"}\"\n" +
+            "  },\n" +
+            $"  {{ \"receiveId\": \"{SandboxSeed.BobOpenId}\", \"content\": \"{{\\\"text\\\":\\\"two\\\"}}\" }}\n" +
+            "]\n\n");
+        try
+        {
+            var result = world.Session.Invoke("Get-Content $args[0] | Send-LarkMessage", body);
+
+            Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors.Select(e => e.Exception.Message)));
+            Assert.Equal(2, result.Output.Count);
+            var inbox = world.Sandbox.Inbox;
+            Assert.Equal("{\"text\":\"line one { not a bracket\"}", inbox.Single(m => m.ReceiveId == SandboxSeed.AliceEmail).Content);
+            Assert.Equal("{\"text\":\"two\"}", inbox.Single(m => m.ReceiveId == SandboxSeed.BobOpenId).Content);
+        }
+        finally
+        {
+            File.Delete(body);
+        }
+    }
+
+    [Theory]
+    [InlineData("[\n  {\n    \"receiveId\": \"ou_x\",\n    \"content\": \"{}\",,\n  }\n]\n", "do not form one JSON message body")]
+    [InlineData("[\n  {\n    \"receiveId\": \"ou_x\",\n    \"content\": \"{}\"\n", "ended before the JSON document they began did")]
+    public async Task A_broken_body_piped_line_by_line_fails_once_and_says_to_use_Raw(string text, string expected)
+    {
+        await using var world = await EngineWorld.StartAsync();
+        world.Connect();
+        var body = WriteBody(text);
+        try
+        {
+            var result = world.Session.Invoke("Get-Content $args[0] | Send-LarkMessage; Get-Content $args[0] | Test-LarkMessage", body);
+
+            Assert.Equal(2, result.Errors.Count);
+            Assert.All(result.Errors, e =>
+            {
+                Assert.StartsWith("InvalidMessage,", e.FullyQualifiedErrorId, StringComparison.Ordinal);
+                Assert.Contains(expected, e.Exception.Message, StringComparison.Ordinal);
+                Assert.Contains("-Raw", e.Exception.Message, StringComparison.Ordinal);
+                Assert.Contains("Get-Content ./body.json -Raw |", e.ErrorDetails!.RecommendedAction, StringComparison.Ordinal);
+            });
+            Assert.Empty(world.Sandbox.Inbox);
+        }
+        finally
+        {
+            File.Delete(body);
+        }
+    }
+}

@@ -16,6 +16,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
     public const string PipelineSet = "Pipeline";
     public const string MessageSet = "Message";
 
+    private readonly JsonLineAssembler _lines = new();
     private int _itemNumber;
 
     /// <summary>
@@ -82,6 +83,28 @@ public abstract class MessageCmdletBase : LarkCmdlet
             yield break;
         }
 
+        // Strings piped one line at a time (Get-Content without -Raw) that open a JSON document are read as one.
+        if (InputObject?.BaseObject is string line)
+        {
+            if (_lines.IsCollecting || JsonLineAssembler.StartsDocument(line))
+            {
+                if (_lines.Add(line) is { } document)
+                {
+                    foreach (var each in ReadDocument(document.Text, document.Lines, parameters, complete: true))
+                    {
+                        yield return each;
+                    }
+                }
+
+                yield break;
+            }
+
+            if (string.IsNullOrWhiteSpace(line) && _lines.SawLines)
+            {
+                yield break;
+            }
+        }
+
         // Errors name the item as the user holds it: the PSObject for a [pscustomobject] or CSV row, else the base object.
         object? target = InputObject?.BaseObject is PSCustomObject ? InputObject : InputObject?.BaseObject;
 
@@ -91,6 +114,58 @@ public abstract class MessageCmdletBase : LarkCmdlet
             foreach (var input in MessageDefaults.Apply(item, parameters))
             {
                 yield return (target, input, Describe(++_itemNumber, input));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The inputs left when the input ends: a JSON document piped line by line whose brackets never closed is one
+    /// error (not one per line). Call from EndProcessing.
+    /// </summary>
+    private protected IEnumerable<(object? Target, MessageInput Input, string Description)> ReadRemainingInputs()
+    {
+        if (_lines.Flush() is not { } document)
+        {
+            return Array.Empty<(object?, MessageInput, string)>();
+        }
+
+        var parameters = ReadParameters();
+        return parameters is null
+            ? Array.Empty<(object?, MessageInput, string)>()
+            : ReadDocument(document.Text, document.Lines, parameters, complete: false);
+    }
+
+    // One JSON document: from one string as before; from several lines, read as one, or ONE error that says -Raw.
+    private IEnumerable<(object? Target, MessageInput Input, string Description)> ReadDocument(string text, int lines, MessageParameters parameters, bool complete)
+    {
+        IReadOnlyList<MessageInput> items;
+        if (lines == 1 && complete)
+        {
+            items = PSInputReader.Read(text);
+        }
+        else
+        {
+            try
+            {
+                items = SeedBodyParser.Parse(text);
+            }
+            catch (SeedBodyException e)
+            {
+                var count = lines.ToString(CultureInfo.InvariantCulture);
+                var what = complete ? "do not form one JSON message body: " + e.Message : "ended before the JSON document they began did: " + e.Message;
+                WriteError(ErrorRecords.WithFix(
+                    new ArgumentException("The " + count + " lines piped one at a time " + what + " (read the file whole with Get-Content -Raw)", e),
+                    ErrorIds.InvalidMessage, ErrorCategory.InvalidData, text,
+                    "Read the file as one string with Get-Content -Raw: Get-Content ./body.json -Raw | " + MyInvocation.MyCommand.Name + ". Nothing in those lines was sent."));
+                items = Array.Empty<MessageInput>();
+            }
+        }
+
+        foreach (var item in items)
+        {
+            foreach (var input in MessageDefaults.Apply(item, parameters))
+            {
+                yield return (text, input, Describe(++_itemNumber, input));
             }
         }
     }

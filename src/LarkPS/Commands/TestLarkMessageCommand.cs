@@ -16,9 +16,14 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => Check(ReadCurrentInputs());
+
+    // A JSON document piped line by line and never closed is reported once, at the end.
+    protected override void EndProcessing() => Check(ReadRemainingInputs());
+
+    private void Check(System.Collections.Generic.IEnumerable<(object? Target, MessageInput Input, string Description)> inputs)
     {
-        foreach (var (target, input, description) in ReadCurrentInputs())
+        foreach (var (target, input, description) in inputs)
         {
             var result = MessageValidator.Validate(input);
             if (!result.IsValid)

@@ -9,7 +9,7 @@ using LarkPS.Session;
 namespace LarkPS.Commands;
 
 /// <summary>Connect-Lark: signs a self-built app in and keeps the connection for this PowerShell session.</summary>
-[Cmdlet(VerbsCommunications.Connect, "Lark", DefaultParameterSetName = EnvironmentSet)]
+[Cmdlet(VerbsCommunications.Connect, "Lark", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#connect-lark", DefaultParameterSetName = EnvironmentSet)]
 [OutputType(typeof(LarkConnection))]
 public sealed class ConnectLarkCommand : LarkCmdlet
 {

@@ -16,94 +16,194 @@ public abstract class MessageCmdletBase : LarkCmdlet
     public const string PipelineSet = "Pipeline";
     public const string MessageSet = "Message";
 
+    private readonly JsonLineAssembler _lines = new();
     private int _itemNumber;
 
     /// <summary>
     /// An object with receiveType, receiveId, contentType, content and uuid properties (also Lark's receive_id_type,
-    /// receive_id, msg_type), a hashtable with those keys, or the seed's JSON message body as a string.
+    /// receive_id, msg_type, and the names people's data has: Email, Phone, ChatId, OpenId, Message…), a hashtable
+    /// with those keys, or the seed's JSON message body as a string. The other parameters fill what an item lacks.
     /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
+    // Nothing is mandatory: with pipeline input nothing may ever be prompted for (a scheduled task would hang);
+    // a missing field is that item's InvalidMessage error instead.
+    [Parameter(ValueFromPipeline = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
-    /// <summary>user (open_id, default), email, phone, chat (chat_id), or Lark's open_id, union_id, user_id, email, chat_id.</summary>
-    [Parameter(ParameterSetName = MessageSet)]
+    /// <summary>user (open_id), email, phone, chat (chat_id), or Lark's open_id, union_id, user_id, email, chat_id; default: inferred from the id.</summary>
+    [Parameter]
     [Alias("receive_id_type")]
+    [ArgumentCompleter(typeof(ReceiveTypeCompleter))]
     public string? ReceiveType { get; set; }
 
-    /// <summary>The receiver: an open_id (ou_…), e-mail address, phone number or chat_id (oc_…).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = MessageSet)]
+    /// <summary>The receiver(s): open_ids (ou_…), e-mail addresses, phone numbers or chat_ids (oc_…); one message to each.</summary>
+    [Parameter(Position = 0)]
     [Alias("receive_id")]
-    public string? ReceiveId { get; set; }
+    public string[]? ReceiveId { get; set; }
 
     /// <summary>text (default), post, image, interactive, share_chat, share_user, audio, media, file, sticker.</summary>
-    [Parameter(ParameterSetName = MessageSet)]
+    [Parameter]
     [Alias("msg_type", "MsgType")]
     [ArgumentCompleter(typeof(ContentTypeCompleter))]
     public string? ContentType { get; set; }
 
     /// <summary>The content: its JSON string, a hashtable or object (sent as JSON), or for text a plain string.</summary>
-    [Parameter(Position = 1, ParameterSetName = MessageSet)]
+    [Parameter(Position = 1)]
     public object? Content { get; set; }
 
     /// <summary>A shortcut for a text message: the text itself.</summary>
-    [Parameter(ParameterSetName = MessageSet)]
+    [Parameter]
     public string? Text { get; set; }
 
     /// <summary>An idempotency key (≤ 50 characters): Lark delivers one message per uuid within an hour.</summary>
-    [Parameter(ParameterSetName = MessageSet)]
+    [Parameter]
     public string? Uuid { get; set; }
 
     /// <summary>
     /// The inputs of the current record, each with the object errors should name as TargetObject (a seed body
-    /// string yields one input per message in it).
+    /// string yields one input per message in it; -ReceiveId a,b one per receiver).
     /// </summary>
     private protected IEnumerable<(object? Target, MessageInput Input, string Description)> ReadCurrentInputs()
     {
-        if (ParameterSetName == MessageSet)
+        var parameters = ReadParameters();
+        if (parameters is null)
         {
-            // Nested PSObjects (ConvertFrom-Json, hashtables built in a pipeline) become plain dictionaries and lists.
-            object? content;
-            try
-            {
-                content = PSInputReader.UnwrapContent(Content);
-            }
-            catch (ArgumentException ex)
-            {
-                WriteError(new ErrorRecord(ex, ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, Content));
-                yield break;
-            }
-
-            var input = new MessageInput
-            {
-                ReceiveType = ReceiveType,
-                ReceiveId = ReceiveId,
-                ContentType = ContentType,
-                Content = content,
-                Text = Text,
-                Uuid = Uuid,
-            };
-            if (Content is not null && Text is not null)
-            {
-                WriteError(new ErrorRecord(
-                    new ArgumentException("Give either -Content or -Text, not both."),
-                    ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, ReceiveId));
-                yield break;
-            }
-
-            yield return (ReceiveId, input, Describe(++_itemNumber, input));
             yield break;
+        }
+
+        var fromPipeline = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+        if (!fromPipeline)
+        {
+            var first = ReceiveId is { Length: > 0 } ? ReceiveId[0] : null;
+            foreach (var input in MessageDefaults.Apply(null, parameters))
+            {
+                yield return (input.ReceiveId ?? first, input, Describe(++_itemNumber, input));
+            }
+
+            yield break;
+        }
+
+        // Strings piped one line at a time (Get-Content without -Raw) that open a JSON document are read as one.
+        if (InputObject?.BaseObject is string line)
+        {
+            if (_lines.IsCollecting || JsonLineAssembler.StartsDocument(line))
+            {
+                if (_lines.Add(line) is { } document)
+                {
+                    foreach (var each in ReadDocument(document.Text, document.Lines, parameters, complete: true))
+                    {
+                        yield return each;
+                    }
+                }
+
+                yield break;
+            }
+
+            if (string.IsNullOrWhiteSpace(line) && _lines.SawLines)
+            {
+                yield break;
+            }
         }
 
         // Errors name the item as the user holds it: the PSObject for a [pscustomobject] or CSV row, else the base object.
         object? target = InputObject?.BaseObject is PSCustomObject ? InputObject : InputObject?.BaseObject;
 
         // The reader never throws: what it cannot read becomes a problem the validator reports for that item.
-        var inputs = PSInputReader.Read(InputObject);
-        foreach (var input in inputs)
+        foreach (var item in PSInputReader.Read(InputObject))
         {
-            yield return (target, input, Describe(++_itemNumber, input));
+            foreach (var input in MessageDefaults.Apply(item, parameters))
+            {
+                yield return (target, input, Describe(++_itemNumber, input));
+            }
         }
+    }
+
+    /// <summary>
+    /// The inputs left when the input ends: a JSON document piped line by line whose brackets never closed is one
+    /// error (not one per line). Call from EndProcessing.
+    /// </summary>
+    private protected IEnumerable<(object? Target, MessageInput Input, string Description)> ReadRemainingInputs()
+    {
+        if (_lines.Flush() is not { } document)
+        {
+            return Array.Empty<(object?, MessageInput, string)>();
+        }
+
+        var parameters = ReadParameters();
+        return parameters is null
+            ? Array.Empty<(object?, MessageInput, string)>()
+            : ReadDocument(document.Text, document.Lines, parameters, complete: false);
+    }
+
+    // One JSON document: from one string as before; from several lines, read as one, or ONE error that says -Raw.
+    private IEnumerable<(object? Target, MessageInput Input, string Description)> ReadDocument(string text, int lines, MessageParameters parameters, bool complete)
+    {
+        IReadOnlyList<MessageInput> items;
+        if (lines == 1 && complete)
+        {
+            items = PSInputReader.Read(text);
+        }
+        else
+        {
+            try
+            {
+                items = SeedBodyParser.Parse(text);
+            }
+            catch (SeedBodyException e)
+            {
+                var count = lines.ToString(CultureInfo.InvariantCulture);
+                var what = complete ? "do not form one JSON message body: " + e.Message : "ended before the JSON document they began did: " + e.Message;
+                WriteError(ErrorRecords.WithFix(
+                    new ArgumentException("The " + count + " lines piped one at a time " + what + " (read the file whole with Get-Content -Raw)", e),
+                    ErrorIds.InvalidMessage, ErrorCategory.InvalidData, text,
+                    "Read the file as one string with Get-Content -Raw: Get-Content ./body.json -Raw | " + MyInvocation.MyCommand.Name + ". Nothing in those lines was sent."));
+                items = Array.Empty<MessageInput>();
+            }
+        }
+
+        foreach (var item in items)
+        {
+            foreach (var input in MessageDefaults.Apply(item, parameters))
+            {
+                yield return (text, input, Describe(++_itemNumber, input));
+            }
+        }
+    }
+
+    // The message parameters as defaults; null (with the error written) when they cannot be read.
+    private MessageParameters? ReadParameters()
+    {
+        object? content;
+        try
+        {
+            // Nested PSObjects (ConvertFrom-Json, hashtables built in a pipeline) become plain dictionaries and lists.
+            content = PSInputReader.UnwrapContent(Content);
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError(ErrorRecords.WithFix(ex, ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, Content,
+                "Give -Content as a JSON string, a hashtable or an object that does not contain itself. Nothing was sent."));
+            return null;
+        }
+
+        if (Content is not null && Text is not null)
+        {
+            WriteError(ErrorRecords.WithFix(
+                new ArgumentException("Give either -Content or -Text, not both."),
+                ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, ReceiveId,
+                "Use -Text for a plain text message, -Content for any other content. Nothing was sent."));
+            return null;
+        }
+
+        return new MessageParameters
+        {
+            ReceiveType = ReceiveType,
+            ReceiveIds = ReceiveId ?? Array.Empty<string>(),
+            ContentType = ContentType,
+            Content = content,
+            Text = Text,
+            Uuid = Uuid,
+        };
     }
 
     /// <summary>"item 3 (chat oc_…)": how errors and -WhatIf name an input.</summary>
@@ -120,6 +220,21 @@ public abstract class MessageCmdletBase : LarkCmdlet
         return ErrorRecords.WithFix(
             new ArgumentException($"{description} is not a valid Lark message: {problems}"), ErrorIds.InvalidMessage, ErrorCategory.InvalidData, target,
             "Fix the fields named above; Test-LarkMessage -Detailed shows every problem and the request that would be sent. The item was not sent.");
+    }
+}
+
+/// <summary>Tab completion of -ReceiveType.</summary>
+public sealed class ReceiveTypeCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
+    {
+        foreach (var type in ReceiveTypes.All)
+        {
+            if (type.StartsWith(wordToComplete ?? string.Empty, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return new CompletionResult(type);
+            }
+        }
     }
 }
 

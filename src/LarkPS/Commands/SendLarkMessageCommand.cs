@@ -14,7 +14,7 @@ namespace LarkPS.Commands;
 /// Send-LarkMessage: validates each input item, then delivers it through a bounded window of concurrent requests
 /// at Lark's quota, retrying what Lark asks to retry with the item's uuid, so nothing is lost and nothing doubled.
 /// </summary>
-[Cmdlet(VerbsCommunications.Send, "LarkMessage", DefaultParameterSetName = PipelineSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Send, "LarkMessage", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#send-larkmessage", DefaultParameterSetName = PipelineSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SentMessage))]
 public sealed class SendLarkMessageCommand : MessageCmdletBase
 {
@@ -60,7 +60,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     {
         try
         {
-            SendCurrentInputs();
+            SendInputs(ReadCurrentInputs());
         }
         catch (PipelineStoppedException)
         {
@@ -71,6 +71,17 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
     protected override void EndProcessing()
     {
+        // A JSON document piped line by line and never closed is reported once, here.
+        try
+        {
+            SendInputs(ReadRemainingInputs());
+        }
+        catch (PipelineStoppedException)
+        {
+            FinishAfterStop();
+            throw;
+        }
+
         if (_engine is null)
         {
             if (_invalid > 0 && _connection is not null)
@@ -107,9 +118,9 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         _engine = null;
     }
 
-    private void SendCurrentInputs()
+    private void SendInputs(IEnumerable<(object? Target, MessageInput Input, string Description)> inputs)
     {
-        foreach (var (target, input, description) in ReadCurrentInputs())
+        foreach (var (target, input, description) in inputs)
         {
             // Generated once per item, before the one parse, so the body is written once with it and every retry
             // carries it: Lark delivers the item at most once. An item's own uuid wins.

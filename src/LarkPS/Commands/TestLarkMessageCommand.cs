@@ -8,7 +8,7 @@ namespace LarkPS.Commands;
 /// Test-LarkMessage: validates the input Send-LarkMessage takes, with the same validator, and sends nothing, not
 /// even a token request. $true/$false per item, or with -Detailed the problems and the exact request.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "LarkMessage", DefaultParameterSetName = PipelineSet)]
+[Cmdlet(VerbsDiagnostic.Test, "LarkMessage", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#test-larkmessage", DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(bool), typeof(MessageCheck))]
 public sealed class TestLarkMessageCommand : MessageCmdletBase
 {
@@ -16,9 +16,14 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => Check(ReadCurrentInputs());
+
+    // A JSON document piped line by line and never closed is reported once, at the end.
+    protected override void EndProcessing() => Check(ReadRemainingInputs());
+
+    private void Check(System.Collections.Generic.IEnumerable<(object? Target, MessageInput Input, string Description)> inputs)
     {
-        foreach (var (target, input, description) in ReadCurrentInputs())
+        foreach (var (target, input, description) in inputs)
         {
             var result = MessageValidator.Validate(input);
             if (!result.IsValid)

@@ -29,6 +29,15 @@ internal sealed class MessageInput
     /// <summary>Names the item in error messages, e.g. "item 3 (receiveId 'ou_…')"; null when nothing names it.</summary>
     public string? SourceDescription { get; set; }
 
+    /// <summary>
+    /// Receivers read from columns whose name tells the receiveType (Email, Phone, ChatId, OpenId…), in the item's
+    /// order; <see cref="MessageDefaults"/> picks one when the item has no receiveId of its own.
+    /// </summary>
+    public IList<ReceiverColumn> ReceiverColumns { get; } = new List<ReceiverColumn>();
+
+    /// <summary>Every property or key name the item had (to say what it did have when Send needs something else); null for a seed body.</summary>
+    public IList<string>? PropertyNames { get; set; }
+
     /// <summary>Problems found while reading the item (not an object, a field of the wrong kind); validation reports them.</summary>
     public IList<ValidationProblem> ReadProblems { get; } = new List<ValidationProblem>();
 
@@ -44,4 +53,23 @@ internal sealed class MessageInput
         var item = "item " + itemNumber.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return id is null ? item : item + " (" + id + ")";
     }
+}
+
+/// <summary>A receiver read from a column whose name says its receiveType: Email → email, Phone → phone…</summary>
+internal sealed class ReceiverColumn
+{
+    public ReceiverColumn(string receiveType, string column, string value)
+    {
+        ReceiveType = receiveType;
+        Column = column;
+        Value = value;
+    }
+
+    /// <summary>The normalized receiveType the column's name implies.</summary>
+    public string ReceiveType { get; }
+
+    /// <summary>The column's name as the item spells it.</summary>
+    public string Column { get; }
+
+    public string Value { get; }
 }

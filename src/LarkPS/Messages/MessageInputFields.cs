@@ -22,6 +22,22 @@ internal static class MessageInputFields
 {
     private static readonly Dictionary<string, MessageInputField> Names = Build();
 
+    /// <summary>The column names that hold a receiver of a known receiveType, as help and README list them.</summary>
+    public static IReadOnlyList<(string Name, string ReceiveType)> ReceiverAliases { get; } = new[]
+    {
+        ("Email", ReceiveTypes.Email), ("Mail", ReceiveTypes.Email), ("EmailAddress", ReceiveTypes.Email), ("UserPrincipalName", ReceiveTypes.Email),
+        ("Phone", ReceiveTypes.Phone), ("Mobile", ReceiveTypes.Phone), ("MobilePhone", ReceiveTypes.Phone), ("PhoneNumber", ReceiveTypes.Phone),
+        ("ChatId", ReceiveTypes.Chat), ("chat_id", ReceiveTypes.Chat),
+        ("OpenId", ReceiveTypes.User), ("open_id", ReceiveTypes.User),
+    };
+
+    // After ReceiverAliases: static fields are initialized in the order they are written.
+    private static readonly Dictionary<string, string> ReceiverNames = BuildReceiverNames();
+
+    /// <summary>The receiveType a column's name implies (Email → email, Mobile → phone…); null for any other name.</summary>
+    public static string? FindReceiver(string name) =>
+        ReceiverNames.TryGetValue(name.Trim(), out var type) ? type : null;
+
     /// <summary>The field a property name feeds; null for a name LarkPS ignores (a CSV row's other columns).</summary>
     public static MessageInputField? Find(string name) =>
         Names.TryGetValue(name.Trim(), out var field) ? field : null;
@@ -45,7 +61,19 @@ internal static class MessageInputFields
         Add(names, MessageInputField.ContentType, "contentType", "content_type", "msg_type", "msgType", "messageType", "message_type");
         Add(names, MessageInputField.Content, "content");
         Add(names, MessageInputField.Uuid, "uuid");
-        Add(names, MessageInputField.Text, "text");
+        // The names people's data already has for the text of a message (a CSV's Message column).
+        Add(names, MessageInputField.Text, "text", "message", "body");
+        return names;
+    }
+
+    private static Dictionary<string, string> BuildReceiverNames()
+    {
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, type) in ReceiverAliases)
+        {
+            names.Add(name, type);
+        }
+
         return names;
     }
 
@@ -96,6 +124,15 @@ internal sealed class MessageInputBuilder
             case MessageInputField.Content: Input.Content = value; break;
             case MessageInputField.Uuid: Input.Uuid = (string)value; break;
             default: Input.Text = (string)value; break;
+        }
+    }
+
+    /// <summary>Notes a receiver read from a column whose name implies its receiveType (Email, Phone, ChatId…).</summary>
+    public void AddReceiver(string receiveType, string sourceName, string value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            Input.ReceiverColumns.Add(new ReceiverColumn(receiveType, sourceName, value));
         }
     }
 

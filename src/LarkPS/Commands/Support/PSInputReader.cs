@@ -82,12 +82,24 @@ internal static class PSInputReader
     private static MessageInput ReadDictionary(IDictionary dictionary)
     {
         var builder = new MessageInputBuilder();
+        var names = new List<string>();
+        builder.Input.PropertyNames = names;
         foreach (DictionaryEntry entry in dictionary)
         {
             var name = entry.Key as string ?? Convert.ToString(entry.Key, CultureInfo.InvariantCulture);
-            if (name is not null && MessageInputFields.Find(name) is { } field)
+            if (name is null)
+            {
+                continue;
+            }
+
+            names.Add(name);
+            if (MessageInputFields.Find(name) is { } field)
             {
                 SetField(builder, field, name, entry.Value);
+            }
+            else if (MessageInputFields.FindReceiver(name) is { } receiveType)
+            {
+                SetReceiver(builder, receiveType, name, entry.Value);
             }
         }
 
@@ -97,10 +109,31 @@ internal static class PSInputReader
     private static MessageInput ReadProperties(PSObject psObject)
     {
         var builder = new MessageInputBuilder();
+        var names = new List<string>();
+        builder.Input.PropertyNames = names;
         foreach (var property in psObject.Properties)
         {
+            names.Add(property.Name);
+            var receiveType = MessageInputFields.FindReceiver(property.Name);
             if (MessageInputFields.Find(property.Name) is not { } field)
             {
+                if (receiveType is not null)
+                {
+                    object? receiver;
+                    try
+                    {
+                        receiver = property.Value;
+                    }
+                    catch (GetValueException e)
+                    {
+                        builder.Input.ReadProblems.Add(new ValidationProblem(
+                            "receiveId", "could not be read from property '" + property.Name + "': " + e.Message, null, "error"));
+                        continue;
+                    }
+
+                    SetReceiver(builder, receiveType, property.Name, receiver);
+                }
+
                 continue;
             }
 
@@ -162,6 +195,29 @@ internal static class PSInputReader
             default:
                 // A number from a database column (a phone number, a numeric user_id): its invariant digits.
                 builder.Set(field, name, MessageJson.ScalarText(scalar));
+                return;
+        }
+    }
+
+    // A receiver column (Email, Phone…): a string or scalar, else the same "is an object" problem a receiveId gets.
+    private static void SetReceiver(MessageInputBuilder builder, string receiveType, string name, object? value)
+    {
+        switch (BaseOf(value))
+        {
+            case null:
+                return;
+            case string s:
+                builder.AddReceiver(receiveType, name, s);
+                return;
+            case IDictionary:
+            case PSCustomObject:
+                builder.WrongKind(MessageInputField.ReceiveId, "object");
+                return;
+            case IEnumerable:
+                builder.WrongKind(MessageInputField.ReceiveId, "array");
+                return;
+            case var scalar:
+                builder.AddReceiver(receiveType, name, MessageJson.ScalarText(scalar));
                 return;
         }
     }

@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace LarkPS.Messages;
+
+/// <summary>The message parameters of a cmdlet call (-ReceiveType, -ReceiveId…): defaults for what an item lacks.</summary>
+internal sealed class MessageParameters
+{
+    public string? ReceiveType { get; set; }
+
+    /// <summary>-ReceiveId: one message goes to each.</summary>
+    public IReadOnlyList<string> ReceiveIds { get; set; } = Array.Empty<string>();
+
+    public string? ContentType { get; set; }
+
+    /// <summary>-Content, already unwrapped from PowerShell.</summary>
+    public object? Content { get; set; }
+
+    public string? Text { get; set; }
+
+    public string? Uuid { get; set; }
+}
+
+/// <summary>
+/// Completes an item with the cmdlet's parameters (a value on the item wins; a parameter fills what the item lacks),
+/// picks the receiver among columns such as Email or Phone, infers the receiveType from the id where none is given,
+/// and notes a receiveType that contradicts its id. One input per receiver: -ReceiveId a,b makes two.
+/// </summary>
+internal static class MessageDefaults
+{
+    /// <summary>The message(s) <paramref name="item"/> (null: only the parameters) makes with <paramref name="parameters"/>.</summary>
+    public static IReadOnlyList<MessageInput> Apply(MessageInput? item, MessageParameters parameters)
+    {
+        if (parameters is null)
+        {
+            throw new ArgumentNullException(nameof(parameters));
+        }
+
+        item ??= new MessageInput();
+        var givenType = Blank(item.ReceiveType) ? parameters.ReceiveType : item.ReceiveType;
+
+        // The receivers, each with the receiveType its source implies (a column's name), if any.
+        var receivers = new List<(string? Id, string? ImpliedType)>();
+        var problems = new List<ValidationProblem>();
+        if (!Blank(item.ReceiveId))
+        {
+            receivers.Add((item.ReceiveId, null));
+        }
+        else if (item.ReceiverColumns.Count > 0)
+        {
+            var column = PickColumn(item, givenType, problems);
+            if (column is not null)
+            {
+                receivers.Add((column.Value, column.ReceiveType));
+            }
+        }
+        else
+        {
+            foreach (var id in parameters.ReceiveIds.Where(id => !Blank(id)))
+            {
+                receivers.Add((id, null));
+            }
+        }
+
+        if (receivers.Count == 0)
+        {
+            receivers.Add((null, null));
+            if (problems.Count == 0 && item.PropertyNames is { } names)
+            {
+                problems.Add(new ValidationProblem(
+                    "receiveId",
+                    "is missing: the item has no receiver property (its properties: " + ListNames(names) + ")",
+                    "a receiveId, Email, Phone, ChatId or OpenId property (see Get-Help about_LarkPS), or -ReceiveId",
+                    "missing"));
+            }
+        }
+
+        var hasContent = item.Content is not null || !Blank(item.Text);
+        if (!hasContent && parameters.Content is null && Blank(parameters.Text) && item.PropertyNames is { } had && receivers[0].Id is not null)
+        {
+            problems.Add(new ValidationProblem(
+                "content",
+                "is missing: the item has no content property (its properties: " + ListNames(had) + ")",
+                "a content, Text, Message or Body property, or -Text / -Content",
+                "missing"));
+        }
+
+        var uuid = Blank(item.Uuid) ? parameters.Uuid : item.Uuid;
+        if (!Blank(uuid) && receivers.Count > 1)
+        {
+            problems.Add(new ValidationProblem(
+                "uuid",
+                "is one uuid for " + receivers.Count + " receivers, but each message needs its own",
+                "no -Uuid with several receivers: each gets a uuid of its own",
+                "string"));
+        }
+
+        var inputs = new List<MessageInput>(receivers.Count);
+        foreach (var (id, impliedType) in receivers)
+        {
+            var input = new MessageInput
+            {
+                ReceiveId = id,
+                ContentType = Blank(item.ContentType) ? parameters.ContentType : item.ContentType,
+                Content = hasContent ? item.Content : parameters.Content,
+                Text = hasContent ? item.Text : parameters.Text,
+                Uuid = uuid,
+                SourceDescription = item.SourceDescription,
+                PropertyNames = item.PropertyNames,
+            };
+            foreach (var problem in item.ReadProblems.Concat(problems))
+            {
+                input.ReadProblems.Add(problem);
+            }
+
+            input.ReceiveType = ResolveType(Blank(givenType) ? impliedType : givenType, id, input.ReadProblems);
+            inputs.Add(input);
+        }
+
+        return inputs;
+    }
+
+    // The given receiveType, or the one the id's shape names; a given one that the id contradicts is a problem.
+    private static string? ResolveType(string? given, string? id, IList<ValidationProblem> problems)
+    {
+        var inferred = ReceiveTypeInference.Infer(id);
+        if (Blank(given))
+        {
+            return inferred;
+        }
+
+        var normalized = ReceiveTypes.Normalize(given);
+        if (normalized is not null && inferred is not null && ReceiveTypeInference.Contradicts(normalized, inferred))
+        {
+            problems.Add(new ValidationProblem(
+                "receiveType",
+                ValidationProblem.Quote(given!.Trim()) + " contradicts the receiveId " + ValidationProblem.Quote(id!.Trim()) +
+                    ", which is " + ReceiveTypeInference.DescribeShape(inferred),
+                "receiveType '" + inferred + "', or no receiveType at all (it is inferred from the id)",
+                "conflict"));
+        }
+
+        return given;
+    }
+
+    // Of several receiver columns: the one of the given receiveType, else the only one; several is a problem.
+    private static ReceiverColumn? PickColumn(MessageInput item, string? givenType, List<ValidationProblem> problems)
+    {
+        var columns = item.ReceiverColumns;
+        var normalized = Blank(givenType) ? null : ReceiveTypes.Normalize(givenType);
+        if (normalized is not null)
+        {
+            var family = ReceiveTypeInference.Family(normalized);
+            var matching = columns.Where(c => c.ReceiveType == family).ToList();
+            if (matching.Count > 0)
+            {
+                columns = matching;
+            }
+            else if (columns.Count == 1)
+            {
+                // The column's own type is what the contradiction check then compares with the given one.
+                return columns[0];
+            }
+        }
+
+        var distinct = columns.Select(c => c.Value.Trim()).Distinct(StringComparer.Ordinal).Count();
+        if (distinct == 1)
+        {
+            return columns[0];
+        }
+
+        problems.Add(new ValidationProblem(
+            "receiveId",
+            "could be any of " + string.Join(", ", columns.Select(c => c.Column + " " + ValidationProblem.Quote(c.Value.Trim()))),
+            "one receiver: give -ReceiveType (" + string.Join(" or ", columns.Select(c => c.ReceiveType).Distinct()) + ") to choose, or a receiveId property",
+            "conflict"));
+        return null;
+    }
+
+    private static string ListNames(IList<string> names) =>
+        names.Count == 0 ? "none" : string.Join(", ", names.Take(12)) + (names.Count > 12 ? ", …" : string.Empty);
+
+    private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
+}

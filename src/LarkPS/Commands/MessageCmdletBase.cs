@@ -31,8 +31,8 @@ public abstract class MessageCmdletBase : LarkCmdlet
     [Alias("receive_id_type")]
     public string? ReceiveType { get; set; }
 
-    /// <summary>The receiver: an open_id (ou_…), e-mail address, phone number or chat_id (oc_…).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = MessageSet)]
+    /// <summary>The receiver: an open_id (ou_…), e-mail address, phone number or chat_id (oc_…); none on a webhook connection.</summary>
+    [Parameter(Position = 0, ParameterSetName = MessageSet)]
     [Alias("receive_id")]
     public string? ReceiveId { get; set; }
 

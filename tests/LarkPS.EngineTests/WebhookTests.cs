@@ -147,7 +147,7 @@ public sealed class WebhookTests
         var error = Assert.Single(result.Errors);
         Assert.Equal("WebhookMayHaveArrived,LarkPS.Commands.SendLarkMessageCommand", error.FullyQualifiedErrorId);
         Assert.Contains("may have arrived", error.ToString(), StringComparison.Ordinal);
-        Assert.Equal("maybe", ((System.Collections.Hashtable)((PSObject)error.TargetObject).BaseObject)["content"]);
+        Assert.Equal("maybe", ((System.Collections.Hashtable)error.TargetObject)["content"]);
         Assert.Single(result.Output);
         Assert.Equal(2, HookRequests(world).Count());
         Assert.Equal(["after", "maybe"], world.Sandbox.Inbox.Select(m => JsonDocument.Parse(m.Content).RootElement.GetProperty("text").GetString()).Order());

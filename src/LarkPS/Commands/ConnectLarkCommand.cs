@@ -62,11 +62,15 @@ public sealed class ConnectLarkCommand : LarkCmdlet
     public SecureString? WebhookSecret { get; set; }
 
     /// <summary>Feishu (https://open.feishu.cn, the default) or Lark (https://open.larksuite.com).</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = SecretSet)]
+    [Parameter(ParameterSetName = CredentialSet)]
+    [Parameter(ParameterSetName = EnvironmentSet)]
     public LarkRegion Region { get; set; } = LarkRegion.Feishu;
 
     /// <summary>Any other host: the LarkPS sandbox, a gateway. https, or http to a loopback address.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = SecretSet)]
+    [Parameter(ParameterSetName = CredentialSet)]
+    [Parameter(ParameterSetName = EnvironmentSet)]
     [ValidateNotNull]
     public Uri? BaseUri { get; set; }
 

@@ -67,7 +67,7 @@ public sealed class LarkConnection : IDisposable
         _appSecret = hookSecret is { Length: > 0 } ? hookSecret.Copy() : new SecureString();
         _appSecret.MakeReadOnly();
         _clock = clock ?? SystemClock.Instance;
-        Client = new LarkApiClient(hook.Origin, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout);
+        Client = new LarkApiClient(hook.Origin, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout, tokens: null);
         Region = LarkHosts.RegionOf(Client.BaseUri);
 
         // A hook has no tenant token: the cache exists so the shared members work, and refuses to fetch.
@@ -148,6 +148,11 @@ public sealed class LarkConnection : IDisposable
         if (throttleLimit is { } limit)
         {
             options.ThrottleLimit = limit;
+        }
+
+        if (Kind == LarkConnectionKind.Webhook)
+        {
+            options.RateWindowMargin = WebhookSender.RateWindowMargin;
         }
 
         return options;

@@ -37,27 +37,6 @@ internal static class WebhookErrors
         }
     }
 
-    /// <summary>
-    /// No answer after the request may have left, or a server error: Lark may have posted it. A connection that never
-    /// opened (refused, no such host, unreachable) carried nothing, and may be retried.
-    /// </summary>
-    internal static bool MayHaveArrived(LarkApiException error) =>
-        (error.IsTransport && !NeverConnected(error)) || (error.HttpStatus is { } status && (int)status >= 500);
-
-    private static bool NeverConnected(Exception error)
-    {
-        for (var e = error.InnerException; e is not null; e = e.InnerException)
-        {
-            if (e is System.Net.Sockets.SocketException socket)
-            {
-                return socket.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionRefused
-                    or System.Net.Sockets.SocketError.HostNotFound
-                    or System.Net.Sockets.SocketError.HostUnreachable
-                    or System.Net.Sockets.SocketError.NetworkUnreachable
-                    or System.Net.Sockets.SocketError.TryAgain;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Lark may have posted it: no answer after the request left, or a server error (the choke point decides).</summary>
+    internal static bool MayHaveArrived(LarkApiException error) => error.MayHaveArrived;
 }

@@ -22,6 +22,12 @@ internal sealed class WebhookSender
     /// <summary>Lark's custom-bot quota: 5 requests a second per hook.</summary>
     public const int HookPerSecond = 5;
 
+    /// <summary>
+    /// Added to the hook's rate windows: a hook's first request (a new TLS connection) can take far longer than the
+    /// next, and Lark counts on arrival; refusals are retried, but a hook should not be refused at all.
+    /// </summary>
+    public static readonly TimeSpan RateWindowMargin = TimeSpan.FromMilliseconds(250);
+
     /// <summary>What the delivery engine's limiter is keyed by: one hook is one receiver.</summary>
     public const string ReceiverKey = "webhook";
 
@@ -45,6 +51,7 @@ internal sealed class WebhookSender
         AppPerSecond = HookPerSecond,
         AppPerMinute = HookPerMinute,
         ReceiverPerSecond = HookPerSecond,
+        RateWindowMargin = RateWindowMargin,
     };
 
     public bool IsSigned => _secret is not null;
@@ -90,9 +97,12 @@ internal sealed class WebhookSender
 internal static class WebhookRequests
 {
     public static LarkRequest Create(WebhookAddress hook, byte[] body) =>
-        new(HttpMethod.Post, hook.RelativePath, "send a webhook message")
+        new(HttpMethod.Post, hook.RelativePath, LarkOperation.Webhook, "send a webhook message")
         {
             RequiresToken = false,
+
+            // No uuid: a failure after which Lark may have posted it is final, never resent.
+            Idempotent = false,
             JsonBody = body,
         };
 }

@@ -142,7 +142,9 @@ public sealed class WebhookTests
         world.Session.Invoke(ConnectSigned, HookUri(world, SandboxSeed.OpsHookToken), SandboxSeed.OpsHookSecret);
         world.Sandbox.HookFaults.DropAfterStore = 1;
 
-        var result = world.Session.Invoke("@{ contentType = 'text'; content = 'maybe' }, @{ contentType = 'text'; content = 'after' } | Send-LarkMessage");
+        // One request at a time, in input order: the first item is the one whose connection drops.
+
+        var result = world.Session.Invoke("@{ contentType = 'text'; content = 'maybe' }, @{ contentType = 'text'; content = 'after' } | Send-LarkMessage -ThrottleLimit 1");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("WebhookMayHaveArrived,LarkPS.Commands.SendLarkMessageCommand", error.FullyQualifiedErrorId);

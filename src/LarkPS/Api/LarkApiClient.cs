@@ -313,6 +313,10 @@ internal sealed class LarkApiClient : IDisposable
         }
 
         var msg = root.TryGetProperty("msg", out var msgElement) && msgElement.ValueKind == JsonValueKind.String ? msgElement.GetString() : null;
+
+        // Older custom-bot hooks answer {"StatusCode":0,"StatusMessage":"success"} without code and msg.
+        code ??= root.TryGetProperty("StatusCode", out var legacyCode) && legacyCode.TryGetInt32(out var l) ? l : (int?)null;
+        msg ??= root.TryGetProperty("StatusMessage", out var legacyMsg) && legacyMsg.ValueKind == JsonValueKind.String ? legacyMsg.GetString() : null;
         string? troubleshooter = null;
         var violations = new List<LarkFieldViolation>();
         if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)

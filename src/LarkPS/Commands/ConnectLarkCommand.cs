@@ -5,10 +5,14 @@ using System.Security;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using LarkPS.Session;
+using LarkPS.Webhooks;
 
 namespace LarkPS.Commands;
 
-/// <summary>Connect-Lark: signs a self-built app in and keeps the connection for this PowerShell session.</summary>
+/// <summary>
+/// Connect-Lark: signs a self-built app in and keeps the connection for this PowerShell session; or, with -WebhookUri,
+/// keeps a group custom bot's webhook (no app, no token, no request at connect).
+/// </summary>
 [Cmdlet(VerbsCommunications.Connect, "Lark", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#connect-lark", DefaultParameterSetName = EnvironmentSet)]
 [OutputType(typeof(LarkConnection))]
 public sealed class ConnectLarkCommand : LarkCmdlet
@@ -18,6 +22,10 @@ public sealed class ConnectLarkCommand : LarkCmdlet
     public const string EnvironmentSet = "Environment";
     public const string AppIdVariable = "LARK_APP_ID";
     public const string AppSecretVariable = "LARK_APP_SECRET";
+    public const string WebhookSet = "Webhook";
+    public const string WebhookCredentialSet = "WebhookCredential";
+    public const string WebhookUriVariable = "LARK_WEBHOOK_URI";
+    public const string WebhookSecretVariable = "LARK_WEBHOOK_SECRET";
 
     /// <summary>The App ID (cli_…) from the app's Credentials and Basic Info page.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = SecretSet)]
@@ -29,18 +37,40 @@ public sealed class ConnectLarkCommand : LarkCmdlet
     [ValidateNotNull]
     public SecureString? AppSecret { get; set; }
 
-    /// <summary>User name = App ID, password = App Secret (so Get-Secret from SecretManagement works).</summary>
+    /// <summary>
+    /// User name = App ID, password = App Secret (so Get-Secret from SecretManagement works). With -WebhookUri: the
+    /// password is the custom bot's signing secret (the user name is not used).
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+    [Parameter(Mandatory = true, ParameterSetName = WebhookCredentialSet)]
     [Credential]
     [ValidateNotNull]
     public PSCredential? Credential { get; set; }
 
+    /// <summary>
+    /// A group custom bot's webhook address (https://open.feishu.cn/open-apis/bot/v2/hook/…): a webhook connection.
+    /// The address is a secret (anyone holding it can post into the group): LarkPS shows it masked only.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = WebhookSet)]
+    [Parameter(Mandatory = true, ParameterSetName = WebhookCredentialSet)]
+    [ValidateNotNull]
+    public Uri? WebhookUri { get; set; }
+
+    /// <summary>The custom bot's signing secret, where the group turned signature verification on.</summary>
+    [Parameter(ParameterSetName = WebhookSet)]
+    [ValidateNotNull]
+    public SecureString? WebhookSecret { get; set; }
+
     /// <summary>Feishu (https://open.feishu.cn, the default) or Lark (https://open.larksuite.com).</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = SecretSet)]
+    [Parameter(ParameterSetName = CredentialSet)]
+    [Parameter(ParameterSetName = EnvironmentSet)]
     public LarkRegion Region { get; set; } = LarkRegion.Feishu;
 
     /// <summary>Any other host: the LarkPS sandbox, a gateway. https, or http to a loopback address.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = SecretSet)]
+    [Parameter(ParameterSetName = CredentialSet)]
+    [Parameter(ParameterSetName = EnvironmentSet)]
     [ValidateNotNull]
     public Uri? BaseUri { get; set; }
 
@@ -70,6 +100,12 @@ public sealed class ConnectLarkCommand : LarkCmdlet
 
     protected override void EndProcessing()
     {
+        if (ParameterSetName is WebhookSet or WebhookCredentialSet || UseWebhookFromEnvironment())
+        {
+            ConnectWebhook();
+            return;
+        }
+
         var baseUri = ResolveBaseUri();
         var (appId, secret) = ResolveCredentials();
         var quotas = new DeliveryOptions { AppPerSecond = QuotaPerSecond, AppPerMinute = QuotaPerMinute, ReceiverPerSecond = QuotaPerReceiverPerSecond };
@@ -97,6 +133,72 @@ public sealed class ConnectLarkCommand : LarkCmdlet
         {
             WriteObject(connection);
         }
+    }
+
+    // Plain Connect-Lark with no app variables but LARK_WEBHOOK_URI set: the webhook of a CI job.
+    private bool UseWebhookFromEnvironment() =>
+        ParameterSetName == EnvironmentSet
+        && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(AppIdVariable))
+        && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(WebhookUriVariable));
+
+    private void ConnectWebhook()
+    {
+        foreach (var appOnly in new[] { nameof(Region), nameof(BaseUri) })
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(appOnly))
+            {
+                ThrowTerminatingError(ErrorRecords.WithFix(
+                    new ArgumentException($"-{appOnly} does not go with a webhook: the webhook address names its host."),
+                    ErrorIds.InvalidWebhookUri, ErrorCategory.InvalidArgument, null,
+                    "Give the whole webhook address (https://open.feishu.cn/open-apis/bot/v2/hook/…) with -WebhookUri, without -" + appOnly + "."));
+            }
+        }
+
+        var fromEnvironment = WebhookUri is null;
+        var given = WebhookUri?.OriginalString ?? Environment.GetEnvironmentVariable(WebhookUriVariable);
+
+        // The reason never repeats the address: it holds the hook token.
+        if (!WebhookAddress.TryParse(given, out var hook, out var reason))
+        {
+            ThrowTerminatingError(ErrorRecords.WithFix(
+                new ArgumentException($"Cannot use {(fromEnvironment ? "the address in " + WebhookUriVariable : "-WebhookUri")} as a custom bot's webhook: {reason}."),
+                ErrorIds.InvalidWebhookUri, ErrorCategory.InvalidArgument, null,
+                "Copy the webhook address from the group's settings (Group bots > the custom bot > Webhook address): https://open.feishu.cn/open-apis/bot/v2/hook/<token> (open.larksuite.com for Lark)."));
+        }
+
+        var secret = ParameterSetName == WebhookCredentialSet ? Credential!.Password : WebhookSecret ?? SecretFromEnvironment(WebhookSecretVariable);
+        var defaults = WebhookSender.DefaultQuotas();
+        var quotas = new DeliveryOptions
+        {
+            AppPerSecond = MyInvocation.BoundParameters.ContainsKey(nameof(QuotaPerSecond)) ? QuotaPerSecond : defaults.AppPerSecond,
+            AppPerMinute = MyInvocation.BoundParameters.ContainsKey(nameof(QuotaPerMinute)) ? QuotaPerMinute : defaults.AppPerMinute,
+            ReceiverPerSecond = MyInvocation.BoundParameters.ContainsKey(nameof(QuotaPerReceiverPerSecond)) ? QuotaPerReceiverPerSecond : defaults.ReceiverPerSecond,
+        };
+        var connection = new LarkConnection(hook!, secret, timeout: TimeSpan.FromSeconds(TimeoutSec), quotas: quotas);
+        WriteVerbose($"Connected to the custom bot {hook!.Masked} ({(connection.IsSigned ? "requests are signed with its secret" : "unsigned: no secret given")}); no request was made, so the address and secret are checked by the first send.");
+        ConnectionStore.Current = connection;
+        if (PassThru)
+        {
+            WriteObject(connection);
+        }
+    }
+
+    private static SecureString? SecretFromEnvironment(string variable)
+    {
+        var text = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var secret = new SecureString();
+        foreach (var ch in text!)
+        {
+            secret.AppendChar(ch);
+        }
+
+        secret.MakeReadOnly();
+        return secret;
     }
 
     private Uri ResolveBaseUri()

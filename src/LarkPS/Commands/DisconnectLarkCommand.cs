@@ -19,6 +19,6 @@ public sealed class DisconnectLarkCommand : LarkCmdlet
 
         ConnectionStore.Current = null;
         current.Dispose();
-        WriteVerbose($"Disconnected app '{current.AppId}' from {current.BaseUri.Host}; its token and secret are forgotten.");
+        WriteVerbose($"Disconnected {current.Describe()} from {current.BaseUri.Host}; its token and secret are forgotten.");
     }
 }

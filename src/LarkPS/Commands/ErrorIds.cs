@@ -33,4 +33,13 @@ internal static class ErrorIds
     public const string LarkRedirected = "LarkRedirected";
     public const string LarkAnswerInvalid = "LarkAnswerInvalid";
     public const string TokenRejected = "TokenRejected";
+
+    // Custom-bot webhooks (issue 13)
+    public const string InvalidWebhookUri = "InvalidWebhookUri";
+    public const string WebhookSignatureRejected = "WebhookSignatureRejected";
+    public const string WebhookIpNotAllowed = "WebhookIpNotAllowed";
+    public const string WebhookKeywordMissing = "WebhookKeywordMissing";
+    public const string WebhookTokenInvalid = "WebhookTokenInvalid";
+    public const string WebhookBadRequest = "WebhookBadRequest";
+    public const string WebhookMayHaveArrived = "WebhookMayHaveArrived";
 }

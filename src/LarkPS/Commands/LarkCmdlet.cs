@@ -40,7 +40,7 @@ public abstract class LarkCmdlet : PSCmdlet, IDisposable
         if (connection is { IsClosed: true })
         {
             var closed = new ErrorRecord(
-                new InvalidOperationException($"The Lark connection for app '{connection.AppId}' was closed by Disconnect-Lark. Run Connect-Lark again, and pass the new connection."),
+                new InvalidOperationException($"The Lark connection for {connection.Describe()} was closed by Disconnect-Lark. Run Connect-Lark again, and pass the new connection."),
                 ErrorIds.NotConnected, ErrorCategory.ConnectionError, connection);
             ThrowTerminatingError(closed);
         }

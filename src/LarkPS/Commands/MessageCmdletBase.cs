@@ -36,7 +36,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
     [ArgumentCompleter(typeof(ReceiveTypeCompleter))]
     public string? ReceiveType { get; set; }
 
-    /// <summary>The receiver(s): open_ids (ou_…), e-mail addresses, phone numbers or chat_ids (oc_…); one message to each.</summary>
+    /// <summary>The receiver(s): open_ids (ou_…), e-mail addresses, phone numbers or chat_ids (oc_…); one message to each; none on a webhook connection.</summary>
     [Parameter(Position = 0)]
     [Alias("receive_id")]
     public string[]? ReceiveId { get; set; }

@@ -7,6 +7,7 @@ using LarkPS.Api;
 using LarkPS.Delivery;
 using LarkPS.Messages;
 using LarkPS.Session;
+using LarkPS.Webhooks;
 
 namespace LarkPS.Commands;
 
@@ -29,6 +30,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     private readonly SortedDictionary<long, DeliveryEvent<SendWork, SentMessage>> _finished = new();
     private readonly List<string> _unconfirmed = new();
     private LarkConnection? _connection;
+    private LarkConnection? _hook;
     private DeliveryEngine<SendWork, SentMessage>? _engine;
     private long _nextSequence;
     private long _nextToWrite;
@@ -54,6 +56,9 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         {
             _connection = RequireConnection(Connection);
         }
+
+        // A webhook connection (even under -WhatIf, where none is required) applies the hook's rules to every item.
+        _hook = (_connection ?? Connection ?? ConnectionStore.Current) is { Kind: LarkConnectionKind.Webhook, IsClosed: false } hook ? hook : null;
     }
 
     protected override void ProcessRecord()
@@ -122,6 +127,12 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     {
         foreach (var (target, input, description) in inputs)
         {
+            if (_hook is not null)
+            {
+                SendThroughHook(target, input, description);
+                continue;
+            }
+
             // Generated once per item, before the one parse, so the body is written once with it and every retry
             // carries it: Lark delivers the item at most once. An item's own uuid wins.
             var validation = MessageValidator.Validate(input, Guid.NewGuid().ToString("N"));
@@ -158,6 +169,37 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         }
     }
 
+    // The same items through a group's custom bot: the hook's rules offline, then the same engine at the hook's quotas.
+    private void SendThroughHook(object? target, MessageInput input, string description)
+    {
+        var check = WebhookRules.Check(input, _hook!.IsSigned);
+        if (!check.IsValid || check.Message is null)
+        {
+            _invalid++;
+            WriteError(InvalidItemError(target, description, check.Result));
+            return;
+        }
+
+        if (check.UuidIgnored)
+        {
+            WriteVerbose($"{description}: its uuid is not sent; a webhook request has no idempotency key.");
+        }
+
+        if (!ShouldProcess($"the group of {_hook.WebhookUri}", $"Send a {check.Message.MsgType} message through the custom bot"))
+        {
+            return;
+        }
+
+        var engine = EnsureEngine();
+        var work = new SendWork(_nextSequence++, target, input.ReceiveId?.Trim() ?? string.Empty, description, check.Message.Message) { Hook = check.Message };
+        foreach (var delivery in engine.Submit(work))
+        {
+            Handle(delivery);
+        }
+
+        ReportProgress(engine, final: false);
+    }
+
     private bool IsWhatIf()
     {
         if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
@@ -178,15 +220,18 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         _connection ??= RequireConnection(Connection);
         var options = _connection.CreateDeliveryOptions(MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null);
         var sender = _connection.Sender;
+        var hookSender = _connection.HookSender;
         _engine = new DeliveryEngine<SendWork, SentMessage>(
             options,
             _connection.RateLimiter,
             new RetryPolicy(options),
             _connection.Clock,
-            work => work.Message.NeedsResolution ? "phone:" + work.Message.PhoneToResolve!.CanonicalKey : work.Message.ReceiveIdType + ":" + work.Message.ReceiveId,
-            (work, ct) => sender.SendAsync(work.Message, work.GivenReceiveId, ct),
+            work => work.Hook is not null ? WebhookSender.ReceiverKey : work.Message.NeedsResolution ? "phone:" + work.Message.PhoneToResolve!.CanonicalKey : work.Message.ReceiveIdType + ":" + work.Message.ReceiveId,
+            (work, ct) => work.Hook is { } hook ? hookSender!.SendAsync(hook, ct) : sender.SendAsync(work.Message, work.GivenReceiveId, ct),
             StopToken);
-        WriteVerbose($"Sending through app '{_connection.AppId}' at {_connection.BaseUri.Host}: up to {(options.IsThrottleLimitAuto ? "16-" + options.ThrottleLimit + " (following the round trip)" : options.ThrottleLimit.ToString(CultureInfo.InvariantCulture))} requests in flight, {options.AppPerSecond}/s and {options.AppPerMinute}/min per app, {options.ReceiverPerSecond}/s per receiver.");
+        WriteVerbose(_connection.Kind == LarkConnectionKind.Webhook
+            ? $"Sending through the custom bot {_connection.WebhookUri}: up to {options.ThrottleLimit.ToString(CultureInfo.InvariantCulture)} requests in flight, {options.AppPerSecond}/s and {options.AppPerMinute}/min per hook; an attempt that may have arrived is never resent."
+            : $"Sending through app '{_connection.AppId}' at {_connection.BaseUri.Host}: up to {(options.IsThrottleLimitAuto ? "16-" + options.ThrottleLimit + " (following the round trip)" : options.ThrottleLimit.ToString(CultureInfo.InvariantCulture))} requests in flight, {options.AppPerSecond}/s and {options.AppPerMinute}/min per app, {options.ReceiverPerSecond}/s per receiver.");
         return _engine;
     }
 
@@ -233,12 +278,15 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 break;
             case DeliveryEventKind.Failed:
                 _failed++;
-                WriteError(SendErrors.For(delivery.Exception!, delivery.Work.Target, delivery.Work.Description));
+                WriteError(WebhookErrors.For(delivery.Work.Hook, delivery.Exception!, delivery.Work.Target, delivery.Work.Description)
+                    ?? SendErrors.For(delivery.Exception!, delivery.Work.Target, delivery.Work.Description));
                 break;
             case DeliveryEventKind.Stopped:
                 _failed++;
                 _unconfirmed.Add(delivery.Work.Describe());
-                WriteError(SendErrors.For(new OperationCanceledException("Send-LarkMessage was stopped before Lark confirmed this item."), delivery.Work.Target, delivery.Work.Description + " (uuid " + delivery.Work.Message.Uuid + ")"));
+                var stopped = new OperationCanceledException("Send-LarkMessage was stopped before Lark confirmed this item.");
+                WriteError(WebhookErrors.For(delivery.Work.Hook, stopped, delivery.Work.Target, delivery.Work.Description)
+                    ?? SendErrors.For(stopped, delivery.Work.Target, delivery.Work.Description + " (uuid " + delivery.Work.Message.Uuid + ")"));
                 break;
         }
     }
@@ -351,7 +399,10 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         public OutgoingMessage Message { get; }
 
+        /// <summary>The message in the hook's format, for a webhook connection; null for an app send.</summary>
+        public WebhookMessage? Hook { get; set; }
+
         /// <summary>"item 51 (chat oc_…) uuid 3f…": enough to find the item and send it again without doubling it.</summary>
-        public string Describe() => Description + " uuid " + Message.Uuid;
+        public string Describe() => Hook is null ? Description + " uuid " + Message.Uuid : Description + " (webhook: check the group before sending it again)";
     }
 }

@@ -1,6 +1,8 @@
 using System.Linq;
 using System.Management.Automation;
 using LarkPS.Messages;
+using LarkPS.Session;
+using LarkPS.Webhooks;
 
 namespace LarkPS.Commands;
 
@@ -16,6 +18,14 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 
+    /// <summary>
+    /// The connection whose rules apply; default: this session's. A webhook connection checks what its custom bot can
+    /// send (no receiver, five content types, 20 KB). Nothing is sent either way.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public LarkConnection? Connection { get; set; }
+
     protected override void ProcessRecord() => Check(ReadCurrentInputs());
 
     // A JSON document piped line by line and never closed is reported once, at the end.
@@ -23,8 +33,21 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
 
     private void Check(System.Collections.Generic.IEnumerable<(object? Target, MessageInput Input, string Description)> inputs)
     {
+        var hook = (Connection ?? ConnectionStore.Current) is { Kind: LarkConnectionKind.Webhook } webhook ? webhook : null;
         foreach (var (target, input, description) in inputs)
         {
+            if (hook is not null)
+            {
+                var check = WebhookRules.Check(input, hook.IsSigned);
+                if (!check.IsValid)
+                {
+                    WriteVerbose($"{description}: " + string.Join("; ", check.Result.Problems));
+                }
+
+                WriteObject(Detailed ? new MessageCheck(description, target, check, hook) : check.IsValid);
+                continue;
+            }
+
             var result = MessageValidator.Validate(input);
             if (!result.IsValid)
             {
@@ -63,6 +86,24 @@ public sealed class MessageCheck
             PhoneToResolve = message.PhoneToResolve?.CanonicalKey;
             RequestBody = message.NeedsResolution ? null : System.Text.Encoding.UTF8.GetString(message.RequestBody);
             RequestUri = "/open-apis/im/v1/messages?receive_id_type=" + message.ReceiveIdType;
+        }
+    }
+
+    internal MessageCheck(string item, object? input, WebhookValidation check, LarkConnection hook)
+    {
+        Item = item;
+        InputObject = input;
+        IsValid = check.IsValid;
+        Problems = check.Result.Problems.Select(p => p.ToString()).ToArray();
+        if (check.Message is { } message)
+        {
+            ReceiveIdType = WebhookSender.ReceiverKey;
+            MsgType = message.MsgType;
+            Content = message.Message.Content;
+
+            // The address shown masked; the body without timestamp and sign, which are made anew for every attempt.
+            RequestUri = hook.WebhookUri;
+            RequestBody = message.UnsignedBody;
         }
     }
 

@@ -7,12 +7,14 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Delivery;
+using LarkPS.Webhooks;
 
 namespace LarkPS.Session;
 
 /// <summary>
-/// One app's connection to one Lark host: the API client, the in-memory token cache and the App Secret that feeds it.
-/// What PowerShell shows of it (App ID, host, region, token expiry) never includes the secret or the token.
+/// One app's connection to one Lark host: the API client, the in-memory token cache and the App Secret that feeds it;
+/// or a webhook connection to one group's custom bot: its hook URL and optional signing secret, no app and no token.
+/// What PowerShell shows of it (App ID or masked hook, host, region, token expiry) never includes a secret or token.
 /// </summary>
 public sealed class LarkConnection : IDisposable
 {
@@ -52,8 +54,57 @@ public sealed class LarkConnection : IDisposable
         Sender = new MessageSender(Client, Phones);
     }
 
-    /// <summary>The app's ID (cli_…).</summary>
+    /// <summary>
+    /// A webhook connection: posts into the group of one custom bot (Lark's custom-bot quotas: 100/min and 5/s).
+    /// No request is made here; the hook token and secret stay in memory and are never shown.
+    /// </summary>
+    internal LarkConnection(WebhookAddress hook, SecureString? hookSecret, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null)
+    {
+        Hook = hook ?? throw new ArgumentNullException(nameof(hook));
+        Kind = LarkConnectionKind.Webhook;
+        AppId = string.Empty;
+        IsSigned = hookSecret is { Length: > 0 };
+        _appSecret = hookSecret is { Length: > 0 } ? hookSecret.Copy() : new SecureString();
+        _appSecret.MakeReadOnly();
+        _clock = clock ?? SystemClock.Instance;
+        Client = new LarkApiClient(hook.Origin, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout, tokens: null);
+        Region = LarkHosts.RegionOf(Client.BaseUri);
+
+        // A hook has no tenant token: the cache exists so the shared members work, and refuses to fetch.
+        Tokens = new TokenCache(_ => throw new InvalidOperationException("A webhook connection has no tenant token."), _clock, TokenCache.DefaultRefreshMargin);
+        ConnectedAt = _clock.UtcNow;
+        var limits = quotas ?? WebhookSender.DefaultQuotas();
+        QuotaPerSecond = limits.AppPerSecond;
+        QuotaPerMinute = limits.AppPerMinute;
+        QuotaPerReceiverPerSecond = limits.ReceiverPerSecond;
+
+        // The hook's quotas are its own (per hook, not per app): one limiter per webhook connection.
+        RateLimiter = new RateLimiter(CreateDeliveryOptions(), _clock);
+        Phones = new PhoneDirectory(Client, _clock);
+        Sender = new MessageSender(Client, Phones);
+        HookSender = new WebhookSender(Client, hook, IsSigned ? UnwrapSecret : null, _clock);
+    }
+
+    /// <summary>App (App ID and App Secret) or Webhook (a group's custom bot).</summary>
+    public LarkConnectionKind Kind { get; } = LarkConnectionKind.App;
+
+    /// <summary>The app's ID (cli_…); empty for a webhook connection.</summary>
     public string AppId { get; }
+
+    /// <summary>The webhook URL with its token masked (…/hook/********1d0c); null for an app connection.</summary>
+    public string? WebhookUri => Hook?.Masked;
+
+    /// <summary>True for a webhook connection whose requests are signed with the bot's secret.</summary>
+    public bool IsSigned { get; }
+
+    /// <summary>The hook's address (its token is a secret). Internal: PowerShell must not show it.</summary>
+    internal WebhookAddress? Hook { get; }
+
+    /// <summary>Sends through the hook; null for an app connection.</summary>
+    internal WebhookSender? HookSender { get; }
+
+    /// <summary>"app 'cli_…'" or "webhook https://host/open-apis/bot/v2/hook/********1d0c", for messages.</summary>
+    internal string Describe() => Hook is null ? "app '" + AppId + "'" : "webhook " + Hook.Masked;
 
     /// <summary>The host, e.g. https://open.feishu.cn/.</summary>
     public Uri BaseUri => Client.BaseUri;
@@ -99,6 +150,11 @@ public sealed class LarkConnection : IDisposable
             options.ThrottleLimit = limit;
         }
 
+        if (Kind == LarkConnectionKind.Webhook)
+        {
+            options.RateWindowMargin = WebhookSender.RateWindowMargin;
+        }
+
         return options;
     }
 
@@ -132,7 +188,7 @@ public sealed class LarkConnection : IDisposable
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{AppId} @ {BaseUri.Host}";
+    public override string ToString() => Hook is null ? $"{AppId} @ {BaseUri.Host}" : Hook.Masked;
 
     private static HttpClientHandler CreateDefaultHandler() => new HttpClientHandler
     {
@@ -167,4 +223,14 @@ public sealed class LarkConnection : IDisposable
             }
         }
     }
+}
+
+/// <summary>What a connection is: an app's (App ID + App Secret) or a group custom bot's (webhook URL).</summary>
+public enum LarkConnectionKind
+{
+    /// <summary>A self-built app: sends to users and chats, every content type, with a tenant token.</summary>
+    App,
+
+    /// <summary>A group's custom bot: posts into its one group only (text, post, image, share_chat, cards), no token.</summary>
+    Webhook,
 }

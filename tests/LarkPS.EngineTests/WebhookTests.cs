@@ -41,7 +41,7 @@ public sealed class WebhookTests
         Assert.Null(connect.Terminating);
         Assert.Equal(0, requestsAfterConnect);
         Assert.Null(result.Terminating);
-        Assert.Empty(result.Errors);
+        Assert.Empty(result.Errors.Select(e => e.ToString().Substring(0, Math.Min(300, e.ToString().Length))));
         Assert.Equal(3, result.Output.Count);
         var inbox = world.Sandbox.Inbox;
         Assert.Equal(["interactive", "post", "text"], inbox.Select(m => m.MsgType).Order());

@@ -64,7 +64,8 @@ internal static class WebhookRules
             Text = input.Text,
             SourceDescription = input.SourceDescription,
         };
-        foreach (var problem in input.ReadProblems)
+        // A missing receiver is no problem on a hook (its chat is the receiver): the readers cannot know that.
+        foreach (var problem in input.ReadProblems.Where(p => !(p.Field == "receiveId" && p.ActualKind == "missing")))
         {
             stand.ReadProblems.Add(problem);
         }

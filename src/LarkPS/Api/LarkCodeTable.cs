@@ -30,6 +30,16 @@ internal static partial class LarkCodeTable
     private const string VisibleRangeFix =
         "in the developer console, add the user to the app's availability (visible) range (App Versions > Version Management & Release > Availability), then create and publish a new app version.";
 
+    // Fixes that several rows share, written once.
+    private const string ScopesFix =
+        "In the developer console, grant the app the scopes it needs (im:message:send_as_bot to send; contact:user.id:readonly to look up phone numbers and e-mails; im:chat:readonly to list chats; im:resource to upload) under Permissions & Scopes, then publish a new app version.";
+
+    private const string FreshTokenFix =
+        "Lark refused a freshly fetched tenant token too: check that the app is enabled and its latest version published, then run Connect-Lark again.";
+
+    private const string AppRateLimitFix =
+        "Lark kept refusing for its rate limit; send fewer messages per second, or lower the quotas on Connect-Lark if the tenant has a lower tier.";
+
     private const string RetryLaterFix =
         "Lark or the network kept failing after every retry; send the item again later (its uuid keeps it from arriving twice within an hour).";
 
@@ -98,7 +108,7 @@ internal static partial class LarkCodeTable
         Row(NoAnswer, null, LarkOperation.Any, "gave no answer (timeout, reset or refused connection)", RetryKind.Transient, ErrorIds.LarkServerError, ErrorCategory.ConnectionError, RetryLaterFix),
         Row(HttpServerError, null, LarkOperation.Any, "had a server error", RetryKind.Transient, ErrorIds.LarkServerError, ErrorCategory.ConnectionError, RetryLaterFix),
         Row(HttpTooManyRequests, 429, LarkOperation.Any, "refused for the app's rate limit", RetryKind.AppQuota, ErrorIds.RateLimited, ErrorCategory.LimitsExceeded,
-            "Lark kept refusing for its rate limit; send fewer messages per second, or lower the quotas on Connect-Lark if the tenant has a lower tier."),
+            AppRateLimitFix),
         Row(UnknownCode, null, LarkOperation.Any, "refused the request", RetryKind.Never, ErrorIds.LarkRequestFailed, ErrorCategory.InvalidOperation,
             "Look the code up in Lark's error code list (open.feishu.cn > Server API > error codes); if the cause is unclear, give Lark support the log id."),
         Row(Redirected, null, LarkOperation.Any, "answered with a redirect, which LarkPS never follows (it would carry the token or App Secret to another host)", RetryKind.Never, ErrorIds.LarkRedirected, ErrorCategory.SecurityError,
@@ -111,7 +121,7 @@ internal static partial class LarkCodeTable
             "Check that -BaseUri points at the Lark Open API (https://open.feishu.cn or https://open.larksuite.com), not at a web page or a gateway."),
 
         Row(LarkErrorCodes.AppFrequencyLimit, 429, LarkOperation.Any, "refused for the app's rate limit", RetryKind.AppQuota, ErrorIds.RateLimited, ErrorCategory.LimitsExceeded,
-            "Lark kept refusing for its rate limit; send fewer messages per second, or lower the quotas on Connect-Lark if the tenant has a lower tier."),
+            AppRateLimitFix),
         Row(LarkErrorCodes.ReceiverFrequencyLimit, 400, LarkOperation.Any, "refused for the rate limit of one user or chat (5 per second)", RetryKind.ReceiverQuota, ErrorIds.RateLimited, ErrorCategory.LimitsExceeded,
             "Lark kept refusing for this receiver's rate limit; send fewer messages to this user or chat per second (other bots in a chat share its limit)."),
         Row(LarkErrorCodes.InternalError, null, LarkOperation.Any, "had an internal error", RetryKind.Transient, ErrorIds.LarkServerError, ErrorCategory.ConnectionError, RetryLaterFix),
@@ -120,15 +130,15 @@ internal static partial class LarkCodeTable
         Row(LarkErrorCodes.TokenMissing, 400, LarkOperation.Any, "got no access token", RetryKind.Never, ErrorIds.TokenRejected, ErrorCategory.AuthenticationError,
             "This is a LarkPS bug (every call carries the tenant token): please report it with the log id."),
         Row(LarkErrorCodes.TokenInvalid, 400, LarkOperation.Any, "refused the access token as invalid", RetryKind.RefreshToken, ErrorIds.TokenRejected, ErrorCategory.AuthenticationError,
-            "Lark refused a freshly fetched tenant token too: check that the app is enabled and its latest version published, then run Connect-Lark again."),
+            FreshTokenFix),
         Row(LarkErrorCodes.TokenInvalid2, 400, LarkOperation.Any, "refused the access token as invalid", RetryKind.RefreshToken, ErrorIds.TokenRejected, ErrorCategory.AuthenticationError,
-            "Lark refused a freshly fetched tenant token too: check that the app is enabled and its latest version published, then run Connect-Lark again."),
+            FreshTokenFix),
         Row(LarkErrorCodes.TokenExpired, 400, LarkOperation.Any, "refused the access token as expired", RetryKind.RefreshToken, ErrorIds.TokenRejected, ErrorCategory.AuthenticationError,
             "Lark refused a freshly fetched tenant token too: check the machine's clock, then run Connect-Lark again."),
         Row(LarkErrorCodes.MissingScope, 400, LarkOperation.Any, "refused: the app lacks a permission scope", RetryKind.Never, ErrorIds.MissingPermission, ErrorCategory.PermissionDenied,
-            "In the developer console, grant the app the scopes it needs (im:message:send_as_bot to send; contact:user.id:readonly to look up phone numbers and e-mails; im:chat:readonly to list chats; im:resource to upload) under Permissions & Scopes, then publish a new app version."),
+            ScopesFix),
         Row(LarkErrorCodes.MissingPermission, 400, LarkOperation.Any, "refused: the app lacks a permission", RetryKind.Never, ErrorIds.MissingPermission, ErrorCategory.PermissionDenied,
-            "In the developer console, grant the app the scopes it needs (im:message:send_as_bot to send; contact:user.id:readonly to look up phone numbers and e-mails; im:chat:readonly to list chats; im:resource to upload) under Permissions & Scopes, then publish a new app version."),
+            ScopesFix),
     };
 
     // The tenant token endpoint: its errors come with HTTP 200 (LARK-API.md).

@@ -74,7 +74,7 @@ public sealed class ChatsAndUploadsTests : SandboxTestBase
     {
         var token = await GetTokenAsync();
 
-        var (response, body) = await UploadAsync(token, "open-apis/im/v1/images", ("image_type", "message"), ("image", new byte[] { 0x89, 0x50, 0x4E, 0x47 }));
+        var (response, body) = await UploadAsync(token, "open-apis/im/v1/images", ("image_type", "message"), ("image", UploadSamples.Png(1, 1)));
         var key = body.GetProperty("data").GetProperty("image_key").GetString()!;
         var (asImage, _) = await SendMessageAsync(token, "chat_id", SandboxSeed.OpsChatId, "image", $$"""{"image_key":"{{key}}"}""");
         var (asFile, asFileBody) = await SendMessageAsync(token, "chat_id", SandboxSeed.OpsChatId, "file", $$"""{"file_key":"{{key}}"}""");
@@ -141,7 +141,7 @@ public sealed class ChatsAndUploadsTests : SandboxTestBase
 
         Assert.Equal(HttpStatusCode.BadRequest, badType.StatusCode);
         Assert.Equal(234001, Code(badTypeBody));
-        Assert.Equal(234001, Code(emptyBody));
+        Assert.Equal(234010, Code(emptyBody));
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
         Assert.Equal(234006, Code(bigBody));
         Assert.Equal(HttpStatusCode.BadRequest, big.StatusCode);

@@ -20,6 +20,11 @@ internal static class ChatEndpoints
 
     private static async Task ListAsync(HttpContext context, SandboxState state)
     {
+        if (!await state.OperationQuotas.AdmitAsync(context, OperationQuotas.Chats, state.Now).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var query = context.Request.Query;
         var violations = new List<FieldViolation>();
         var pageSize = DefaultPageSize;
@@ -55,12 +60,12 @@ internal static class ChatEndpoints
                 ["avatar"] = string.Empty,
                 ["chat_id"] = chat.ChatId,
                 ["name"] = chat.Name,
-                ["description"] = string.Empty,
-                ["owner_id"] = owner,
+                ["description"] = chat.Description ?? string.Empty,
+                ["owner_id"] = chat.OwnerOpenId ?? owner,
                 ["owner_id_type"] = "open_id",
-                ["external"] = false,
+                ["external"] = chat.External,
                 ["tenant_key"] = SandboxSeed.TenantKey,
-                ["chat_status"] = "normal",
+                ["chat_status"] = chat.ChatStatus ?? "normal",
             });
         }
 

@@ -6,8 +6,13 @@ using LarkPS.Sandbox.State;
 namespace LarkPS.Sandbox.Endpoints;
 
 /// <summary>
-/// POST /open-apis/contact/v3/users/batch_get_id: phone or email to user id. Users who are missing,
-/// resigned or outside the app's visible range come back without user_id; the call itself succeeds.
+/// POST /open-apis/contact/v3/users/batch_get_id: phone or email to user id, one user_list item per
+/// input echoing it. As Lark documents: a missing user and one outside the app's visible range both
+/// come back without user_id (Lark does not tell them apart: "users outside the range look as if they
+/// did not exist"); a resigned one too, unless include_resigned is true, and then with its user_id and
+/// status.is_resigned = true. Found users carry status {is_frozen, is_resigned, is_activated,
+/// is_exited, is_unjoin} (the field set of the official SDKs' types). The order of the items (emails
+/// first, then mobiles) is *unconfirmed*: clients should match on the echo. 50/s and 1000/min.
 /// </summary>
 internal static class ContactEndpoints
 {
@@ -20,6 +25,11 @@ internal static class ContactEndpoints
 
     private static async Task BatchGetIdAsync(HttpContext context, SandboxState state)
     {
+        if (!await state.OperationQuotas.AdmitAsync(context, OperationQuotas.Contacts, state.Now).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var idType = context.Request.Query["user_id_type"].ToString();
         idType = idType.Length == 0 ? "open_id" : idType;
         var violations = new List<FieldViolation>();

@@ -40,14 +40,14 @@ internal static class ControlEndpoints
         var query = context.Request.Query;
         if (!query.ContainsKey("since"))
         {
-            return StreamAsync(context, state.Messages.Snapshot(), WriteMessage);
+            return StreamAsync(context, state.Messages.Snapshot(), (w, m) => WriteMessage(w, m, state));
         }
 
         var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var asked) && asked > 0
             ? Math.Min(asked, MaxInboxPage)
             : DefaultInboxPage;
         var changes = state.Messages.ChangedSince(query["since"].ToString(), limit);
-        return StreamAsync(context, changes.Items, WriteMessage, w =>
+        return StreamAsync(context, changes.Items, (w, m) => WriteMessage(w, m, state), w =>
         {
             w.WriteString("cursor", changes.Cursor);
             w.WriteBoolean("reset", changes.Reset);
@@ -55,7 +55,7 @@ internal static class ControlEndpoints
         });
     }
 
-    private static void WriteMessage(Utf8JsonWriter w, DeliveredMessage m)
+    private static void WriteMessage(Utf8JsonWriter w, DeliveredMessage m, SandboxState state)
     {
         w.WriteStartObject();
         w.WriteString("message_id", m.MessageId);
@@ -94,6 +94,16 @@ internal static class ControlEndpoints
         else
         {
             w.WriteNull("recall_time");
+        }
+
+        w.WritePropertyName("attachment");
+        if (UploadEndpoints.AttachmentOf(m, state) is { } attachment)
+        {
+            attachment.WriteTo(w);
+        }
+        else
+        {
+            w.WriteNullValue();
         }
 
         w.WriteEndObject();

@@ -28,4 +28,7 @@ internal static class LarkCodes
     public const int CardInvalid = 230099;
     public const int UploadInvalidParam = 234001;
     public const int UploadTooLarge = 234006;      // unconfirmed code for "file size exceeds the limit"
+    public const int UploadEmpty = 234010;         // "File's size can't be 0"
+    public const int UploadBadImageFormat = 234011; // the bytes are not an image format Lark takes
+    public const int UploadBadResolution = 234039; // GIF over 2000x2000, other images over 12000x12000
 }

@@ -6,15 +6,16 @@ namespace LarkPS.Sandbox.Http;
 /// <summary>
 /// An upload form read by hand. ASP.NET's form reader only treats parts with a filename as files,
 /// but the official Node SDK sends a Buffer as a part with no filename: Lark takes it, so must we.
-/// The bytes are counted, never kept.
+/// The bytes are counted; only the first <c>keepBytes</c> of them are kept (to judge the format).
 /// </summary>
 internal sealed class MultipartUpload
 {
-    private MultipartUpload(Dictionary<string, string> fields, long? fileBytes, bool fileTooLarge)
+    private MultipartUpload(Dictionary<string, string> fields, long? fileBytes, bool fileTooLarge, byte[] fileHead)
     {
         Fields = fields;
         FileBytes = fileBytes;
         FileTooLarge = fileTooLarge;
+        FileHead = fileHead;
     }
 
     public IReadOnlyDictionary<string, string> Fields { get; }
@@ -24,10 +25,13 @@ internal sealed class MultipartUpload
 
     public bool FileTooLarge { get; }
 
+    /// <summary>The first bytes of the file part (at most the keepBytes asked for).</summary>
+    public byte[] FileHead { get; }
+
     public string Field(string name) => Fields.TryGetValue(name, out var value) ? value : string.Empty;
 
     /// <summary>Null when the request is not multipart/form-data.</summary>
-    public static async Task<MultipartUpload?> ReadAsync(HttpContext context, string fileField, long maxFileBytes)
+    public static async Task<MultipartUpload?> ReadAsync(HttpContext context, string fileField, long maxFileBytes, int keepBytes = 0)
     {
         var contentType = context.Request.ContentType;
         if (contentType is null
@@ -46,6 +50,7 @@ internal sealed class MultipartUpload
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         long? fileBytes = null;
         var tooLarge = false;
+        using var head = new MemoryStream();
         var reader = new MultipartReader(boundary, context.Request.Body);
         var cancel = context.RequestAborted;
         while (await reader.ReadNextSectionAsync(cancel).ConfigureAwait(false) is { } section)
@@ -58,7 +63,7 @@ internal sealed class MultipartUpload
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? string.Empty;
             if (string.Equals(name, fileField, StringComparison.Ordinal))
             {
-                fileBytes = await CountAsync(section.Body, maxFileBytes + 1, cancel).ConfigureAwait(false);
+                fileBytes = await CountAsync(section.Body, maxFileBytes + 1, head, keepBytes, cancel).ConfigureAwait(false);
                 tooLarge = fileBytes > maxFileBytes;
                 if (tooLarge)
                 {
@@ -72,16 +77,18 @@ internal sealed class MultipartUpload
             fields[name] = await text.ReadToEndAsync(cancel).ConfigureAwait(false);
         }
 
-        return new MultipartUpload(fields, fileBytes, tooLarge);
+        return new MultipartUpload(fields, fileBytes, tooLarge, head.ToArray());
     }
 
-    private static async Task<long> CountAsync(Stream body, long stopAt, CancellationToken cancel)
+    private static async Task<long> CountAsync(Stream body, long stopAt, MemoryStream head, int keepBytes, CancellationToken cancel)
     {
         var buffer = new byte[81920];
         long total = 0;
         int read;
         while (total < stopAt && (read = await body.ReadAsync(buffer, cancel).ConfigureAwait(false)) > 0)
         {
+            var keep = (int)Math.Min(read, Math.Max(0, keepBytes - head.Length));
+            head.Write(buffer, 0, keep);
             total += read;
         }
 

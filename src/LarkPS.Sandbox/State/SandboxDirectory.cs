@@ -15,8 +15,19 @@ public sealed record SandboxUser(
     bool Visible,
     bool Resigned);
 
-/// <summary>A group chat in the sandbox tenant, and whether the app's bot sits in it.</summary>
-public sealed record SandboxChat(string ChatId, string Name, bool BotIsMember);
+/// <summary>
+/// A group chat in the sandbox tenant, and whether the app's bot sits in it. Description, owner (an
+/// open_id; the first active user when null), External and ChatStatus (normal, dissolved,
+/// dissolved_save) are what GET /im/v1/chats lists.
+/// </summary>
+public sealed record SandboxChat(
+    string ChatId,
+    string Name,
+    bool BotIsMember,
+    string Description = "",
+    string? OwnerOpenId = null,
+    bool External = false,
+    string ChatStatus = "normal");
 
 /// <summary>
 /// The people and chats a sandbox knows. The JSON file format is this object serialized in camelCase:
@@ -59,6 +70,32 @@ public sealed class SandboxDirectory
             new(SandboxSeed.GeneralHookToken, SandboxSeed.GeneralChatId, Keywords: [SandboxSeed.GeneralHookKeyword], Name: "General keyword bot"),
         ],
     };
+
+    /// <summary>
+    /// The default seed plus <paramref name="extraChats"/> chats with the bot in them, named
+    /// "Build 001", "Build 002", … (every third one "Deploy 001", …), so a chat list needs several
+    /// pages of 100. Ids are derived from the names: stable across runs.
+    /// </summary>
+    public static SandboxDirectory CreateWithManyChats(int extraChats)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(extraChats);
+        var directory = CreateDefault();
+        for (var i = 1; i <= extraChats; i++)
+        {
+            var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(i % 3 == 0 ? "Deploy" : "Build")} {i:000}");
+            directory.Chats.Add(new SandboxChat(ChatIdFor(name), name, BotIsMember: true, Description: "Chat " + name));
+        }
+
+        return directory;
+    }
+
+    /// <summary>A chat id of Lark's shape (oc_ + 32 hex) derived from a name.</summary>
+    public static string ChatIdFor(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("chat:" + name));
+        return "oc_" + Convert.ToHexStringLower(hash)[..32];
+    }
 
     /// <summary>Reads a directory file (camelCase JSON of this class).</summary>
     public static SandboxDirectory Load(string jsonPath)

@@ -15,6 +15,7 @@ internal sealed class SandboxState
         HookQuota = new HookQuota(options);
         Requests = new RequestLog(options.RequestLogBytes);
         CardUpdates = new CardUpdateLimiter(options);
+        OperationQuotas = new OperationQuotas(options.Quotas);
     }
 
     public SandboxOptions Options { get; }
@@ -26,6 +27,7 @@ internal sealed class SandboxState
     public SendQuota Quota { get; }
     public RequestLog Requests { get; }
     public CardUpdateLimiter CardUpdates { get; }
+    public OperationQuotas OperationQuotas { get; }
     public HookRegistry Hooks { get; }
     public HookQuota HookQuota { get; }
     public HookFaults HookFaults { get; } = new();
@@ -46,5 +48,6 @@ internal sealed class SandboxState
         HookQuota.Clear();
         HookFaults.Clear();
         CardUpdates.Clear();
+        OperationQuotas.Clear();
     }
 }

@@ -2,19 +2,59 @@ using System.Collections.Concurrent;
 
 namespace LarkPS.Sandbox.State;
 
+/// <summary>What one upload left behind: its kind, the name and size given, and (images only) the bytes to show.</summary>
+internal sealed record UploadRecord(string Key, string FileType, string? FileName, long Size, string? ContentType, byte[]? Bytes);
+
 /// <summary>
 /// Keys handed out by the upload endpoints and what was uploaded under them, so a send can refuse a
-/// key of the wrong kind (230055). Keys the sandbox never issued are unknown, not wrong: they may come
-/// from a real upload elsewhere.
+/// key of the wrong kind (230055) and the inbox page can show the image or the file's name. Keys the
+/// sandbox never issued are unknown, not wrong: they may come from a real upload elsewhere. Image
+/// bytes are kept for the inbox page up to <see cref="MaxKeptBytes"/> in all; older images then lose
+/// their bytes (never their record).
 /// </summary>
 internal sealed class UploadStore
 {
     /// <summary>The pseudo file type recorded for image uploads.</summary>
     public const string ImageType = "image";
 
-    private readonly ConcurrentDictionary<string, string> keys = new(StringComparer.Ordinal);
+    public const long MaxKeptBytes = 64L * 1024 * 1024;
 
-    public void Remember(string key, string fileType) => keys[key] = fileType;
+    private readonly ConcurrentDictionary<string, UploadRecord> keys = new(StringComparer.Ordinal);
+    private readonly Queue<string> withBytes = new();
+    private readonly object gate = new();
+    private long keptBytes;
 
-    public string? TypeOf(string key) => keys.TryGetValue(key, out var type) ? type : null;
+    public void Remember(string key, string fileType) => keys[key] = new UploadRecord(key, fileType, null, 0, null, null);
+
+    public void Remember(UploadRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        keys[record.Key] = record;
+        if (record.Bytes is not { } bytes)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            withBytes.Enqueue(record.Key);
+            keptBytes += bytes.Length;
+            while (keptBytes > MaxKeptBytes && withBytes.Count > 1)
+            {
+                var oldest = withBytes.Dequeue();
+                if (keys.TryGetValue(oldest, out var old) && old.Bytes is { } oldBytes)
+                {
+                    keys[oldest] = old with { Bytes = null };
+                    keptBytes -= oldBytes.Length;
+                }
+            }
+        }
+    }
+
+    public string? TypeOf(string key) => keys.TryGetValue(key, out var record) ? record.FileType : null;
+
+    public UploadRecord? Find(string key) => keys.TryGetValue(key, out var record) ? record : null;
+
+    /// <summary>How many uploads succeeded since the sandbox started.</summary>
+    public int Count => keys.Count;
 }

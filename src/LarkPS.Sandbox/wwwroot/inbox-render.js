@@ -154,6 +154,15 @@ const LarkRender = (() => {
                     .map(([k, v]) => h("div", { class: "attachment-row" }, h("span", { class: "k", text: k }), h("code", { text: str(v) })))));
     }
 
+    // An upload the sandbox holds: the image itself, or the file's name and size as uploaded.
+    function uploaded(kind, attachment, rows) {
+        const box = placeholder(kind, attachment?.file_name ? [["file_name", attachment.file_name], ...rows, ["size", attachment.size + " bytes"]] : rows);
+        if (attachment?.url && /^\/_sandbox\/uploads\/[A-Za-z0-9_%-]+$/.test(attachment.url)) {
+            box.appendChild(h("img", { class: "attachment-image", src: attachment.url, alt: kind, loading: "lazy" }));
+        }
+        return box;
+    }
+
     // ---- post --------------------------------------------------------------------------------
     function postNode(node, ctx) {
         if (!node || typeof node !== "object") return document.createTextNode(str(node));
@@ -327,7 +336,7 @@ const LarkRender = (() => {
     }
 
     // ---- entry point -------------------------------------------------------------------------
-    function renderBody(msgType, contentString, ctx) {
+    function renderBody(msgType, contentString, ctx, attachment) {
         let content;
         try {
             content = typeof contentString === "string" ? JSON.parse(contentString) : contentString;
@@ -339,10 +348,10 @@ const LarkRender = (() => {
                 case "text": return plainText(content?.text, ctx);
                 case "post": return post(content, ctx);
                 case "interactive": return interactive(content, ctx);
-                case "image": return placeholder("Image", [["image_key", content?.image_key]]);
-                case "file": return placeholder("File", [["file_key", content?.file_key], ["file_name", content?.file_name]]);
-                case "audio": return placeholder("Audio", [["file_key", content?.file_key], ["duration", content?.duration]]);
-                case "media": return placeholder("Video", [["file_key", content?.file_key], ["image_key", content?.image_key], ["file_name", content?.file_name]]);
+                case "image": return uploaded("Image", attachment, [["image_key", content?.image_key]]);
+                case "file": return uploaded("File", attachment, [["file_key", content?.file_key], ["file_name", attachment?.file_name ? null : content?.file_name]]);
+                case "audio": return uploaded("Audio", attachment, [["file_key", content?.file_key], ["duration", content?.duration]]);
+                case "media": return uploaded("Video", attachment, [["file_key", content?.file_key], ["image_key", content?.image_key], ["file_name", attachment?.file_name ? null : content?.file_name]]);
                 case "sticker": return placeholder("Sticker", [["file_key", content?.file_key]]);
                 case "share_chat": return shareCard("Shared group", ctx.chatName(content?.chat_id), str(content?.chat_id));
                 case "share_user": return shareCard("Shared contact", ctx.userName(content?.user_id), str(content?.user_id));

@@ -197,10 +197,10 @@
 
     // A recalled message shows as recalled, as Lark's clients do; what it said stays one click away.
     function messageBody(m) {
-        if (!m.deleted) return h("div", { class: "msg-body" }, renderBody(m.msg_type, m.content, ctx));
+        if (!m.deleted) return h("div", { class: "msg-body" }, renderBody(m.msg_type, m.content, ctx, m.attachment));
         return h("div", { class: "msg-body msg-body-recalled" },
             h("div", { class: "recalled-note", text: "This message was recalled" + (m.recall_time ? " at " + fmtTime(m.recall_time) : "") }),
-            h("details", { class: "recalled-original" }, h("summary", { text: "what it said" }), renderBody(m.msg_type, m.content, ctx)));
+            h("details", { class: "recalled-original" }, h("summary", { text: "what it said" }), renderBody(m.msg_type, m.content, ctx, m.attachment)));
     }
 
     // Every earlier version of an edited message or updated card, newest first.

@@ -42,4 +42,9 @@ internal static class ErrorIds
     public const string WebhookTokenInvalid = "WebhookTokenInvalid";
     public const string WebhookBadRequest = "WebhookBadRequest";
     public const string WebhookMayHaveArrived = "WebhookMayHaveArrived";
+
+    // Issue 14: item isolation, duplicate uuids, the journal.
+    public const string DuplicateUuid = "DuplicateUuid";
+    public const string MayHaveArrived = "MayHaveArrived";
+    public const string JournalUnusable = "JournalUnusable";
 }

@@ -108,8 +108,9 @@ public abstract class MessageCmdletBase : LarkCmdlet
         // Errors name the item as the user holds it: the PSObject for a [pscustomobject] or CSV row, else the base object.
         object? target = InputObject?.BaseObject is PSCustomObject ? InputObject : InputObject?.BaseObject;
 
-        // The reader never throws: what it cannot read becomes a problem the validator reports for that item.
-        foreach (var item in PSInputReader.Read(InputObject))
+        // What cannot be read (a lone surrogate, a property that throws) becomes a problem the validator reports
+        // for that item alone: the run goes on.
+        foreach (var item in ItemIsolation.Read(InputObject))
         {
             foreach (var input in MessageDefaults.Apply(item, parameters))
             {
@@ -141,7 +142,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
         IReadOnlyList<MessageInput> items;
         if (lines == 1 && complete)
         {
-            items = PSInputReader.Read(text);
+            items = ItemIsolation.Read(text);
         }
         else
         {
@@ -179,7 +180,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
             // Nested PSObjects (ConvertFrom-Json, hashtables built in a pipeline) become plain dictionaries and lists.
             content = PSInputReader.UnwrapContent(Content);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ItemIsolation.IsItemFailure(ex))
         {
             WriteError(ErrorRecords.WithFix(ex, ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, Content,
                 "Give -Content as a JSON string, a hashtable or an object that does not contain itself. Nothing was sent."));

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Management.Automation;
 using LarkPS.Api;
 using LarkPS.Delivery;
+using LarkPS.Commands.Support;
 using LarkPS.Messages;
 using LarkPS.Session;
 using LarkPS.Webhooks;
@@ -29,6 +30,8 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private readonly SortedDictionary<long, DeliveryEvent<SendWork, SentMessage>> _finished = new();
     private readonly List<string> _unconfirmed = new();
+
+    private readonly UuidsInRun _uuidsInRun = new();
     private LarkConnection? _connection;
     private LarkConnection? _hook;
     private DeliveryEngine<SendWork, SentMessage>? _engine;
@@ -135,7 +138,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
             // Generated once per item, before the one parse, so the body is written once with it and every retry
             // carries it: Lark delivers the item at most once. An item's own uuid wins.
-            var validation = MessageValidator.Validate(input, Guid.NewGuid().ToString("N"));
+            var validation = ItemIsolation.Validate(input, Guid.NewGuid().ToString("N"));
             if (!validation.IsValid || validation.Message is null)
             {
                 _invalid++;
@@ -149,6 +152,13 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 : $"Send a {message.MsgType} message (uuid {message.Uuid})";
             if (!ShouldProcess($"{message.ReceiveType} {input.ReceiveId?.Trim()}", action))
             {
+                continue;
+            }
+
+            if (!_uuidsInRun.TryClaim(message.Uuid!, message, input.ReceiveId?.Trim() ?? string.Empty, description, out var firstWithUuid))
+            {
+                _invalid++;
+                WriteError(DuplicateUuidError(target, description, message.Uuid!, firstWithUuid));
                 continue;
             }
 
@@ -199,6 +209,16 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         ReportProgress(engine, final: false);
     }
+
+    private static ErrorRecord DuplicateUuidError(object? target, string description, string uuid, string firstItem) =>
+        ErrorRecords.WithFix(
+            new ArgumentException(
+                $"{description} has uuid '{uuid}', which {firstItem} already carries in this run with another receiver or content. Lark sends "
+                + "one message per uuid within an hour: this item would be reported sent with the other item's message and never arrive. It was not sent."),
+            ErrorIds.DuplicateUuid,
+            ErrorCategory.InvalidData,
+            target,
+            "Give every message its own uuid (for example the row's key plus the receiver), or leave uuid empty and LarkPS generates one per item.");
 
     private bool IsWhatIf()
     {

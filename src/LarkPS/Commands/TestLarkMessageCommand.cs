@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using LarkPS.Commands.Support;
 using LarkPS.Messages;
 using LarkPS.Session;
 using LarkPS.Webhooks;
@@ -48,7 +49,7 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
                 continue;
             }
 
-            var result = MessageValidator.Validate(input);
+            var result = ItemIsolation.Validate(input);
             if (!result.IsValid)
             {
                 WriteVerbose($"{description}: " + string.Join("; ", result.Problems));

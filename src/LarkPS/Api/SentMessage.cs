@@ -47,6 +47,9 @@ public sealed class SentMessage
     /// <summary>How many HTTP attempts it took (1 unless retried).</summary>
     public int Attempts { get; internal set; } = 1;
 
+    /// <summary>True when an earlier run with the same -Journal delivered it: this run did not send it again.</summary>
+    public bool AlreadySent { get; internal set; }
+
     /// <inheritdoc />
     public override string ToString() => MessageId;
 }

@@ -19,6 +19,9 @@ public abstract class MessageCmdletBase : LarkCmdlet
     private readonly JsonLineAssembler _lines = new();
     private int _itemNumber;
 
+    /// <summary>The number of the input last read ("item N"): its position in the run.</summary>
+    private protected int ItemNumber => _itemNumber;
+
     /// <summary>
     /// An object with receiveType, receiveId, contentType, content and uuid properties (also Lark's receive_id_type,
     /// receive_id, msg_type, and the names people's data has: Email, Phone, ChatId, OpenId, Message…), a hashtable

@@ -40,6 +40,9 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     private int _succeeded;
     private int _failed;
     private int _invalid;
+    private int _notSent;
+    private int _alreadySent;
+    private SendJournal? _journal;
 
     /// <summary>The connection to use; default: this session's, from Connect-Lark.</summary>
     [Parameter]
@@ -50,6 +53,19 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+    /// <summary>
+    /// A file that records, as the run goes, each item's key (position and a hash of receiver and content), uuid and
+    /// outcome. Run the same input again with the same journal after a crash or a stop: confirmed items are not sent
+    /// again, unconfirmed ones are resent with their own uuids while Lark's one-hour window lasts.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Journal { get; set; }
+
+    /// <summary>With -Journal: resend items that may have arrived even after Lark's one-hour uuid window has passed.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -62,6 +78,23 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         // A webhook connection (even under -WhatIf, where none is required) applies the hook's rules to every item.
         _hook = (_connection ?? Connection ?? ConnectionStore.Current) is { Kind: LarkConnectionKind.Webhook, IsClosed: false } hook ? hook : null;
+        OpenJournal();
+    }
+
+    private void OpenJournal()
+    {
+        if (Journal is null)
+        {
+            return;
+        }
+
+        if (_hook is not null)
+        {
+            ThrowTerminatingError(SendJournal.NotOnWebhookError(Journal));
+        }
+
+        _journal = SendJournal.Open(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Journal), Journal, ThrowTerminatingError);
+        WriteVerbose($"Journal {_journal.Path}: {_journal.Count} item(s) recorded by earlier runs.");
     }
 
     protected override void ProcessRecord()
@@ -92,11 +125,13 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         if (_engine is null)
         {
-            if (_invalid > 0 && _connection is not null)
+            WriteHeldResults(all: true);
+            if (_invalid + _notSent + _alreadySent > 0 && _connection is not null)
             {
                 SaveSummary(wasStopped: false);
             }
 
+            CloseJournal();
             return;
         }
 
@@ -124,6 +159,13 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             summary.Sent, summary.Failed, _invalid, summary.Retries, summary.MessagesPerSecond));
         _engine.Dispose();
         _engine = null;
+        CloseJournal();
+    }
+
+    private void CloseJournal()
+    {
+        _journal?.Dispose();
+        _journal = null;
     }
 
     private void SendInputs(IEnumerable<(object? Target, MessageInput Input, string Description)> inputs)
@@ -147,6 +189,15 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             }
 
             var message = validation.Message;
+            var receiveId = input.ReceiveId?.Trim() ?? string.Empty;
+
+            // With -Journal: what an earlier run of this input already did with this item.
+            var verdict = _journal?.Check(message, receiveId, Now, Force);
+            if (verdict is not null && !FollowJournal(verdict, target, input, receiveId, description, ref message))
+            {
+                continue;
+            }
+
             var action = string.IsNullOrWhiteSpace(input.Uuid)
                 ? $"Send a {message.MsgType} message"
                 : $"Send a {message.MsgType} message (uuid {message.Uuid})";
@@ -169,7 +220,8 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 _connection!.Phones.Prefetch(phone.LookupValue);
             }
 
-            var work = new SendWork(_nextSequence++, target, input.ReceiveId?.Trim() ?? string.Empty, description, message);
+            var work = new SendWork(_nextSequence++, target, receiveId, description, message) { JournalKey = verdict?.Key };
+            _journal?.Submitted(verdict!, ItemNumber, message.Uuid!, Now);
             foreach (var delivery in engine.Submit(work))
             {
                 Handle(delivery);
@@ -177,6 +229,36 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
             ReportProgress(engine, final: false);
         }
+    }
+
+    private DateTimeOffset Now => _connection?.Clock.UtcNow ?? DateTimeOffset.UtcNow;
+
+    // False when the journal says not to send: an earlier run delivered it (written in its place), or it may have
+    // arrived and Lark's uuid window has passed (an error). A resend carries the uuid the earlier run recorded.
+    private bool FollowJournal(JournalVerdict verdict, object? target, MessageInput input, string receiveId, string description, ref OutgoingMessage message)
+    {
+        switch (verdict.Kind)
+        {
+            case JournalVerdictKind.AlreadySent:
+                _alreadySent++;
+                _uuidsInRun.TryClaim(verdict.Recorded!.Uuid, message, receiveId, description, out _);
+                WriteVerbose($"{description} was sent by an earlier run (journal: uuid {verdict.Recorded.Uuid}, message {verdict.Recorded.MessageId}): not sent again.");
+                var sent = SendJournal.AlreadySentResult(message, receiveId, verdict.Recorded);
+                Handle(new DeliveryEvent<SendWork, SentMessage>(DeliveryEventKind.Succeeded, new SendWork(_nextSequence++, target, receiveId, description, message), sent, null, 0, null, TimeSpan.Zero));
+                return false;
+            case JournalVerdictKind.MayHaveArrived:
+                _notSent++;
+                WriteError(SendJournal.MayHaveArrivedError(target, description, verdict));
+                return false;
+        }
+
+        if (verdict.ResendUuid is { } uuid && uuid != message.Uuid)
+        {
+            // The body is built once per item with its uuid: for a resend, built with the recorded one.
+            message = ItemIsolation.Validate(input, uuid).Message ?? message;
+        }
+
+        return true;
     }
 
     // The same items through a group's custom bot: the hook's rules offline, then the same engine at the hook's quotas.
@@ -294,20 +376,40 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 _succeeded++;
                 var sent = delivery.Result!;
                 sent.Attempts = delivery.Attempts;
+                JournalOutcome(delivery);
                 WriteObject(sent);
                 break;
             case DeliveryEventKind.Failed:
                 _failed++;
+                JournalOutcome(delivery);
                 WriteError(WebhookErrors.For(delivery.Work.Hook, delivery.Exception!, delivery.Work.Target, delivery.Work.Description)
                     ?? SendErrors.For(delivery.Exception!, delivery.Work.Target, delivery.Work.Description));
                 break;
             case DeliveryEventKind.Stopped:
                 _failed++;
+                JournalOutcome(delivery);
                 _unconfirmed.Add(delivery.Work.Describe());
                 var stopped = new OperationCanceledException("Send-LarkMessage was stopped before Lark confirmed this item.");
                 WriteError(WebhookErrors.For(delivery.Work.Hook, stopped, delivery.Work.Target, delivery.Work.Description)
                     ?? SendErrors.For(stopped, delivery.Work.Target, delivery.Work.Description + " (uuid " + delivery.Work.Message.Uuid + ")"));
                 break;
+        }
+    }
+
+    private void JournalOutcome(DeliveryEvent<SendWork, SentMessage> delivery)
+    {
+        if (_journal is null || delivery.Work.JournalKey is not { } key)
+        {
+            return;
+        }
+
+        if (delivery.Kind == DeliveryEventKind.Succeeded)
+        {
+            _journal.Sent(key, delivery.Result!);
+        }
+        else
+        {
+            _journal.Failed(key, delivery.Work.Message.Uuid!, delivery.Exception, delivery.Kind == DeliveryEventKind.Stopped);
         }
     }
 
@@ -321,6 +423,11 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         {
             CancelWork();
             FinishAfterStop();
+        }
+
+        if (disposing)
+        {
+            CloseJournal();
         }
 
         base.Dispose(disposing);
@@ -338,6 +445,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         foreach (var delivery in _engine.Complete())
         {
+            JournalOutcome(delivery);
             if (delivery.Kind == DeliveryEventKind.Stopped)
             {
                 _unconfirmed.Add(delivery.Work.Describe());
@@ -346,6 +454,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         foreach (var held in _finished.Values)
         {
+            JournalOutcome(held);
             if (held.Kind == DeliveryEventKind.Stopped)
             {
                 _unconfirmed.Add(held.Work.Describe());
@@ -365,9 +474,9 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         var summary = new DeliverySummary(
             started,
             started + (stats?.Elapsed ?? TimeSpan.Zero),
-            (stats?.Submitted ?? 0) + _invalid,
-            stats?.Succeeded ?? 0,
-            (stats?.Failed ?? 0) + _invalid,
+            (stats?.Submitted ?? 0) + _invalid + _notSent + _alreadySent,
+            (stats?.Succeeded ?? 0) + _alreadySent,
+            (stats?.Failed ?? 0) + _invalid + _notSent,
             stats?.Stopped ?? 0,
             stats?.Retries ?? 0,
             stats?.MessagesPerSecond ?? 0,
@@ -389,7 +498,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         var record = new ProgressRecord(1, "Sending Lark messages", string.Format(
             CultureInfo.InvariantCulture,
             "{0} sent, {1} failed, {2} in flight, {3:0.0} messages/s",
-            _succeeded, _failed + _invalid, stats.InFlight, stats.MessagesPerSecond))
+            _succeeded, _failed + _invalid + _notSent, stats.InFlight, stats.MessagesPerSecond))
         {
             RecordType = final ? ProgressRecordType.Completed : ProgressRecordType.Processing,
         };
@@ -418,6 +527,9 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         public string Description { get; }
 
         public OutgoingMessage Message { get; }
+
+        /// <summary>The item's key in the -Journal, if one is kept.</summary>
+        public string? JournalKey { get; set; }
 
         /// <summary>The message in the hook's format, for a webhook connection; null for an app send.</summary>
         public WebhookMessage? Hook { get; set; }

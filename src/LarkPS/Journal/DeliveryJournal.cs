@@ -1,0 +1,343 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace LarkPS.Journal;
+
+/// <summary>Where an item stood when the journal last heard of it.</summary>
+internal enum JournalState
+{
+    /// <summary>Handed to Lark (or about to be) and not yet confirmed: it may have arrived.</summary>
+    Submitted,
+
+    /// <summary>Lark confirmed it, with a message id.</summary>
+    Sent,
+
+    /// <summary>Lark refused it (or its phone number did not resolve): it did not arrive.</summary>
+    Refused,
+
+    /// <summary>The run ended (a stop, timeouts, server errors) without Lark's answer: it may have arrived.</summary>
+    Unconfirmed,
+}
+
+/// <summary>What the journal knows of one item.</summary>
+internal sealed class JournalEntry
+{
+    public JournalEntry(string key, long position, string uuid, DateTimeOffset windowStart)
+    {
+        Key = key;
+        Position = position;
+        Uuid = uuid;
+        WindowStart = windowStart;
+    }
+
+    public string Key { get; }
+
+    public long Position { get; set; }
+
+    public string Uuid { get; set; }
+
+    /// <summary>When this uuid was first handed to Lark: Lark de-duplicates it for an hour from then.</summary>
+    public DateTimeOffset WindowStart { get; set; }
+
+    public JournalState State { get; set; } = JournalState.Submitted;
+
+    public string? MessageId { get; set; }
+
+    public DateTimeOffset? CreateTime { get; set; }
+}
+
+/// <summary>
+/// Send-LarkMessage -Journal: one JSON line per event, appended and flushed as it happens, so a run killed at any
+/// point can be run again without doubling or losing a message. A line holds an item's key (its position and a
+/// salted SHA-256 of receiver and content: never the content, never a secret), its uuid, and its state.
+/// </summary>
+internal sealed class DeliveryJournal : IDisposable
+{
+    /// <summary>
+    /// Lark de-duplicates a uuid for one hour. An unconfirmed item is resent with its uuid only within this time of
+    /// its first send, leaving five minutes for clock differences and the time the resend itself takes.
+    /// </summary>
+    public static readonly TimeSpan ResendWindow = TimeSpan.FromMinutes(55);
+
+    private const string Format = "LarkPS delivery journal";
+    private const int Version = 1;
+
+    private readonly string _path;
+    private readonly Dictionary<string, JournalEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
+    private readonly byte[] _salt;
+    private FileStream? _stream;
+    private bool _needsNewline;
+    private bool _needsHeader;
+
+    private DeliveryJournal(string path, byte[] salt, bool needsHeader)
+    {
+        _path = path;
+        _salt = salt;
+        _needsHeader = needsHeader;
+    }
+
+    /// <summary>The items the journal knows.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Reads the journal at <paramref name="path"/>, or starts an empty one (the file is created on the first write).</summary>
+    /// <exception cref="InvalidDataException">The file exists and is not a LarkPS journal.</exception>
+    public static DeliveryJournal Open(string path)
+    {
+        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        {
+            var salt = new byte[16];
+            using (var random = RandomNumberGenerator.Create())
+            {
+                random.GetBytes(salt);
+            }
+
+            return new DeliveryJournal(path, salt, needsHeader: true);
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        var lines = Encoding.UTF8.GetString(bytes).Split('\n');
+        byte[]? journalSalt = null;
+        try
+        {
+            using var header = JsonDocument.Parse(lines[0]);
+            var root = header.RootElement;
+            if (root.GetProperty("format").GetString() == Format && root.GetProperty("version").GetInt32() == Version)
+            {
+                journalSalt = Convert.FromBase64String(root.GetProperty("salt").GetString() ?? string.Empty);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            journalSalt = null;
+        }
+
+        if (journalSalt is null)
+        {
+            throw new InvalidDataException($"'{path}' is not a LarkPS delivery journal (its first line is not the journal header); LarkPS does not overwrite it.");
+        }
+
+        var journal = new DeliveryJournal(path, journalSalt, needsHeader: false)
+        {
+            // A run killed in the middle of a line leaves it unfinished: the next line must start on its own.
+            _needsNewline = bytes[bytes.Length - 1] != (byte)'\n',
+        };
+        for (var i = 1; i < lines.Length; i++)
+        {
+            journal.Replay(lines[i]);
+        }
+
+        return journal;
+    }
+
+    /// <summary>
+    /// The key of the next item with this receiver and content: the salted hash, and how many items of this run had
+    /// the same hash before it (so three identical "ping" messages are three items, matched in order on a rerun).
+    /// </summary>
+    public string NextKey(string receiveType, string receiveId, string msgType, byte[] contentUtf8)
+    {
+        string hash;
+        using (var sha = SHA256.Create())
+        {
+            var head = Encoding.UTF8.GetBytes(receiveType + "\n" + receiveId + "\n" + msgType + "\n");
+            var salted = new byte[_salt.Length + head.Length + contentUtf8.Length];
+            Buffer.BlockCopy(_salt, 0, salted, 0, _salt.Length);
+            Buffer.BlockCopy(head, 0, salted, _salt.Length, head.Length);
+            Buffer.BlockCopy(contentUtf8, 0, salted, _salt.Length + head.Length, contentUtf8.Length);
+            hash = ToHex(sha.ComputeHash(salted), 16);
+        }
+
+        _occurrences.TryGetValue(hash, out var seen);
+        _occurrences[hash] = seen + 1;
+        return hash + "#" + (seen + 1).ToString(CultureInfo.InvariantCulture);
+    }
+
+    public JournalEntry? Find(string key) => _entries.TryGetValue(key, out var entry) ? entry : null;
+
+    /// <summary>Records, before the request goes out, that this item is handed to Lark with this uuid.</summary>
+    /// <param name="newWindow">True when Lark will treat the uuid as new (a first send, or a resend past the window).</param>
+    public void Submitted(string key, long position, string uuid, DateTimeOffset at, bool newWindow)
+    {
+        Append(w =>
+        {
+            w.WriteString("event", "submitted");
+            w.WriteString("key", key);
+            w.WriteNumber("position", position);
+            w.WriteString("uuid", uuid);
+            w.WriteString("at", at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            w.WriteBoolean("new_window", newWindow);
+        });
+        Apply(key, position, uuid, at, newWindow, JournalState.Submitted, null, null);
+    }
+
+    /// <summary>Records how the item ended.</summary>
+    public void Outcome(string key, string uuid, JournalState state, string? messageId = null, DateTimeOffset? createTime = null)
+    {
+        Append(w =>
+        {
+            w.WriteString("event", state switch
+            {
+                JournalState.Sent => "sent",
+                JournalState.Refused => "refused",
+                _ => "unconfirmed",
+            });
+            w.WriteString("key", key);
+            w.WriteString("uuid", uuid);
+            if (messageId is not null)
+            {
+                w.WriteString("message_id", messageId);
+            }
+
+            if (createTime is { } created)
+            {
+                w.WriteString("create_time", created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            }
+        });
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            entry.State = state;
+            entry.MessageId = messageId ?? entry.MessageId;
+            entry.CreateTime = createTime ?? entry.CreateTime;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_stream is not null)
+        {
+            // Every line already reached the operating system as it was written (it survives the process);
+            // at the end it also goes to the disk.
+            _stream.Flush(flushToDisk: true);
+            _stream.Dispose();
+            _stream = null;
+        }
+    }
+
+    private void Append(Action<Utf8JsonWriter> fields)
+    {
+        if (_stream is null)
+        {
+            _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        }
+
+        using var line = new MemoryStream();
+        if (_needsNewline)
+        {
+            line.WriteByte((byte)'\n');
+            _needsNewline = false;
+        }
+
+        if (_needsHeader)
+        {
+            WriteLine(line, w =>
+            {
+                w.WriteString("format", Format);
+                w.WriteNumber("version", Version);
+                w.WriteString("salt", Convert.ToBase64String(_salt));
+            });
+            _needsHeader = false;
+        }
+
+        WriteLine(line, fields);
+        line.Position = 0;
+        line.CopyTo(_stream);
+        _stream.Flush();
+    }
+
+    private static void WriteLine(MemoryStream into, Action<Utf8JsonWriter> fields)
+    {
+        using (var writer = new Utf8JsonWriter(into))
+        {
+            writer.WriteStartObject();
+            fields(writer);
+            writer.WriteEndObject();
+        }
+
+        into.WriteByte((byte)'\n');
+    }
+
+    // A line that does not parse is the unfinished last line of a killed run: what it would have said is unknown,
+    // and the item's earlier "submitted" line already makes it a resend with the same uuid.
+    private void Replay(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            var key = root.GetProperty("key").GetString()!;
+            var uuid = root.GetProperty("uuid").GetString()!;
+            switch (root.GetProperty("event").GetString())
+            {
+                case "submitted":
+                    var at = DateTimeOffset.Parse(root.GetProperty("at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+                    Apply(key, root.GetProperty("position").GetInt64(), uuid, at, root.GetProperty("new_window").GetBoolean(), JournalState.Submitted, null, null);
+                    break;
+                case "sent":
+                    DateTimeOffset? created = root.TryGetProperty("create_time", out var c) && c.GetString() is { } text
+                        ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
+                        : null;
+                    SetState(key, JournalState.Sent, root.TryGetProperty("message_id", out var id) ? id.GetString() : null, created);
+                    break;
+                case "refused":
+                    SetState(key, JournalState.Refused, null, null);
+                    break;
+                case "unconfirmed":
+                    SetState(key, JournalState.Unconfirmed, null, null);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
+        {
+            // See above: an unfinished line.
+        }
+    }
+
+    private void Apply(string key, long position, string uuid, DateTimeOffset at, bool newWindow, JournalState state, string? messageId, DateTimeOffset? createTime)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            _entries[key] = new JournalEntry(key, position, uuid, at) { State = state, MessageId = messageId, CreateTime = createTime };
+            return;
+        }
+
+        entry.Position = position;
+        if (newWindow || !string.Equals(entry.Uuid, uuid, StringComparison.Ordinal))
+        {
+            entry.WindowStart = at;
+        }
+
+        entry.Uuid = uuid;
+        entry.State = state;
+    }
+
+    private void SetState(string key, JournalState state, string? messageId, DateTimeOffset? createTime)
+    {
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            entry.State = state;
+            entry.MessageId = messageId ?? entry.MessageId;
+            entry.CreateTime = createTime ?? entry.CreateTime;
+        }
+    }
+
+    private static string ToHex(byte[] bytes, int count)
+    {
+        var builder = new StringBuilder(count * 2);
+        for (var i = 0; i < count; i++)
+        {
+            builder.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
+        }
+
+        return builder.ToString();
+    }
+}

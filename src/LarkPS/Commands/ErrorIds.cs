@@ -47,4 +47,5 @@ internal static class ErrorIds
     public const string DuplicateUuid = "DuplicateUuid";
     public const string MayHaveArrived = "MayHaveArrived";
     public const string JournalUnusable = "JournalUnusable";
+    public const string DeadlineExceeded = "DeadlineExceeded";
 }

@@ -25,6 +25,11 @@ internal static class SendErrors
                 category = lark.Row.Category;
                 action = WithLogId(lark.Row.Fix, lark);
                 break;
+            case Delivery.ItemDeadlineException late:
+                id = ErrorIds.DeadlineExceeded;
+                category = ErrorCategory.OperationTimeout;
+                action = late.Advice;
+                break;
             case OperationCanceledException:
                 id = ErrorIds.SendStopped;
                 category = ErrorCategory.OperationStopped;

@@ -63,6 +63,14 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Journal { get; set; }
 
+    /// <summary>
+    /// The most time one item may take, from its first attempt: request timeouts and waits between retries alike.
+    /// An item still unconfirmed then fails (DeadlineExceeded); so does one Lark asks to wait longer than what is left.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int DeadlineSec { get; set; } = (int)new DeliveryOptions().ItemDeadline.TotalSeconds;
+
     /// <summary>With -Journal: resend items that may have arrived even after Lark's one-hour uuid window has passed.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -321,6 +329,8 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         _connection ??= RequireConnection(Connection);
         var options = _connection.CreateDeliveryOptions(MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null);
+        options.ItemDeadline = TimeSpan.FromSeconds(DeadlineSec);
+        options.MaxTotalRetryWait = options.ItemDeadline > options.MaxTotalRetryWait ? options.ItemDeadline : options.MaxTotalRetryWait;
         var sender = _connection.Sender;
         var hookSender = _connection.HookSender;
         _engine = new DeliveryEngine<SendWork, SentMessage>(
@@ -383,7 +393,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 _failed++;
                 JournalOutcome(delivery);
                 WriteError(WebhookErrors.For(delivery.Work.Hook, delivery.Exception!, delivery.Work.Target, delivery.Work.Description)
-                    ?? SendErrors.For(delivery.Exception!, delivery.Work.Target, delivery.Work.Description));
+                    ?? SendErrors.For(delivery.Exception!, delivery.Work.Target, delivery.Exception is ItemDeadlineException ? delivery.Work.Describe() : delivery.Work.Description));
                 break;
             case DeliveryEventKind.Stopped:
                 _failed++;

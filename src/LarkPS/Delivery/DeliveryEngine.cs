@@ -37,6 +37,9 @@ internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
     // After in-flight sends are cancelled, how long Complete waits for them to notice before reporting them Stopped itself.
     private static readonly TimeSpan AbandonAfterCancel = TimeSpan.FromMilliseconds(250);
 
+    // CancelAfter takes at most int.MaxValue milliseconds (24.8 days); ItemDeadline is at most a day.
+    private static readonly TimeSpan MaxCancelAfter = TimeSpan.FromMilliseconds(int.MaxValue);
+
     private readonly DeliveryScheduler<TWork> _scheduler;
     private readonly RateLimiter _limiter;
     private readonly IClock _clock;
@@ -321,7 +324,7 @@ internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
         foreach (var job in due)
         {
             _running[job] = 0;
-            _ = AttemptAsync(job);
+            _ = AttemptAsync(job, _scheduler.TimeLeft(job));
         }
 
         return wait;
@@ -357,20 +360,33 @@ internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
     }
 
     // One attempt, on a worker: its verdict goes back to the dispatcher loop.
-    private async Task AttemptAsync(DeliveryScheduler<TWork>.Job job)
+    // The attempt is cancelled when the item's deadline passes (timeLeft): on the wall clock, like HttpClient's own
+    // timeout, so a fake clock's waits stay the scheduler's alone; the verdict is then the scheduler's, on its clock.
+    private async Task AttemptAsync(DeliveryScheduler<TWork>.Job job, TimeSpan timeLeft)
     {
         TResult result = default!;
         Exception? error = null;
         var record = job.Send!;
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        if (timeLeft <= TimeSpan.Zero)
+        {
+            attempt.Cancel();
+        }
+        else if (timeLeft < MaxCancelAfter)
+        {
+            attempt.CancelAfter(timeLeft);
+        }
+
         DeliveryAttempt.Current = new DeliveryAttempt(_limiter, record, Signal);
         try
         {
-            result = await _sendOnce(job.Work, _abort.Token).ConfigureAwait(false);
+            result = await _sendOnce(job.Work, attempt.Token).ConfigureAwait(false);
         }
         // Every failure of one attempt goes to the scheduler's verdict; none may escape a worker.
         catch (Exception ex)
         {
             error = ex;
+            job.CutByDeadline = attempt.IsCancellationRequested && !_abort.IsCancellationRequested;
         }
         finally
         {
@@ -415,7 +431,7 @@ internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
             return;
         }
 
-        Report(job, verdict.Kind, default, error, verdict.Reason);
+        Report(job, verdict.Kind, default, verdict.Error ?? error, verdict.Reason);
     }
 
     // Exactly one terminal event per item: the scheduler has finished it, or Complete gave up on its send.

@@ -26,6 +26,7 @@ internal sealed class DeliveryOptions
     private TimeSpan _baseBackoff = TimeSpan.FromMilliseconds(500);
     private TimeSpan _maxBackoff = TimeSpan.FromSeconds(30);
     private TimeSpan _stopGracePeriod = TimeSpan.FromMilliseconds(500);
+    private TimeSpan _itemDeadline = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// HTTP requests in flight at once (concurrent send attempts). 1–1024. When never set, the scheduler sizes it to
@@ -131,6 +132,17 @@ internal sealed class DeliveryOptions
     {
         get => _maxBackoff;
         set => _maxBackoff = CheckRange(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), nameof(MaxBackoff));
+    }
+
+    /// <summary>
+    /// One total time per work item from its first attempt's start: request timeouts and waits between attempts
+    /// alike. An attempt still running at the deadline is cancelled; a wait Lark asks for (or a backoff) that would end
+    /// after it fails the item at once. 1 ms–1 day, default 2 min (what the README promises).
+    /// </summary>
+    public TimeSpan ItemDeadline
+    {
+        get => _itemDeadline;
+        set => _itemDeadline = CheckRange(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1), nameof(ItemDeadline));
     }
 
     /// <summary>How long requests in flight may still finish after a stop before they are cancelled. 0–10 s, default 500 ms.</summary>

@@ -41,6 +41,7 @@ internal sealed class DeliveryScheduler<TWork>
     private readonly int _throttleLimit;
     private readonly bool _autoThrottle;
     private readonly int _maxAttempts;
+    private readonly TimeSpan _itemDeadline;
 
     // Items waiting to start an attempt, in submission order (retries go back to their place).
     private readonly LinkedList<Job> _waiting = new();
@@ -62,6 +63,7 @@ internal sealed class DeliveryScheduler<TWork>
         _throttleLimit = options.ThrottleLimit;
         _autoThrottle = options.IsThrottleLimitAuto;
         _maxAttempts = options.MaxAttempts;
+        _itemDeadline = options.ItemDeadline;
     }
 
     /// <summary>Accepted items not finished yet (waiting, backing off or in flight).</summary>
@@ -135,6 +137,12 @@ internal sealed class DeliveryScheduler<TWork>
             else if (_limiter.TryRecord(job.Key, out var record, out var wait))
             {
                 _waiting.Remove(node);
+                if (job.Attempts == 0)
+                {
+                    // The item's one deadline runs from its first attempt: waiting for a first slot is the run's pace, not the item's trouble.
+                    job.DeadlineTicks = now + _itemDeadline.Ticks;
+                }
+
                 job.Send = record;
                 job.Attempts++;
                 InFlight++;
@@ -161,6 +169,9 @@ internal sealed class DeliveryScheduler<TWork>
         return due;
     }
 
+    /// <summary>What is left of <paramref name="job"/>'s deadline now (the most its running attempt may take); zero or less when it has passed.</summary>
+    public TimeSpan TimeLeft(Job job) => TimeSpan.FromTicks(job.DeadlineTicks - _clock.UtcNow.UtcTicks);
+
     /// <summary>The attempt of <paramref name="job"/> succeeded: it is finished.</summary>
     public void Succeeded(Job job)
     {
@@ -183,7 +194,20 @@ internal sealed class DeliveryScheduler<TWork>
         var answered = error is LarkApiException { HttpStatus: not null };
         EndAttempt(job, answered);
         job.LastError = error;
+        var left = TimeLeft(job);
+        if (WaitAskedPastDeadline(job, error, left, ownCancellation) is { } tooLong)
+        {
+            return Finish(job, DeliveryEventKind.Failed, tooLong.Message, tooLong);
+        }
+
         var decision = _retryPolicy.Decide(error, job.Attempts, job.Waited, job.TokenRetries, ownCancellation);
+        if (job.CutByDeadline && decision.Failure != FailureKind.Canceled)
+        {
+            // The attempt was cancelled at the deadline: the item's time is up, whatever the attempt count.
+            var cut = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error);
+            return Finish(job, DeliveryEventKind.Failed, cut.Message, cut);
+        }
+
         if (!decision.ShouldRetry)
         {
             return Finish(job, decision.Failure == FailureKind.Canceled ? DeliveryEventKind.Stopped : DeliveryEventKind.Failed, decision.Reason);
@@ -198,6 +222,12 @@ internal sealed class DeliveryScheduler<TWork>
         if (_stopping)
         {
             return Finish(job, DeliveryEventKind.Stopped, "The run was stopped before this item could be retried.");
+        }
+
+        if (left <= TimeSpan.Zero)
+        {
+            var expired = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error);
+            return Finish(job, DeliveryEventKind.Failed, expired.Message, expired);
         }
 
         TimeSpan delay;
@@ -253,6 +283,12 @@ internal sealed class DeliveryScheduler<TWork>
                 break;
         }
 
+        if (delay > left)
+        {
+            var late = ItemDeadlineException.NextAttemptTooLate(_itemDeadline, delay, left, job.Attempts, error);
+            return Finish(job, DeliveryEventKind.Failed, late.Message, late);
+        }
+
         job.Waited += delay;
         job.NotBefore = _clock.UtcNow.UtcTicks + delay.Ticks;
         job.HoldsReceiver = delay.Ticks <= MaxReceiverHoldTicks;
@@ -283,11 +319,35 @@ internal sealed class DeliveryScheduler<TWork>
         return left;
     }
 
-    private Verdict Finish(Job job, DeliveryEventKind kind, string reason)
+    private Verdict Finish(Job job, DeliveryEventKind kind, string reason, Exception? error = null)
     {
         Pending--;
         job.IsFinished = true;
-        return new Verdict(kind, reason, TimeSpan.Zero);
+        return new Verdict(kind, reason, TimeSpan.Zero, error);
+    }
+
+    // Lark refused for a quota and asked for a wait (x-ogw-ratelimit-reset, Retry-After) that ends after the item's
+    // deadline: waiting cannot help, so it fails now and says so. The limiter still learns of the refusal.
+    private ItemDeadlineException? WaitAskedPastDeadline(Job job, Exception error, TimeSpan left, CancellationToken ownCancellation)
+    {
+        if (ownCancellation.IsCancellationRequested
+            || left <= TimeSpan.Zero
+            || error is not LarkApiException { RetryAfter: { } asked, Retry: RetryKind.AppQuota or RetryKind.ReceiverQuota } refusal
+            || asked <= left)
+        {
+            return null;
+        }
+
+        if (refusal.Retry == RetryKind.AppQuota)
+        {
+            _limiter.OnAppRefusal(asked);
+        }
+        else if (job.Key is not null)
+        {
+            _limiter.OnReceiverRefusal(job.Key);
+        }
+
+        return ItemDeadlineException.WaitTooLong(_itemDeadline, asked, left < TimeSpan.Zero ? TimeSpan.Zero : left, refusal);
     }
 
     private void EndAttempt(Job job, bool roundTripKnown)
@@ -363,17 +423,27 @@ internal sealed class DeliveryScheduler<TWork>
         public bool HoldsReceiver { get; set; }
 
         public bool IsFinished { get; set; }
+
+        // Clock ticks of the item's deadline, set when its first attempt starts.
+        public long DeadlineTicks { get; set; }
+
+        /// <summary>Set by the engine when it cancelled the running attempt at the deadline.</summary>
+        public bool CutByDeadline { get; set; }
     }
 
     /// <summary>What became of a failed attempt: Retrying (after Delay), Failed or Stopped, and why in words.</summary>
     internal readonly struct Verdict
     {
-        public Verdict(DeliveryEventKind kind, string reason, TimeSpan delay)
+        public Verdict(DeliveryEventKind kind, string reason, TimeSpan delay, Exception? error = null)
         {
             Kind = kind;
             Reason = reason;
             Delay = delay;
+            Error = error;
         }
+
+        /// <summary>The error to report instead of the attempt's own (the item's deadline passed); null for the attempt's.</summary>
+        public Exception? Error { get; }
 
         public DeliveryEventKind Kind { get; }
 

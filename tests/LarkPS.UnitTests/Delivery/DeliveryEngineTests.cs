@@ -15,7 +15,8 @@ public class DeliveryEngineTests
         var clock = new FakeClock { AutoAdvance = true };
         var senderThreads = new ConcurrentDictionary<int, bool>();
         var calls = new ConcurrentDictionary<int, int>();
-        using var engine = Engine<int, string>(new DeliveryOptions(), clock, async (work, ct) =>
+        // AutoAdvance moves time to every wait, even one cut short, so minutes pass in a blink: the item deadline is not this test's subject.
+        using var engine = Engine<int, string>(new DeliveryOptions { ItemDeadline = TimeSpan.FromDays(1) }, clock, async (work, ct) =>
         {
             await Task.Yield();
             senderThreads[Environment.CurrentManagedThreadId] = true;
@@ -59,7 +60,8 @@ public class DeliveryEngineTests
     {
         var clock = new FakeClock { AutoAdvance = true };
         var calls = new ConcurrentDictionary<int, int>();
-        using var engine = Engine<int, int>(new DeliveryOptions(), clock, (work, ct) =>
+        // AutoAdvance moves time to every wait, even one cut short, so minutes pass in a blink: the item deadline is not this test's subject.
+        using var engine = Engine<int, int>(new DeliveryOptions { ItemDeadline = TimeSpan.FromDays(1) }, clock, (work, ct) =>
         {
             var call = calls.AddOrUpdate(work, 1, (_, n) => n + 1);
             return call <= 2 ? throw Lark(LarkErrorCodes.ServerError, 500) : Task.FromResult(work * 10);
@@ -114,7 +116,8 @@ public class DeliveryEngineTests
     [Fact]
     public void Retries_end_at_MaxAttempts_with_one_Failed()
     {
-        var options = new DeliveryOptions { MaxAttempts = 3 };
+        // AutoAdvance moves time to every wait, even one cut short, so minutes pass in a blink: the item deadline is not this test's subject.
+        var options = new DeliveryOptions { MaxAttempts = 3, ItemDeadline = TimeSpan.FromDays(1) };
         using var engine = Engine<int, int>(options, new FakeClock { AutoAdvance = true }, (work, ct) => throw new HttpRequestException("reset"));
 
         var events = RunAll(engine, new[] { 1 });

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using LarkPS.Api;
+using LarkPS.Delivery;
 using LarkPS.Journal;
 using LarkPS.Messages;
 
@@ -118,7 +119,7 @@ internal sealed class SendJournal : IDisposable
     /// <summary>Lark's refusal means it did not arrive; a stop, a timeout or a server error leaves it unconfirmed.</summary>
     public void Failed(string key, string uuid, Exception? error, bool stopped)
     {
-        var refused = !stopped && error is PhoneNotResolvedException or LarkApiException { MayHaveArrived: false };
+        var refused = !stopped && error is PhoneNotResolvedException or LarkApiException { MayHaveArrived: false } or ItemDeadlineException { MayHaveArrived: false };
         _journal.Outcome(key, uuid, refused ? JournalState.Refused : JournalState.Unconfirmed);
     }
 

@@ -1,0 +1,92 @@
+using System;
+using System.Globalization;
+using LarkPS.Api;
+
+namespace LarkPS.Delivery;
+
+/// <summary>
+/// An item ran out of its deadline (<see cref="DeliveryOptions.ItemDeadline"/>): one total time for all its attempts,
+/// request timeouts and waits between them alike. Says what happened and whether it may have arrived.
+/// </summary>
+internal sealed class ItemDeadlineException : TimeoutException
+{
+    private ItemDeadlineException(string message, TimeSpan deadline, bool mayHaveArrived, Exception? last, string advice)
+        : base(message, last)
+    {
+        Deadline = deadline;
+        MayHaveArrived = mayHaveArrived;
+        Advice = advice;
+    }
+
+    /// <summary>The item's deadline.</summary>
+    public TimeSpan Deadline { get; }
+
+    /// <summary>False only when Lark's last answer was a refusal (it did not arrive).</summary>
+    public bool MayHaveArrived { get; }
+
+    /// <summary>What to do about it, in words (the error record's RecommendedAction).</summary>
+    public string Advice { get; }
+
+    /// <summary>The deadline passed while an attempt ran or before the next could start.</summary>
+    public static ItemDeadlineException Expired(TimeSpan deadline, int attempts, Exception last)
+    {
+        var mayHaveArrived = MayHaveArrivedAfter(last);
+        var message = string.Format(
+            CultureInfo.InvariantCulture,
+            "Lark did not confirm it within its deadline of {0} ({1} attempt(s); the last: {2}). {3}",
+            Format(deadline),
+            attempts,
+            LastWords(last),
+            mayHaveArrived ? "It may have arrived." : "Lark refused it: it did not arrive.");
+        return new ItemDeadlineException(message, deadline, mayHaveArrived, last, ResendAdvice(mayHaveArrived));
+    }
+
+    /// <summary>Lark asked for a wait (x-ogw-ratelimit-reset or Retry-After) longer than what is left of the deadline.</summary>
+    public static ItemDeadlineException WaitTooLong(TimeSpan deadline, TimeSpan asked, TimeSpan left, LarkApiException refusal)
+    {
+        var message = string.Format(
+            CultureInfo.InvariantCulture,
+            "Lark refused it for its rate limit and asked to wait {0} (x-ogw-ratelimit-reset or Retry-After), longer than the {1} left of its deadline of {2}, so it was not retried and failed at once. It did not arrive.",
+            Format(asked),
+            Format(left),
+            Format(deadline));
+        return new ItemDeadlineException(
+            message,
+            deadline,
+            mayHaveArrived: false,
+            refusal,
+            "Send it again once the wait is over (the same uuid is safe), or give Send-LarkMessage a -DeadlineSec longer than the wait Lark asks for.");
+    }
+
+    /// <summary>The wait before the next attempt would end after the deadline.</summary>
+    public static ItemDeadlineException NextAttemptTooLate(TimeSpan deadline, TimeSpan wait, TimeSpan left, int attempts, Exception last)
+    {
+        var mayHaveArrived = MayHaveArrivedAfter(last);
+        var message = string.Format(
+            CultureInfo.InvariantCulture,
+            "Lark did not confirm it within its deadline of {0}: the next attempt would have waited {1}, longer than the {2} left ({3} attempt(s); the last: {4}). {5}",
+            Format(deadline),
+            Format(wait),
+            Format(left),
+            attempts,
+            LastWords(last),
+            mayHaveArrived ? "It may have arrived." : "Lark refused it: it did not arrive.");
+        return new ItemDeadlineException(message, deadline, mayHaveArrived, last, ResendAdvice(mayHaveArrived));
+    }
+
+    private static bool MayHaveArrivedAfter(Exception last) => last is not LarkApiException { MayHaveArrived: false };
+
+    private static string ResendAdvice(bool mayHaveArrived) =>
+        (mayHaveArrived
+            ? "Send it again with the same uuid (shown above): Lark delivers a uuid at most once within an hour, so a resend cannot double it."
+            : "Send it again (the same uuid is safe).")
+        + " If Lark is often this slow, give Send-LarkMessage a longer -DeadlineSec.";
+
+    private static string LastWords(Exception last) =>
+        last is OperationCanceledException ? "no answer before the deadline" : last.Message.TrimEnd('.');
+
+    internal static string Format(TimeSpan value) =>
+        value >= TimeSpan.FromMinutes(1) && value.Seconds == 0 && value.Milliseconds == 0
+            ? value.TotalMinutes.ToString("0", CultureInfo.InvariantCulture) + " min"
+            : RetryPolicy.FormatSeconds(value);
+}

@@ -26,6 +26,33 @@ Describe 'Format views' {
         $table | Should -Match ([regex]::Escape($ops))
     }
 
+    It 'fits 80 columns with the whole MessageId, ContentType, the receiver (wrapped, not cut) and the time as one token' {
+        $alice = $sandbox.Users['Alice'].openId
+        $sent = @(Send-LarkMessage -ReceiveId $ops, $alice -ContentType interactive -Content '{"elements":[{"tag":"markdown","content":"hi"}]}')
+        $sent.Count | Should -Be 2
+
+        $lines = @(($sent | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        $lines[0] | Should -Match '^MessageId\s+ContentType\s+Created\s+ReceiveId\s*$'
+        $text = $lines -join "`n"
+        foreach ($message in Get-LarkSandboxInbox) {
+            $message.message_id | Should -Match '^om_[0-9a-f]{32}$'
+            # The whole id on one line, then the content type and the time as one token (HH:mm:ss).
+            $text | Should -Match ('(?m)^' + [regex]::Escape($message.message_id) + ' interactive \d\d:\d\d:\d\d ')
+        }
+        # A 35-character id wraps onto the next line instead of being cut: both halves are there, in the last column.
+        $receivers = ($lines | ForEach-Object { if ($_.Length -gt 57) { $_.Substring(57).Trim() } }) -join ''
+        foreach ($id in $ops, $alice) {
+            $receivers | Should -Match ([regex]::Escape($id))
+        }
+
+        $list = $sent[0] | Format-List * | Out-String -Width 80
+        foreach ($name in 'MessageId', 'ChatId', 'ReceiveType', 'ReceiveId', 'ContentType', 'Uuid', 'CreateTime', 'LogId', 'Attempts') {
+            $list | Should -Match "(?m)^$name\s+:"
+        }
+        $list | Should -Match ([regex]::Escape($sent[0].Uuid))
+    }
+
     It 'shows Test-LarkMessage -Detailed as a readable list' {
         $text = @{ receiveType = 'phone'; receiveId = '13800000001'; content = 'hi' } | Test-LarkMessage -Detailed | Out-String -Width 200
 

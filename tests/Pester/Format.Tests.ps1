@@ -11,8 +11,8 @@ Describe 'Format views' {
     BeforeEach { Reset-LarkSandbox }
 
     It 'has a view for each type the module outputs' {
-        $formatted = Get-FormatData -TypeName 'LarkPS.Api.SentMessage', 'LarkPS.Session.LarkConnection', 'LarkPS.Commands.MessageCheck'
-        @($formatted).Count | Should -Be 3
+        $formatted = Get-FormatData -TypeName 'LarkPS.Api.SentMessage', 'LarkPS.Session.LarkConnection', 'LarkPS.Commands.MessageCheck', 'LarkPS.Session.UnconfirmedMessage'
+        @($formatted).Count | Should -Be 4
     }
 
     It 'shows sent messages as a table with the message id and receiver' {

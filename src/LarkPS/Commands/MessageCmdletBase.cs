@@ -157,7 +157,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
             {
                 var count = lines.ToString(CultureInfo.InvariantCulture);
                 var what = complete ? "do not form one JSON message body: " + e.Message : "ended before the JSON document they began did: " + e.Message;
-                WriteError(ErrorRecords.WithFix(
+                WriteItemError(ErrorRecords.WithFix(
                     new ArgumentException("The " + count + " lines piped one at a time " + what + " (read the file whole with Get-Content -Raw)", e),
                     ErrorIds.InvalidMessage, ErrorCategory.InvalidData, text,
                     "Read the file as one string with Get-Content -Raw: Get-Content ./body.json -Raw | " + MyInvocation.MyCommand.Name + ". Nothing in those lines was sent."));
@@ -185,14 +185,14 @@ public abstract class MessageCmdletBase : LarkCmdlet
         }
         catch (Exception ex) when (ItemIsolation.IsItemFailure(ex))
         {
-            WriteError(ErrorRecords.WithFix(ex, ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, Content,
+            WriteItemError(ErrorRecords.WithFix(ex, ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, Content,
                 "Give -Content as a JSON string, a hashtable or an object that does not contain itself. Nothing was sent."));
             return null;
         }
 
         if (Content is not null && Text is not null)
         {
-            WriteError(ErrorRecords.WithFix(
+            WriteItemError(ErrorRecords.WithFix(
                 new ArgumentException("Give either -Content or -Text, not both."),
                 ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, ReceiveId,
                 "Use -Text for a plain text message, -Content for any other content. Nothing was sent."));
@@ -209,6 +209,9 @@ public abstract class MessageCmdletBase : LarkCmdlet
             Uuid = Uuid,
         };
     }
+
+    /// <summary>Writes the error of one input item; Send-LarkMessage holds the first under -ErrorAction Stop until what is in flight is written.</summary>
+    private protected virtual void WriteItemError(ErrorRecord record) => WriteError(record);
 
     /// <summary>"item 3 (chat oc_…)": how errors and -WhatIf name an input.</summary>
     private protected static string Describe(int number, MessageInput input)

@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using LarkPS.Api;
-using LarkPS.Delivery;
 using LarkPS.Commands.Support;
+using LarkPS.Delivery;
 using LarkPS.Messages;
 using LarkPS.Session;
 using LarkPS.Webhooks;
@@ -29,9 +29,14 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private readonly SortedDictionary<long, DeliveryEvent<SendWork, SentMessage>> _finished = new();
-    private readonly List<string> _unconfirmed = new();
+    private readonly List<UnconfirmedMessage> _unconfirmed = new();
 
     private readonly UuidsInRun _uuidsInRun = new();
+
+    // Items handed to the engine without their last event yet: what a stop leaves here was never accepted (not started).
+    private readonly Dictionary<long, SendWork> _outstanding = new();
+    private bool _stopOnError;
+    private ErrorRecord? _stoppingError;
     private LarkConnection? _connection;
     private LarkConnection? _hook;
     private DeliveryEngine<SendWork, SentMessage>? _engine;
@@ -86,6 +91,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         // A webhook connection (even under -WhatIf, where none is required) applies the hook's rules to every item.
         _hook = (_connection ?? Connection ?? ConnectionStore.Current) is { Kind: LarkConnectionKind.Webhook, IsClosed: false } hook ? hook : null;
+        _stopOnError = ErrorActionStop.IsRequested(this);
         OpenJournal();
     }
 
@@ -111,6 +117,10 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         {
             SendInputs(ReadCurrentInputs());
         }
+        catch (StopAtErrorSignal)
+        {
+            StopAfterError();
+        }
         catch (PipelineStoppedException)
         {
             FinishAfterStop();
@@ -124,6 +134,10 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         try
         {
             SendInputs(ReadRemainingInputs());
+        }
+        catch (StopAtErrorSignal)
+        {
+            StopAfterError();
         }
         catch (PipelineStoppedException)
         {
@@ -152,6 +166,10 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             }
 
             WriteHeldResults(all: true);
+        }
+        catch (StopAtErrorSignal)
+        {
+            StopAfterError();
         }
         catch (PipelineStoppedException)
         {
@@ -192,7 +210,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             if (!validation.IsValid || validation.Message is null)
             {
                 _invalid++;
-                WriteError(InvalidItemError(target, description, validation));
+                WriteItemError(InvalidItemError(target, description, validation));
                 continue;
             }
 
@@ -217,7 +235,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             if (!_uuidsInRun.TryClaim(message.Uuid!, message, input.ReceiveId?.Trim() ?? string.Empty, description, out var firstWithUuid))
             {
                 _invalid++;
-                WriteError(DuplicateUuidError(target, description, message.Uuid!, firstWithUuid));
+                WriteItemError(DuplicateUuidError(target, description, message.Uuid!, firstWithUuid));
                 continue;
             }
 
@@ -230,6 +248,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
             var work = new SendWork(_nextSequence++, target, receiveId, description, message) { JournalKey = verdict?.Key };
             _journal?.Submitted(verdict!, ItemNumber, message.Uuid!, Now);
+            _outstanding[work.Sequence] = work;
             foreach (var delivery in engine.Submit(work))
             {
                 Handle(delivery);
@@ -256,7 +275,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 return false;
             case JournalVerdictKind.MayHaveArrived:
                 _notSent++;
-                WriteError(SendJournal.MayHaveArrivedError(target, description, verdict));
+                WriteItemError(SendJournal.MayHaveArrivedError(target, description, verdict));
                 return false;
         }
 
@@ -276,7 +295,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         if (!check.IsValid || check.Message is null)
         {
             _invalid++;
-            WriteError(InvalidItemError(target, description, check.Result));
+            WriteItemError(InvalidItemError(target, description, check.Result));
             return;
         }
 
@@ -292,6 +311,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         var engine = EnsureEngine();
         var work = new SendWork(_nextSequence++, target, input.ReceiveId?.Trim() ?? string.Empty, description, check.Message.Message) { Hook = check.Message };
+        _outstanding[work.Sequence] = work;
         foreach (var delivery in engine.Submit(work))
         {
             Handle(delivery);
@@ -331,6 +351,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         var options = _connection.CreateDeliveryOptions(MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null);
         options.ItemDeadline = TimeSpan.FromSeconds(DeadlineSec);
         options.MaxTotalRetryWait = options.ItemDeadline > options.MaxTotalRetryWait ? options.ItemDeadline : options.MaxTotalRetryWait;
+        options.StopAtFirstFailure = _stopOnError;
         var sender = _connection.Sender;
         var hookSender = _connection.HookSender;
         _engine = new DeliveryEngine<SendWork, SentMessage>(
@@ -355,6 +376,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             return;
         }
 
+        _outstanding.Remove(delivery.Work.Sequence);
         _finished[delivery.Work.Sequence] = delivery;
         WriteHeldResults(all: false);
     }
@@ -392,13 +414,19 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             case DeliveryEventKind.Failed:
                 _failed++;
                 JournalOutcome(delivery);
-                WriteError(WebhookErrors.For(delivery.Work.Hook, delivery.Exception!, delivery.Work.Target, delivery.Work.Description)
+                WriteItemError(WebhookErrors.For(delivery.Work.Hook, delivery.Exception!, delivery.Work.Target, delivery.Work.Description)
                     ?? SendErrors.For(delivery.Exception!, delivery.Work.Target, delivery.Exception is ItemDeadlineException ? delivery.Work.Describe() : delivery.Work.Description));
                 break;
             case DeliveryEventKind.Stopped:
                 _failed++;
                 JournalOutcome(delivery);
-                _unconfirmed.Add(delivery.Work.Describe());
+                _unconfirmed.Add(delivery.Work.ToUnconfirmed(delivery));
+                if (_stoppingError is not null)
+                {
+                    // Stopped by our own -ErrorAction Stop: the item is in LastDelivery, not an error of its own.
+                    break;
+                }
+
                 var stopped = new OperationCanceledException("Send-LarkMessage was stopped before Lark confirmed this item.");
                 WriteError(WebhookErrors.For(delivery.Work.Hook, stopped, delivery.Work.Target, delivery.Work.Description)
                     ?? SendErrors.For(stopped, delivery.Work.Target, delivery.Work.Description + " (uuid " + delivery.Work.Message.Uuid + ")"));
@@ -456,9 +484,10 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         foreach (var delivery in _engine.Complete())
         {
             JournalOutcome(delivery);
+            _outstanding.Remove(delivery.Work.Sequence);
             if (delivery.Kind == DeliveryEventKind.Stopped)
             {
-                _unconfirmed.Add(delivery.Work.Describe());
+                _unconfirmed.Add(delivery.Work.ToUnconfirmed(delivery));
             }
         }
 
@@ -467,13 +496,88 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             JournalOutcome(held);
             if (held.Kind == DeliveryEventKind.Stopped)
             {
-                _unconfirmed.Add(held.Work.Describe());
+                _unconfirmed.Add(held.Work.ToUnconfirmed(held));
             }
         }
 
+        _finished.Clear();
+        AddNeverAccepted();
         SaveSummary(wasStopped: true);
         _engine.Dispose();
         _engine = null;
+    }
+
+    /// <summary>
+    /// Under -ErrorAction Stop, every error an item gets goes through here. The first one stops the run: it is held
+    /// while what was already in flight is awaited and written, and then written, which PowerShell makes terminating.
+    /// </summary>
+    private protected override void WriteItemError(ErrorRecord record)
+    {
+        if (!_stopOnError)
+        {
+            WriteError(record);
+            return;
+        }
+
+        if (_stoppingError is null)
+        {
+            _stoppingError = record;
+            _engine?.StopStarting();
+            throw new StopAtErrorSignal();
+        }
+
+        // PowerShell writes one error under Stop, the terminating one: an item in flight that fails too is a warning.
+        var fix = record.ErrorDetails?.RecommendedAction;
+        WriteWarning((record.ErrorDetails?.Message ?? record.Exception.Message) + (string.IsNullOrEmpty(fix) ? string.Empty : " Fix: " + fix));
+    }
+
+    // -ErrorAction Stop: nothing new starts; what was in flight finishes and is written (results, and failures as
+    // warnings); what never started goes to LastDelivery; then the held error ends the command.
+    private void StopAfterError()
+    {
+        var error = _stoppingError!;
+        if (_engine is not null)
+        {
+            _engine.StopStarting();
+            foreach (var delivery in _engine.Complete())
+            {
+                Handle(delivery);
+            }
+
+            WriteHeldResults(all: true);
+        }
+
+        AddNeverAccepted();
+        if (_connection is not null)
+        {
+            var summary = SaveSummary(wasStopped: true);
+            if (summary.Unconfirmed > 0)
+            {
+                WriteWarning(string.Format(
+                    CultureInfo.InvariantCulture,
+                    "Send-LarkMessage stopped at the first error (-ErrorAction Stop): {0} sent, {1} not sent or unconfirmed. Send those again with their uuids (no duplicates): (Get-LarkConnection).LastDelivery.UnconfirmedItems | Send-LarkMessage",
+                    summary.Sent,
+                    summary.Unconfirmed));
+            }
+        }
+
+        _engine?.Dispose();
+        _engine = null;
+
+        // Under Stop PowerShell turns this into the terminating error; should the preference have changed, end anyway.
+        WriteError(error);
+        ThrowTerminatingError(error);
+    }
+
+    // Items whose Submit a stop interrupted before the engine took them: they were never started.
+    private void AddNeverAccepted()
+    {
+        foreach (var work in _outstanding.Values)
+        {
+            _unconfirmed.Add(work.ToUnconfirmed(UnconfirmedStatus.NotStarted, "The run was stopped before this item was sent."));
+        }
+
+        _outstanding.Clear();
     }
 
     private DeliverySummary SaveSummary(bool wasStopped)
@@ -487,7 +591,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             (stats?.Submitted ?? 0) + _invalid + _notSent + _alreadySent,
             (stats?.Succeeded ?? 0) + _alreadySent,
             (stats?.Failed ?? 0) + _invalid + _notSent,
-            stats?.Stopped ?? 0,
+            _unconfirmed.Count,
             stats?.Retries ?? 0,
             stats?.MessagesPerSecond ?? 0,
             wasStopped,
@@ -546,5 +650,21 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         /// <summary>"item 51 (chat oc_…) uuid 3f…": enough to find the item and send it again without doubling it.</summary>
         public string Describe() => Hook is null ? Description + " uuid " + Message.Uuid : Description + " (webhook: check the group before sending it again)";
+
+        /// <summary>The item as LastDelivery lists it: piped to Send-LarkMessage it goes again with its uuid, so Lark never delivers it twice.</summary>
+        public UnconfirmedMessage ToUnconfirmed(UnconfirmedStatus status, string? reason) => new(
+            Description,
+            status,
+            Message.ReceiveType,
+            GivenReceiveId,
+            Message.MsgType,
+            Message.Content,
+            Hook is null ? Message.Uuid : null,
+            Target,
+            Hook is null ? reason : reason + " A webhook request has no uuid: check the group before sending it again.");
+
+        /// <summary>A Stopped item: never started when no attempt was made, else it may have arrived.</summary>
+        public UnconfirmedMessage ToUnconfirmed(DeliveryEvent<SendWork, SentMessage> stopped) =>
+            ToUnconfirmed(stopped.Attempts == 0 ? UnconfirmedStatus.NotStarted : UnconfirmedStatus.MayHaveArrived, stopped.Reason);
     }
 }

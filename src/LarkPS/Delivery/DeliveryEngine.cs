@@ -47,6 +47,7 @@ internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
     private readonly Func<TWork, CancellationToken, Task<TResult>> _sendOnce;
     private readonly int _maxPending;
     private readonly TimeSpan _stopGracePeriod;
+    private readonly bool _stopAtFirstFailure;
 
     // Stop: no new attempt starts. Abort: in-flight attempts are cancelled (StopGracePeriod after the stop).
     // Neither source is disposed: a worker may still hold its token, and on .NET Framework using a disposed source's token throws.
@@ -77,6 +78,9 @@ internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
     private bool _completing;
     private int _disposed;
 
+    // 1 once StopStarting was called (or the first failure under StopAtFirstFailure): no attempt starts, none is cancelled.
+    private int _noNewAttempts;
+
     /// <summary>Creates an engine; nothing is sent until <see cref="Submit"/>.</summary>
     /// <param name="options">ThrottleLimit, MaxPending, MaxAttempts and StopGracePeriod are read.</param>
     /// <param name="limiter">Lark's windows, shared by every run of a connection; asked before every attempt, retries included.</param>
@@ -106,6 +110,7 @@ internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
         _sendOnce = sendOnce ?? throw new ArgumentNullException(nameof(sendOnce));
         _maxPending = options.MaxPending;
         _stopGracePeriod = options.StopGracePeriod;
+        _stopAtFirstFailure = options.StopAtFirstFailure;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
 
         // When stopToken is already cancelled this runs OnStop at once; the loop then only reports items Stopped.
@@ -134,7 +139,18 @@ internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
         }
     }
 
-    private bool IsStopping => _stop.IsCancellationRequested;
+    private bool IsStopping => _stop.IsCancellationRequested || Volatile.Read(ref _noNewAttempts) == 1;
+
+    /// <summary>
+    /// From now on no attempt starts: items not yet started (or backing off) get Stopped events, later Submits too;
+    /// attempts in flight are NOT cancelled: they finish and report as usual (-ErrorAction Stop). Safe from any thread.
+    /// </summary>
+    public void StopStarting()
+    {
+        Interlocked.Exchange(ref _noNewAttempts, 1);
+        _wake.Set();
+        Signal();
+    }
 
     /// <summary>
     /// Hands one work item to the engine. Enumerating the result blocks while MaxPending items are unfinished, yielding
@@ -444,6 +460,12 @@ internal sealed class DeliveryEngine<TWork, TResult> : IDisposable
                 break;
             case DeliveryEventKind.Failed:
                 Interlocked.Increment(ref _failed);
+                if (_stopAtFirstFailure)
+                {
+                    // Before the dispatcher looks for due work again: nothing starts after this verdict.
+                    Interlocked.Exchange(ref _noNewAttempts, 1);
+                }
+
                 break;
             default:
                 Interlocked.Increment(ref _stopped);

@@ -152,6 +152,12 @@ internal sealed class DeliveryOptions
         set => _stopGracePeriod = CheckRange(value, TimeSpan.Zero, TimeSpan.FromSeconds(10), nameof(StopGracePeriod));
     }
 
+    /// <summary>
+    /// Under -ErrorAction Stop: from the first item that fails for good, no attempt starts (items waiting are reported
+    /// Stopped); attempts in flight finish and report as usual. Default false: one failed item never stops the others.
+    /// </summary>
+    public bool StopAtFirstFailure { get; set; }
+
     private static int CheckRange(int value, int min, int max, string name) =>
         value >= min && value <= max
             ? value

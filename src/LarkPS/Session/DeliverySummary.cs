@@ -5,7 +5,7 @@ namespace LarkPS.Session;
 /// <summary>What one Send-LarkMessage run did: readable afterwards from Get-LarkConnection, even after Ctrl+C.</summary>
 public sealed class DeliverySummary
 {
-    internal DeliverySummary(DateTimeOffset startedAt, DateTimeOffset endedAt, long submitted, long sent, long failed, long stopped, long retries, double messagesPerSecond, bool wasStopped, string[] unconfirmedItems)
+    internal DeliverySummary(DateTimeOffset startedAt, DateTimeOffset endedAt, long submitted, long sent, long failed, long stopped, long retries, double messagesPerSecond, bool wasStopped, UnconfirmedMessage[] unconfirmedItems)
     {
         StartedAt = startedAt;
         EndedAt = endedAt;
@@ -16,7 +16,7 @@ public sealed class DeliverySummary
         Retries = retries;
         MessagesPerSecond = messagesPerSecond;
         WasStopped = wasStopped;
-        UnconfirmedItems = unconfirmedItems ?? Array.Empty<string>();
+        UnconfirmedItems = unconfirmedItems ?? Array.Empty<UnconfirmedMessage>();
     }
 
     public DateTimeOffset StartedAt { get; }
@@ -32,12 +32,16 @@ public sealed class DeliverySummary
     /// <summary>Items that failed for good, invalid ones included.</summary>
     public long Failed { get; }
 
-    /// <summary>Items a stop cut off before Lark answered: sending them again with the same uuid cannot double them.</summary>
+    /// <summary>Messages a stop (Ctrl+C, -ErrorAction Stop) left without Lark's confirmation: never started, or sent and not answered.</summary>
     public long Unconfirmed { get; }
 
-    /// <summary>Each unconfirmed item with the uuid it was sent with: send it again with that uuid and Lark delivers it at most once.</summary>
+    /// <summary>
+    /// Each unconfirmed message: its input item, receiver, content, uuid, and whether it was never started or may have
+    /// arrived. <c>(Get-LarkConnection).LastDelivery.UnconfirmedItems | Send-LarkMessage</c> sends them again with
+    /// their uuids, so Lark delivers each at most once.
+    /// </summary>
 #pragma warning disable CA1819 // A plain array reads best in PowerShell output.
-    public string[] UnconfirmedItems { get; }
+    public UnconfirmedMessage[] UnconfirmedItems { get; }
 #pragma warning restore CA1819
 
     /// <summary>Attempts repeated after a transient failure.</summary>

@@ -5,15 +5,23 @@ namespace LarkPS.Benchmark;
 /// <summary>The command line of the benchmark: latencies, the sandbox's jitter and handshake, quick or full.</summary>
 internal sealed record BenchmarkSettings(IReadOnlyList<int> LatenciesMs, int JitterMs, int HandshakeMs, int Parallel, int Stream, bool Quick, bool Node)
 {
+    /// <summary>Only the workloads whose name contains this (case-insensitive); null for all.</summary>
+    public string? Only { get; init; }
+
+    /// <summary>A folder to write, per run, when each send reached the sandbox and what it answered; null for none.</summary>
+    public string? TraceFolder { get; init; }
+
     public const string Usage =
-        "Usage: dotnet run --project tools/LarkPS.Benchmark -c Release [-- --quick] [--latencies 20,100,300] [--jitter-ms 20] [--handshake-ms 50] [--parallel 20] [--stream 100000] [--no-node]\n" +
+        "Usage: dotnet run --project tools/LarkPS.Benchmark -c Release [-- --quick] [--latencies 20,100,300] [--jitter-ms 20] [--handshake-ms 50] [--parallel 20] [--stream 100000] [--no-node] [--only phone] [--trace /tmp/trace]\n" +
         "  --quick         a few minutes: 60 (not 300) messages to 1 chat, 1,100 to 110 users (not 2,000 to 200), that one at 100 ms only, no memory pass\n" +
         "  --latencies     round trips the sandbox adds to every API call, comma-separated (default 20,100,300)\n" +
         "  --jitter-ms     how much each round trip varies, half each way (default 20)\n" +
         "  --handshake-ms  delay before a new connection is read, as TLS costs (default 50)\n" +
         "  --parallel      concurrent sends of the Node SDK contender (default 20)\n" +
         "  --stream        messages of the LarkPS memory pass, quotas off, no latency (default 100000, quick 0; 0 skips it)\n" +
-        "  --no-node       LarkPS only";
+        "  --no-node       LarkPS only\n" +
+        "  --only          only the workloads whose name contains this text, e.g. \"phone\" or \"1 chat\"\n" +
+        "  --trace         a folder for one file per run: each send's arrival at the sandbox (ms from the first), HTTP status, Lark code";
 
     /// <summary>Reads the arguments; null (after printing why) when they are wrong or --help was asked.</summary>
     public static BenchmarkSettings? Parse(IReadOnlyList<string> args, TextWriter error)
@@ -43,6 +51,19 @@ internal sealed record BenchmarkSettings(IReadOnlyList<int> LatenciesMs, int Jit
             }
 
             var text = args[++i];
+            if (name == "--only")
+            {
+                settings = settings with { Only = text };
+                continue;
+            }
+
+            if (name == "--trace")
+            {
+                Directory.CreateDirectory(text);
+                settings = settings with { TraceFolder = text };
+                continue;
+            }
+
             if (name == "--latencies")
             {
                 var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -4,6 +4,7 @@
 // Lark's windows allow. A measurement, not a test: it exits 0 whatever the figures, 1 only when a contender could not run.
 //
 //   dotnet run --project tools/LarkPS.Benchmark -c Release [-- --quick] [--latencies 20,100,300] [--jitter-ms 20] [--handshake-ms 50]
+//   (--help lists the rest: --only a workload, --trace a folder for each send's arrival time)
 using LarkPS.Benchmark;
 using LarkPS.Sandbox;
 
@@ -55,6 +56,11 @@ foreach (var latencyMs in settings.LatenciesMs)
 {
     foreach (var workload in workloads)
     {
+        if (settings.Only is { } only && !workload.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
+        {
+            continue;
+        }
+
         // Quick: the minute-window workload runs at one latency only; it alone takes over a minute.
         if (settings.Quick && !workload.WithNode && latencyMs != 100 && settings.LatenciesMs.Contains(100))
         {
@@ -108,7 +114,17 @@ async Task<Row> RunAsync(Workload workload, int latencyMs, double limit, string 
     sandbox.Faults.HandshakeDelay = TimeSpan.FromMilliseconds(settings.HandshakeMs);
     try
     {
-        return new Row(workload, latencyMs, limit, name, await contender(sandbox), null);
+        var outcome = await contender(sandbox);
+        if (settings.TraceFolder is { } traceDir)
+        {
+            // Diagnosis: when each send reached the sandbox (before its inbound latency) and what it answered.
+            var sends = sandbox.Requests.Where(r => r.Method == "POST" && r.PathAndQuery.StartsWith("/open-apis/im/v1/messages", StringComparison.Ordinal)).OrderBy(r => r.Time).ToList();
+            var file = Path.Combine(traceDir, $"{name.Split(' ')[0]}-{latencyMs}ms-{new string(workload.Name.Where(char.IsLetterOrDigit).ToArray())}.tsv");
+            var first = sends.Count > 0 ? sends[0].Time : DateTimeOffset.UtcNow;
+            await File.WriteAllLinesAsync(file, sends.Select(r => $"{(r.Time - first).TotalMilliseconds:F1}\t{r.StatusCode}\t{r.Code}"));
+        }
+
+        return new Row(workload, latencyMs, limit, name, outcome, null);
     }
     catch (Exception ex) when (ex is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
     {

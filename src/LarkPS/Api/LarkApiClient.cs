@@ -32,6 +32,7 @@ internal sealed class LarkApiClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly TokenCache? _tokens;
+    private readonly ConnectionWarmth _warmth = new();
 
     /// <param name="baseUri">The Lark host every relative path goes to.</param>
     /// <param name="handler">Sends the requests; it must not follow redirects (the answer is checked anyway).</param>
@@ -176,11 +177,34 @@ internal sealed class LarkApiClient : IDisposable
         }
 
         var host = message.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Host : BaseUri.Host;
+        var attempt = Delivery.DeliveryAttempt.Current;
+        var connectionLost = false;
+        attempt?.Starting(_warmth.Enter());
+        try
+        {
+            return await SendOnWireAsync(message, request, host, attempt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LarkApiException ex) when (ex.IsTransport)
+        {
+            connectionLost = true;
+            throw;
+        }
+        finally
+        {
+            _warmth.Exit(connectionLost);
+        }
+    }
+
+    private async Task<LarkResponse> SendOnWireAsync(HttpRequestMessage message, LarkRequest request, string host, Delivery.DeliveryAttempt? attempt, CancellationToken cancellationToken)
+    {
         HttpResponseMessage response;
         try
         {
             // Headers first: the body is read below under a size cap, never buffered whole by HttpClient.
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+
+            // The answer's first byte is back: the moment the round trip is measured to, before any reading or scheduling.
+            attempt?.HeadersIn();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

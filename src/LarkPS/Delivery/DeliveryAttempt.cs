@@ -43,6 +43,12 @@ internal sealed class DeliveryAttempt
         return content;
     }
 
+    /// <summary>The request is handed to HttpClient; <paramref name="warm"/> when a kept-alive connection is likely ready for it.</summary>
+    public void Starting(bool warm) => _limiter.Starting(_record, warm);
+
+    /// <summary>The answer's headers are in: the round trip ends now, whatever reading and scheduling follow.</summary>
+    public void HeadersIn() => _limiter.HeadersIn(_record);
+
     /// <summary>The request is being written now.</summary>
     public void Leaving()
     {

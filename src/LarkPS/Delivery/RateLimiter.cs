@@ -12,12 +12,21 @@ namespace LarkPS.Delivery;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every send is a <see cref="SendRecord"/> placed in the windows at an estimate of its arrival that only ever moves
-/// later: while it waits for a connection it counts as "now"; once HttpClient starts writing its body
-/// (<see cref="Leaving"/>) it counts from then; once the answer is back (<see cref="Answered"/>) it counts from
-/// answer − the fastest round trip seen, because a request answered late may have arrived late (a slow TLS handshake,
-/// a queue, jitter). A later send is allowed when, by those estimates, even the earliest arrival it could make keeps
-/// every window within Lark's limit, plus a small margin. No fixed guess about the network is needed.
+/// Every send is a <see cref="SendRecord"/> placed in the windows at an estimate of its arrival: while it waits for a
+/// connection it counts as "now"; once HttpClient starts writing its body (<see cref="Leaving"/>) it counts from then;
+/// once the answer's headers are back (<see cref="HeadersIn"/>) it counts from answer − the network's fastest round
+/// trip, because a request answered late may have arrived late (a slow TLS handshake, a queue, jitter). A later send is
+/// allowed when, by those estimates, even the earliest arrival it could make keeps every window within Lark's limit,
+/// plus a small margin. No fixed guess about the network is needed.
+/// </para>
+/// <para>
+/// The fastest round trip is the least measured, but a minimum of few measurements overstates the network's (jitter,
+/// a busy machine), and overstating it makes arrivals look earlier than they were. Only requests that found a
+/// kept-alive connection (<see cref="Starting"/>) count as measurements of the network: one that opened a connection
+/// paid its handshake on the way in. So the least round trip is used less an allowance that shrinks as warm
+/// measurements come (40% of it, at least 40 ms,
+/// for the first; a fiftieth of that after fifty; never under 3 ms). Being cautious costs time once, in the window
+/// after the first; a refusal would cost more, and a second later fifty measurements have come.
 /// </para>
 /// <para>
 /// After a quota refusal the limiter learns: it widens its margin (slowing down a little), pauses only as long as its
@@ -29,12 +38,20 @@ namespace LarkPS.Delivery;
 internal sealed class RateLimiter
 {
     // The learned extra margin grows by this much per refusal, never past the cap, and drains by one step every StepDrainTicks.
-    private static readonly long MarginStepTicks = TimeSpan.FromMilliseconds(30).Ticks;
-    private static readonly long MarginCapTicks = TimeSpan.FromMilliseconds(300).Ticks;
+    private static readonly long MarginStepTicks = TimeSpan.FromMilliseconds(15).Ticks;
+    private static readonly long MarginCapTicks = TimeSpan.FromMilliseconds(150).Ticks;
     private static readonly long StepDrainTicks = TimeSpan.FromSeconds(5).Ticks;
 
     // How long a window's worth of sends that fall due together may take to leave, for sizing the requests in flight.
     private static readonly double BurstSpreadTicks = TimeSpan.FromMilliseconds(10).Ticks;
+
+    // Refusals that come together are one mistake: the margin grows at most once in this long.
+    private static readonly long RaiseAtMostEveryTicks = TimeSpan.TicksPerSecond;
+
+    // The fastest warm round trip is used less max(floor, share × it) / measurements, and never less than the least allowance.
+    private static readonly long AllowanceFloorTicks = TimeSpan.FromMilliseconds(40).Ticks;
+    private static readonly long LeastAllowanceTicks = TimeSpan.FromMilliseconds(3).Ticks;
+    private const double AllowanceShare = 0.4;
 
 
     private readonly object _gate = new();
@@ -51,8 +68,11 @@ internal sealed class RateLimiter
     private long _appPausedUntil;
     private long _lastPrune;
 
-    // Learned from answers: the fastest round trip seen (ticks; long.MaxValue before any), a smoothed round trip.
-    private long _fastestRoundTrip = long.MaxValue;
+    // Learned from answers: the fastest round trip of requests on a kept-alive connection and how many there were
+    // (ticks; long.MaxValue before any), the fastest of any request, and a smoothed round trip.
+    private long _fastestWarm = long.MaxValue;
+    private long _warmMeasurements;
+    private long _fastestAny = long.MaxValue;
     private double _smoothedRoundTrip;
 
     // Learned from refusals: extra margin and when it was last raised.
@@ -206,6 +226,35 @@ internal sealed class RateLimiter
         }
     }
 
+    /// <summary>The request of <paramref name="record"/> is handed to HttpClient; <paramref name="warm"/> when a kept-alive connection is likely ready for it.</summary>
+    public void Starting(SendRecord record, bool warm)
+    {
+        if (record is null)
+        {
+            throw new ArgumentNullException(nameof(record));
+        }
+
+        lock (_gate)
+        {
+            record.Warm = warm;
+            record.HeadersAt = 0;
+        }
+    }
+
+    /// <summary>The answer's headers of <paramref name="record"/>'s request are in: its round trip ends now.</summary>
+    public void HeadersIn(SendRecord record)
+    {
+        if (record is null)
+        {
+            throw new ArgumentNullException(nameof(record));
+        }
+
+        lock (_gate)
+        {
+            record.HeadersAt = _clock.UtcNow.UtcTicks;
+        }
+    }
+
     /// <summary>The request of <paramref name="record"/> is being written now: a connection was ready. Called once per request on the wire.</summary>
     public void Leaving(SendRecord record)
     {
@@ -240,18 +289,25 @@ internal sealed class RateLimiter
             }
 
             var left = record.LeftAt != 0 ? record.LeftAt : record.RecordedAt;
-            var roundTrip = Math.Max(0, now - left);
+            var answeredAt = roundTripKnown && record.HeadersAt >= left ? record.HeadersAt : now;
+            var roundTrip = Math.Max(0, answeredAt - left);
             if (roundTripKnown)
             {
-                _fastestRoundTrip = Math.Min(_fastestRoundTrip, roundTrip);
+                _fastestAny = Math.Min(_fastestAny, roundTrip);
+                if (record.Warm)
+                {
+                    _fastestWarm = Math.Min(_fastestWarm, roundTrip);
+                    _warmMeasurements++;
+                }
+
                 _smoothedRoundTrip = _smoothedRoundTrip == 0 ? roundTrip : (_smoothedRoundTrip * 0.8) + (roundTrip * 0.2);
             }
 
-            // It arrived no later than the answer minus the fastest way back, which only shrinks as answers come: kept as the
-            // answer time and read against the fastest round trip of the moment, so the estimate only ever moves later.
-            // Without a measured round trip (a transport failure), it counts from the answer time itself.
+            // It arrived no later than the answer minus the fastest way back: kept as the answer time and read against the
+            // fastest round trip of the moment. Without a measured round trip (a transport failure), it counts from the
+            // answer time itself.
             record.LeftAt = left;
-            record.AnswerKey = roundTripKnown ? now : now + FastestLocked();
+            record.AnswerKey = roundTripKnown ? answeredAt : now + FastestLocked();
             record.AnsweredAt = now;
             _app.Answer(record);
             record.Receiver?.Sends.Answer(record);
@@ -373,7 +429,20 @@ internal sealed class RateLimiter
         }
     }
 
-    private long FastestLocked() => _fastestRoundTrip == long.MaxValue ? 0 : _fastestRoundTrip;
+    // The network's fastest round trip, as cautious as the measurements require: from warm requests less the allowance;
+    // before any, half the fastest of any request (its handshake may have been most of it); before any answer, zero.
+    private long FastestLocked()
+    {
+        if (_warmMeasurements > 0)
+        {
+            // Any round trip bounds the network's from above, a cold one too: the least of all, less the allowance.
+            var fastest = Math.Min(_fastestWarm, _fastestAny);
+            var allowance = Math.Max(LeastAllowanceTicks, Math.Max(AllowanceFloorTicks, fastest * AllowanceShare) / _warmMeasurements);
+            return Math.Max(0, fastest - (long)allowance);
+        }
+
+        return _fastestAny == long.MaxValue ? 0 : _fastestAny / 2;
+    }
 
     private long AppWaitLocked(long now)
     {
@@ -431,6 +500,11 @@ internal sealed class RateLimiter
     private void RaiseMarginLocked(long now)
     {
         _refusals++;
+        if (_extraRaisedAt != 0 && now - _extraRaisedAt < RaiseAtMostEveryTicks)
+        {
+            return;
+        }
+
         _extraMarginTicks = Math.Min(MarginCapTicks, ExtraMarginLocked(now) + MarginStepTicks);
         _extraRaisedAt = now;
     }
@@ -502,6 +576,11 @@ internal sealed class SendRecord
     internal long LeftAt { get; set; }
 
     internal long AnsweredAt { get; set; }
+
+    // When the answer's headers came back (0 = not yet), and whether the request found a kept-alive connection.
+    internal long HeadersAt { get; set; }
+
+    internal bool Warm { get; set; }
 
     // The answer time (or later, for a transport failure): the arrival estimate is this minus the fastest round trip.
     internal long AnswerKey { get; set; }

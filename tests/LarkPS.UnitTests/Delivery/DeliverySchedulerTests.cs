@@ -114,19 +114,28 @@ public class DeliverySchedulerTests
         var scheduler = Scheduler(new DeliveryOptions(), out var limiter);
         Accept(scheduler, "a#1");
         var job = Assert.Single(scheduler.TakeDue(out _));
+        limiter.Starting(job.Send!, warm: true);
+        limiter.Leaving(job.Send!);
         _clock.Advance(TimeSpan.FromMilliseconds(100));
+        limiter.HeadersIn(job.Send!);
 
         var verdict = scheduler.Failed(job, Lark(LarkErrorCodes.AppFrequencyLimit, 429, TimeSpan.FromSeconds(1)), CancellationToken.None);
 
-        // Lark's window is fuller than ours: it frees when our earliest send of the last second leaves it (t = 1.0 s plus
-        // the learned margin), not a whole rounded-up reset plus jitter from now.
+        // Lark's window is fuller than ours: it frees when our earliest send of the last second leaves it, not a whole
+        // rounded-up reset plus jitter from now. That send reached Lark by 0.1 s − (100 ms round trip − 40 ms allowance for
+        // a single measurement) = 0.04 s, so the window frees at 1.04 s plus the 2 ms margin and the 15 ms learned now.
         Assert.Equal(DeliveryEventKind.Retrying, verdict.Kind);
-        Assert.InRange(verdict.Delay, TimeSpan.FromMilliseconds(930), TimeSpan.FromMilliseconds(935));
+        Assert.Equal(TimeSpan.FromMilliseconds(957), verdict.Delay);
         Assert.Contains("x-ogw-ratelimit-reset 1.0 s", verdict.Reason);
         Assert.Equal(1, limiter.Refusals);
-        Assert.Equal(TimeSpan.FromMilliseconds(30), limiter.LearnedMargin);
-        _clock.Advance(TimeSpan.FromSeconds(2.5));
         Assert.Equal(TimeSpan.FromMilliseconds(15), limiter.LearnedMargin);
+
+        // Refusals that come together are one mistake: a second one within the second adds nothing.
+        limiter.OnAppRefusal(null);
+        Assert.Equal(2, limiter.Refusals);
+        Assert.Equal(TimeSpan.FromMilliseconds(15), limiter.LearnedMargin);
+        _clock.Advance(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(TimeSpan.FromMilliseconds(7.5), limiter.LearnedMargin);
         _clock.Advance(TimeSpan.FromSeconds(2.5));
         Assert.Equal(TimeSpan.Zero, limiter.LearnedMargin);
     }
@@ -222,17 +231,23 @@ public class DeliverySchedulerTests
 
         // One leaves at once and is answered 100 ms later (the fastest round trip); the other leaves 300 ms late and is
         // answered 400 ms after that: it may have reached Lark as late as 300 ms after the first.
+        limiter.Starting(two[0].Send!, warm: true);
         limiter.Leaving(two[0].Send!);
         _clock.Advance(TimeSpan.FromMilliseconds(100));
+        limiter.HeadersIn(two[0].Send!);
+        _clock.Advance(TimeSpan.FromMilliseconds(5));
         scheduler.Succeeded(two[0]);
-        _clock.Advance(TimeSpan.FromMilliseconds(200));
+        _clock.Advance(TimeSpan.FromMilliseconds(195));
+        limiter.Starting(two[1].Send!, warm: true);
         limiter.Leaving(two[1].Send!);
         _clock.Advance(TimeSpan.FromMilliseconds(400));
         scheduler.Succeeded(two[1]);
 
-        // The window frees one second after the FIRST arrival estimate (t=2.0): 300 ms from now (t=2.7).
+        // The window frees one second after the FIRST arrival estimate: its answer's headers (t=2.1, not the 5 ms later the
+        // scheduler heard of it) less the fastest round trip less the allowance for two measurements (40 ms / 2) is
+        // t=2.02, so the window frees at t=3.02: 320 ms from now (t=2.7).
         Assert.Empty(scheduler.TakeDue(out var wake));
-        Assert.Equal(TimeSpan.FromMilliseconds(300), wake);
+        Assert.Equal(TimeSpan.FromMilliseconds(320), wake);
         _clock.Advance(wake!.Value);
         Assert.Equal(new[] { "c#1" }, Due(scheduler, out _));
     }

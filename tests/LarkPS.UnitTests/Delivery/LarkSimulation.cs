@@ -29,6 +29,16 @@ internal sealed class LarkSimulation
 
     public TimeSpan Handshake { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Where a new connection's handshake shows: false, before the request can be written (a TLS handshake: the client
+    /// waits for it); true, after (the server reads a new connection late, as LarkPS's sandbox does: the client writes at
+    /// once and the handshake looks like a slower way in).
+    /// </summary>
+    public bool HandshakeHidden { get; init; }
+
+    /// <summary>Kept-alive connections open when the run starts (Connect-Lark's token request leaves one).</summary>
+    public int WarmConnections { get; init; } = 1;
+
     /// <summary>Whether the limiter hears when a request leaves (the HTTP body callback); without it only answers teach it.</summary>
     public bool ReportsLeaving { get; init; } = true;
 
@@ -76,6 +86,7 @@ internal sealed class LarkSimulation
     public RateLimiter Run(IReadOnlyList<string> items, DeliveryOptions options, int lookAhead = int.MaxValue)
     {
         var limiter = new RateLimiter(options, _clock);
+        _idleConnections = WarmConnections;
         var scheduler = new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options, new Random(3)), _clock);
         var next = 0;
         var finished = 0;
@@ -120,6 +131,7 @@ internal sealed class LarkSimulation
         }
 
         var connect = TimeSpan.Zero;
+        limiter.Starting(record, warm: _idleConnections > 0);
         if (_idleConnections > 0)
         {
             _idleConnections--;
@@ -131,20 +143,22 @@ internal sealed class LarkSimulation
         }
 
         var oneWay = Latency / 2;
-        At(connect, () =>
+        var hidden = HandshakeHidden ? connect : TimeSpan.Zero;
+        At(connect - hidden, () =>
         {
             if (ReportsLeaving)
             {
                 limiter.Leaving(record);
             }
 
-            At(oneWay + Jittered(), () =>
+            At(hidden + oneWay + Jittered(), () =>
             {
                 Requests++;
                 var answer = Arrive(job.Work, job.Key!, job.Attempts);
                 At(oneWay + Jittered(), () =>
                 {
                     _idleConnections++;
+                    limiter.HeadersIn(record);
                     if (answer is null)
                     {
                         scheduler.Succeeded(job);

@@ -14,14 +14,19 @@ public class PacingSimulationTests
 
     public PacingSimulationTests(ITestOutputHelper output) => _output = output;
 
-    public static TheoryData<string, int> Workloads()
+    // Each workload at each latency, with the handshake where TLS puts it (the client waits before writing) and where
+    // LarkPS's sandbox puts it (the server reads a new connection late: the client cannot see it).
+    public static TheoryData<string, int, bool> Workloads()
     {
-        var data = new TheoryData<string, int>();
-        foreach (var latency in new[] { 20, 100, 300 })
+        var data = new TheoryData<string, int, bool>();
+        foreach (var hidden in new[] { false, true })
         {
-            data.Add("300 to 20 chats", latency);
-            data.Add("300 grouped 15 in a row", latency);
-            data.Add("60 to 1 chat", latency);
+            foreach (var latency in new[] { 20, 100, 300 })
+            {
+                data.Add("300 to 20 chats", latency, hidden);
+                data.Add("300 grouped 15 in a row", latency, hidden);
+                data.Add("60 to 1 chat", latency, hidden);
+            }
         }
 
         return data;
@@ -38,11 +43,14 @@ public class PacingSimulationTests
 
     [Theory]
     [MemberData(nameof(Workloads))]
-    public void Arrival_counting_Lark_with_jitter_and_slow_handshakes_refuses_nothing_and_the_run_is_within_95_percent_of_the_limit(string workload, int latencyMs)
+    public void Arrival_counting_Lark_with_jitter_and_slow_handshakes_refuses_nothing_and_the_run_is_within_95_percent_of_the_limit(string workload, int latencyMs, bool handshakeHidden)
     {
         var items = Items(workload);
         var latency = TimeSpan.FromMilliseconds(latencyMs);
-        var lark = new LarkSimulation(seed: latencyMs) { Latency = latency, Jitter = TimeSpan.FromMilliseconds(20), Handshake = TimeSpan.FromMilliseconds(50) };
+        var lark = new LarkSimulation(seed: latencyMs)
+        {
+            Latency = latency, Jitter = TimeSpan.FromMilliseconds(20), Handshake = TimeSpan.FromMilliseconds(50), HandshakeHidden = handshakeHidden,
+        };
 
         lark.Run(items, new DeliveryOptions());
 
@@ -75,12 +83,13 @@ public class PacingSimulationTests
     [Fact]
     public void Slow_new_connections_need_the_leaving_callback_answers_alone_learn_too_late()
     {
-        // Every send of the first window opens a connection (150 ms): only the body callback sees them leave late; from
+        // No connection is open at the start (Connect-Lark's has been closed as idle), so every send of the first window
+        // opens one (150 ms) and none measures the network alone: only the body callback sees them leave late; from
         // answers alone the first window looks like a slow network, and the second window goes too early once.
         var items = Items("300 to 20 chats");
         var latency = TimeSpan.FromMilliseconds(100);
-        var withCallback = new LarkSimulation(seed: 9) { Latency = latency, Handshake = TimeSpan.FromMilliseconds(150) };
-        var answersOnly = new LarkSimulation(seed: 9) { Latency = latency, Handshake = TimeSpan.FromMilliseconds(150), ReportsLeaving = false };
+        var withCallback = new LarkSimulation(seed: 9) { Latency = latency, Handshake = TimeSpan.FromMilliseconds(150), WarmConnections = 0 };
+        var answersOnly = new LarkSimulation(seed: 9) { Latency = latency, Handshake = TimeSpan.FromMilliseconds(150), WarmConnections = 0, ReportsLeaving = false };
 
         withCallback.Run(items, new DeliveryOptions());
         answersOnly.Run(items, new DeliveryOptions());
@@ -90,7 +99,9 @@ public class PacingSimulationTests
         AssertExactlyOnceInOrder(answersOnly, items);
         Assert.Equal(0, withCallback.Refused429 + withCallback.Refused230020);
         Assert.True(answersOnly.Refused429 > 0, "answers alone were enough: this test no longer shows what the callback is for");
-        Assert.True(withCallback.Elapsed <= LarkSimulation.Limit(items, 50, 1000, 5, latency) / 0.95, $"took {withCallback.Elapsed.TotalSeconds:0.000} s");
+        // The limit leaves out the handshake every client pays before its first window (here three times the usual 50 ms).
+        var limit = LarkSimulation.Limit(items, 50, 1000, 5, latency) + withCallback.Handshake;
+        Assert.True(withCallback.Elapsed <= limit / 0.95, $"took {withCallback.Elapsed.TotalSeconds:0.000} s, limit with the handshake {limit.TotalSeconds:0.000} s");
     }
 
     [Fact]

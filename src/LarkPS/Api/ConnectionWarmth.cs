@@ -1,0 +1,72 @@
+using System;
+using System.Diagnostics;
+
+namespace LarkPS.Api;
+
+/// <summary>
+/// Whether a request about to be sent will find a kept-alive connection open, or must open one first (TCP and TLS
+/// handshakes before it can reach Lark). HttpClient opens a connection only when every open one is busy, so a request
+/// that starts while fewer requests are busy than the most that were busy lately finds one ready.
+/// </summary>
+/// <remarks>
+/// The round trip of a request on a new connection includes its handshake, which a distant Lark makes long; only the
+/// warm ones measure the network itself, so the rate limiter learns Lark's arrival times from them. An estimate, kept
+/// cautious: idle connections are assumed closed after <see cref="IdleTicks"/>, and a transport failure closes one.
+/// Thread-safe.
+/// </remarks>
+internal sealed class ConnectionWarmth
+{
+    // Servers and HttpClient close idle keep-alive connections after about a minute; assume less.
+    private static readonly long IdleTicks = 15 * Stopwatch.Frequency;
+
+    private readonly object _gate = new();
+    private int _busy;
+    private int _open;
+    private long _lastUsed;
+
+    /// <summary>Requests between their start and the end of their answer right now.</summary>
+    public int Busy
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _busy;
+            }
+        }
+    }
+
+    /// <summary>A request starts: returns true when a connection is likely open and idle for it.</summary>
+    public bool Enter()
+    {
+        lock (_gate)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (_busy == 0 && now - _lastUsed > IdleTicks)
+            {
+                _open = 0;
+            }
+
+            var warm = _busy < _open;
+            _busy++;
+            _open = Math.Max(_open, _busy);
+            _lastUsed = now;
+            return warm;
+        }
+    }
+
+    /// <summary>A request has ended; <paramref name="connectionLost"/> when it failed in transport (its connection is gone).</summary>
+    public void Exit(bool connectionLost)
+    {
+        lock (_gate)
+        {
+            _busy = Math.Max(0, _busy - 1);
+            if (connectionLost)
+            {
+                _open = Math.Max(0, _open - 1);
+            }
+
+            _lastUsed = Stopwatch.GetTimestamp();
+        }
+    }
+}

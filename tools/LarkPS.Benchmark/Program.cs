@@ -67,7 +67,8 @@ foreach (var latencyMs in settings.LatenciesMs)
             continue;
         }
 
-        var limit = Workloads.LimitSeconds(workload.Messages, quotas, latencyMs / 1000.0);
+        var limit = Workloads.LimitSeconds(workload.Messages, quotas, latencyMs / 1000.0)
+            + (Workloads.NeedsLookUp(workload.Messages) ? latencyMs / 1000.0 : 0);
         rows.Add(await RunAsync(workload, latencyMs, limit, LarkPSContender.Name, sandbox => Task.FromResult(LarkPSContender.Run(powerShell, sandbox, workload.Messages))));
         if (workload.WithNode)
         {

@@ -56,7 +56,8 @@ internal static class Report
         Console.WriteLine("seconds = from the first send to the last answer; limit = the shortest time Lark's sliding windows allow for that input,");
         Console.WriteLine("plus one latency; of limit = limit / seconds (LarkPS's rate as a share of the limit's rate; the target is at least 95%);");
         Console.WriteLine(Invariant($"delivered/lost/dup from the sandbox inbox; 429/230020 = requests the sandbox refused by quota; per 1000 = refusals per 1000 messages (target at most 1)."));
-        Console.WriteLine(Invariant($"The limit leaves out the {settings.HandshakeMs} ms handshake every client pays for its first connections."));
+        Console.WriteLine(Invariant($"The limit leaves out the {settings.HandshakeMs} ms handshake every client pays for its first connections; for phone numbers"));
+        Console.WriteLine("it adds one latency: a number is looked up (batch_get_id) before its first send can leave.");
         var lark = rows.Where(r => r.Contender == LarkPSContender.Name && r.Outcome is not null).ToList();
         if (lark.Count > 0)
         {

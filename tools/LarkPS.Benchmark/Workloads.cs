@@ -113,6 +113,12 @@ internal static class Workloads
             window.Count < limit ? now : Math.Max(now, window[^limit] + length);
     }
 
+    /// <summary>
+    /// True when the messages go to phone numbers: Lark sends only to ids, so a number is looked up (batch_get_id, 50 a
+    /// call) before its first send can leave, one round trip that no client can skip; the limit adds it.
+    /// </summary>
+    public static bool NeedsLookUp(IReadOnlyList<BenchReceiver> messages) => messages.Any(m => m.ReceiveType == "phone");
+
     private static string Hex(string seed, int length) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)))[..length];
 }

@@ -24,8 +24,9 @@ namespace LarkPS.Delivery;
 /// a busy machine), and overstating it makes arrivals look earlier than they were. Only requests that found a
 /// kept-alive connection (<see cref="Starting"/>) count as measurements of the network: one that opened a connection
 /// paid its handshake on the way in. So the least round trip is used less an allowance that shrinks as warm
-/// measurements come (40% of it, at least 40 ms,
-/// for the first; a fiftieth of that after fifty; never under 3 ms). Being cautious costs time once, in the window
+/// measurements come (30% of it, at least 40 ms,
+/// for the first; a fiftieth of that after fifty), and never less than how far the tenth percentile of the last 64
+/// lies above their least (a busy machine or a jittery network widens it), nor under 3 ms. Being cautious costs time once, in the window
 /// after the first; a refusal would cost more, and a second later fifty measurements have come.
 /// </para>
 /// <para>
@@ -51,7 +52,8 @@ internal sealed class RateLimiter
     // The fastest warm round trip is used less max(floor, share × it) / measurements, and never less than the least allowance.
     private static readonly long AllowanceFloorTicks = TimeSpan.FromMilliseconds(40).Ticks;
     private static readonly long LeastAllowanceTicks = TimeSpan.FromMilliseconds(3).Ticks;
-    private const double AllowanceShare = 0.4;
+    private const double AllowanceShare = 0.3;
+    private const int RecentWarmCount = 64;
 
 
     private readonly object _gate = new();
@@ -74,6 +76,12 @@ internal sealed class RateLimiter
     private long _warmMeasurements;
     private long _fastestAny = long.MaxValue;
     private double _smoothedRoundTrip;
+
+    // The last warm round trips, and how far their tenth percentile lies above their least: how often a request comes
+    // near the network's fastest. Under load that is rare (the least of the sums overstates the sum of the leasts), so
+    // the allowance grows.
+    private readonly long[] _recentWarm = new long[RecentWarmCount];
+    private long _spreadTicks;
 
     // Learned from refusals: extra margin and when it was last raised.
     private long _extraMarginTicks;
@@ -297,7 +305,9 @@ internal sealed class RateLimiter
                 if (record.Warm)
                 {
                     _fastestWarm = Math.Min(_fastestWarm, roundTrip);
+                    _recentWarm[_warmMeasurements % RecentWarmCount] = roundTrip;
                     _warmMeasurements++;
+                    _spreadTicks = SpreadLocked();
                 }
 
                 _smoothedRoundTrip = _smoothedRoundTrip == 0 ? roundTrip : (_smoothedRoundTrip * 0.8) + (roundTrip * 0.2);
@@ -437,11 +447,26 @@ internal sealed class RateLimiter
         {
             // Any round trip bounds the network's from above, a cold one too: the least of all, less the allowance.
             var fastest = Math.Min(_fastestWarm, _fastestAny);
-            var allowance = Math.Max(LeastAllowanceTicks, Math.Max(AllowanceFloorTicks, fastest * AllowanceShare) / _warmMeasurements);
+            var allowance = Math.Max(Math.Max(LeastAllowanceTicks, _spreadTicks), Math.Max(AllowanceFloorTicks, fastest * AllowanceShare) / _warmMeasurements);
             return Math.Max(0, fastest - (long)allowance);
         }
 
         return _fastestAny == long.MaxValue ? 0 : _fastestAny / 2;
+    }
+
+    // The tenth percentile of the recent warm round trips less their least (zero until there are ten).
+    private long SpreadLocked()
+    {
+        var count = (int)Math.Min(_warmMeasurements, RecentWarmCount);
+        if (count < 10)
+        {
+            return 0;
+        }
+
+        var sorted = new long[count];
+        Array.Copy(_recentWarm, sorted, count);
+        Array.Sort(sorted);
+        return sorted[count / 10] - sorted[0];
     }
 
     private long AppWaitLocked(long now)

@@ -158,7 +158,41 @@ internal sealed class LarkApiClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
+    // Every request and answer once, for -Debug (gathered here, written by the cmdlet on its pipeline thread).
     private async Task<LarkResponse> SendOnceAsync(LarkRequest request, string? token, CancellationToken cancellationToken)
+    {
+        var debug = HttpDebugLog.Current;
+        if (debug is null)
+        {
+            return await SendOnceCoreAsync(request, token, cancellationToken).ConfigureAwait(false);
+        }
+
+        debug.Request(request);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var response = await SendOnceCoreAsync(request, token, cancellationToken).ConfigureAwait(false);
+            debug.Answer(request, response.Status, LarkErrorCodes.Success, response.LogId, watch.Elapsed);
+            return response;
+        }
+        catch (LarkApiException ex) when (ex.HttpStatus is null)
+        {
+            debug.NoAnswer(request, ex.Message, watch.Elapsed);
+            throw;
+        }
+        catch (LarkApiException ex)
+        {
+            debug.Answer(request, ex.HttpStatus, ex.Code == 0 ? null : ex.Code, ex.LogId, watch.Elapsed);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            debug.NoAnswer(request, "cancelled (the command was stopped)", watch.Elapsed);
+            throw;
+        }
+    }
+
+    private async Task<LarkResponse> SendOnceCoreAsync(LarkRequest request, string? token, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(request.Method, request.PathAndQuery);
         if (token is not null)

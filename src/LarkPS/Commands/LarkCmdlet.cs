@@ -10,6 +10,7 @@ namespace LarkPS.Commands;
 public abstract class LarkCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private bool? _verboseAsDebug;
 
     /// <summary>Cancelled by StopProcessing (Ctrl+C); every await honours it.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -27,6 +28,26 @@ public abstract class LarkCmdlet : PSCmdlet, IDisposable
         if (disposing)
         {
             _stopping.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Writes a verbose line; under -Debug without -Verbose, as a debug line instead. PowerShell makes a compiled
+    /// cmdlet's VerbosePreference Inquire under -Debug alone: every verbose line would ask "Continue with this
+    /// operation?", and fail outright in a non-interactive session (a scheduled task).
+    /// </summary>
+    protected new void WriteVerbose(string text)
+    {
+        _verboseAsDebug ??= MyInvocation.BoundParameters.TryGetValue("Debug", out var debug)
+            && debug is SwitchParameter { IsPresent: true }
+            && !MyInvocation.BoundParameters.ContainsKey("Verbose");
+        if (_verboseAsDebug == true)
+        {
+            WriteDebug(text);
+        }
+        else
+        {
+            base.WriteVerbose(text);
         }
     }
 
@@ -59,6 +80,9 @@ public abstract class LarkCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs async work on the pipeline thread's behalf; Ctrl+C turns into PipelineStoppedException.</summary>
     protected T RunAsync<T>(Func<CancellationToken, Task<T>> work)
     {
+        // -Debug: the requests this call makes and their answers, written here on the pipeline thread when it returns.
+        // A command already gathering its own (Send-LarkMessage) keeps gathering.
+        using var debug = Api.HttpDebugLog.Current is null ? Support.RequestDebug.Begin(this) : null;
         try
         {
             return work(StopToken).GetAwaiter().GetResult();

@@ -37,6 +37,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
     private readonly Dictionary<long, SendWork> _outstanding = new();
     private bool _stopOnError;
     private ErrorRecord? _stoppingError;
+    private RequestDebug? _debug;
     private LarkConnection? _connection;
     private LarkConnection? _hook;
     private DeliveryEngine<SendWork, SentMessage>? _engine;
@@ -82,6 +83,9 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
     protected override void BeginProcessing()
     {
+        // -Debug: every request and answer, gathered where they are sent and written here, on the pipeline thread.
+        _debug = RequestDebug.Begin(this);
+
         // Not connected is a broken precondition: say so before reading any input, except under -WhatIf,
         // which never touches the network and so needs no connection.
         if (!IsWhatIf())
@@ -466,6 +470,8 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         if (disposing)
         {
             CloseJournal();
+            _debug?.Dispose();
+            _debug = null;
         }
 
         base.Dispose(disposing);
@@ -565,6 +571,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         _engine = null;
 
         // Under Stop PowerShell turns this into the terminating error; should the preference have changed, end anyway.
+        _debug?.Flush();
         WriteError(error);
         ThrowTerminatingError(error);
     }
@@ -602,6 +609,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
     private void ReportProgress(DeliveryEngine<SendWork, SentMessage> engine, bool final)
     {
+        _debug?.Flush();
         if (!final && _sinceProgress.Elapsed < ProgressInterval)
         {
             return;

@@ -17,6 +17,8 @@
         'Connect-Lark'
         'Disconnect-Lark'
         'Get-LarkConnection'
+        'Get-LarkChat'
+        'Get-LarkUser'
         'Send-LarkMessage'
         'Test-LarkMessage'
     )

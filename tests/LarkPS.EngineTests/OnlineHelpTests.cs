@@ -11,6 +11,8 @@ public class OnlineHelpTests
     [Theory]
     [InlineData("Connect-Lark")]
     [InlineData("Disconnect-Lark")]
+    [InlineData("Get-LarkChat")]
+    [InlineData("Get-LarkUser")]
     [InlineData("Get-LarkConnection")]
     [InlineData("Send-LarkMessage")]
     [InlineData("Test-LarkMessage")]

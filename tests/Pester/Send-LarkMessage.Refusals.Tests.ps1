@@ -59,7 +59,7 @@ Describe 'Lark''s refusals' {
     It 'reports InvalidMessage for each invalid item, naming the field, never sends it, and sends the valid ones' {
         $items = @(
             [pscustomobject]@{ receiveType = 'chat'; receiveId = $ops; content = 'one' }
-            [pscustomobject]@{ receiveType = 'chat'; receiveId = 'general'; content = 'bad chat id' }
+            [pscustomobject]@{ receiveType = 'chat'; receiveId = 'ou_general'; content = 'bad chat id' }
             [pscustomobject]@{ receiveType = 'chat'; receiveId = $ops; contentType = 'image'; content = '{"file_key":"x"}' }
             [pscustomobject]@{ receiveType = 'fax'; receiveId = '12345'; content = 'bad type' }
             [pscustomobject]@{ receiveType = 'chat'; receiveId = $ops; content = 'five' }
@@ -72,7 +72,7 @@ Describe 'Lark''s refusals' {
         $failed | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be "InvalidMessage,$sendId" }
         $failed | ForEach-Object { [string]$_.CategoryInfo.Category | Should -Be 'InvalidData' }
         $failed[0].ErrorDetails.Message | Should -Match 'receiveId'
-        $failed[0].ErrorDetails.Message | Should -Match 'oc_'
+        $failed[0].ErrorDetails.Message | Should -Match 'ou_general'
         $failed[1].ErrorDetails.Message | Should -Match 'image_key'
         $failed[2].ErrorDetails.Message | Should -Match 'fax'
         $failed[0].TargetObject.content | Should -Be 'bad chat id'
@@ -81,7 +81,7 @@ Describe 'Lark''s refusals' {
     }
 
     It 'stops at the first failed item with -ErrorAction Stop' {
-        $err = { @{ receiveType = 'chat'; receiveId = 'nope'; content = 'bad' }, @{ receiveType = 'chat'; receiveId = $ops; content = 'after' } | Send-LarkMessage -ErrorAction Stop } |
+        $err = { @{ receiveType = 'chat'; receiveId = 'ou_nope'; content = 'bad' }, @{ receiveType = 'chat'; receiveId = $ops; content = 'after' } | Send-LarkMessage -ErrorAction Stop } |
             Should -Throw -PassThru
 
         $err.FullyQualifiedErrorId | Should -Be "InvalidMessage,$sendId"

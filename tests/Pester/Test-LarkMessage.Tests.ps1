@@ -16,7 +16,7 @@ Describe 'Test-LarkMessage' {
 
         $verdicts = @(
             @{ receiveType = 'chat'; receiveId = $ops; content = 'ok' }
-            @{ receiveType = 'chat'; receiveId = 'ops'; content = 'bad id' }
+            @{ receiveType = 'chat'; receiveId = 'ou_ops'; content = 'bad id' }
             @{ receiveType = 'phone'; receiveId = '13800000001'; contentType = 'post'; content = '{"zh_cn":{"title":"t","content":[[{"tag":"text","text":"x"}]]}}' }
             @{ receiveType = 'user'; receiveId = $sandbox.Users['Alice'].openId; contentType = 'interactive'; content = '{"card":{}}' }
         ) | Test-LarkMessage -ErrorVariable failed

@@ -48,4 +48,14 @@ internal static class ErrorIds
     public const string MayHaveArrived = "MayHaveArrived";
     public const string JournalUnusable = "JournalUnusable";
     public const string DeadlineExceeded = "DeadlineExceeded";
+
+    // Issue 11: chats, users, uploads.
+    public const string ChatNotFound = "ChatNotFound";
+    public const string ChatNameAmbiguous = "ChatNameAmbiguous";
+    public const string ChatListFailed = "ChatListFailed";
+    public const string UserLookupFailed = "UserLookupFailed";
+    public const string InvalidUserInput = "InvalidUserInput";
+    public const string UploadRefused = "UploadRefused";
+    public const string UploadNeedsApp = "UploadNeedsApp";
+    public const string NeedsAppConnection = "NeedsAppConnection";
 }

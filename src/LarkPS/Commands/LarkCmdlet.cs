@@ -77,6 +77,24 @@ public abstract class LarkCmdlet : PSCmdlet, IDisposable
         return connection!;
     }
 
+    /// <summary>
+    /// As <see cref="RequireConnection"/>, for what only an app can do (list chats, look users up, upload): a webhook
+    /// connection is a terminating NeedsAppConnection error that names the fix.
+    /// </summary>
+    private protected LarkConnection RequireAppConnection(LarkConnection? given, string what)
+    {
+        var connection = RequireConnection(given);
+        if (connection.Kind == LarkConnectionKind.Webhook)
+        {
+            ThrowTerminatingError(ErrorRecords.WithFix(
+                new InvalidOperationException($"{MyInvocation.MyCommand.Name} {what}, which a webhook connection ({connection.WebhookUri}) cannot do: a group's custom bot has no access to Lark's Open API."),
+                ErrorIds.NeedsAppConnection, ErrorCategory.InvalidOperation, connection,
+                "Connect with an app instead: Connect-Lark -AppId <cli_…> -AppSecret (Read-Host -AsSecureString) (an app with the bot capability), or pass such a connection with -Connection."));
+        }
+
+        return connection;
+    }
+
     /// <summary>Runs async work on the pipeline thread's behalf; Ctrl+C turns into PipelineStoppedException.</summary>
     protected T RunAsync<T>(Func<CancellationToken, Task<T>> work)
     {

@@ -39,10 +39,26 @@ public abstract class MessageCmdletBase : LarkCmdlet
     [ArgumentCompleter(typeof(ReceiveTypeCompleter))]
     public string? ReceiveType { get; set; }
 
-    /// <summary>The receiver(s): open_ids (ou_…), e-mail addresses, phone numbers or chat_ids (oc_…); one message to each; none on a webhook connection.</summary>
+    /// <summary>
+    /// The receiver(s): open_ids (ou_…), e-mail addresses, phone numbers or chat_ids (oc_…); with -ReceiveType chat also
+    /// a chat's exact name. One message to each; none on a webhook connection.
+    /// </summary>
     [Parameter(Position = 0)]
     [Alias("receive_id")]
+    [ArgumentCompleter(typeof(ReceiveIdCompleter))]
     public string[]? ReceiveId { get; set; }
+
+    /// <summary>An image to upload and send as an image message (a PowerShell path: relative, PSDrive, wildcards resolving to one file); a default for items without content.</summary>
+    [Parameter]
+    public string? ImagePath { get; set; }
+
+    /// <summary>A file to upload and send: .opus as audio, .mp4 as media, anything else as a file (file_type from the extension); a default for items without content.</summary>
+    [Parameter]
+    public string? FilePath { get; set; }
+
+    /// <summary>A file taken literally (no wildcards): sent as an image when its bytes are one, else as a file; a default for items without content.</summary>
+    [Parameter]
+    public string? LiteralPath { get; set; }
 
     /// <summary>text (default), post, image, interactive, share_chat, share_user, audio, media, file, sticker.</summary>
     [Parameter]
@@ -199,8 +215,19 @@ public abstract class MessageCmdletBase : LarkCmdlet
             return null;
         }
 
+        var files = new LocalFilePaths { ImagePath = ImagePath, FilePath = FilePath, LiteralPath = LiteralPath };
+        if (!files.IsEmpty && (Content is not null || Text is not null))
+        {
+            WriteError(ErrorRecords.WithFix(
+                new ArgumentException("Give either a file (-ImagePath, -FilePath or -LiteralPath) or -Content / -Text, not both: a file is the message's content."),
+                ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, ReceiveId,
+                "Send the file and the text as two messages (two Send-LarkMessage calls), or put an image in a post with an img node that carries a path. Nothing was sent."));
+            return null;
+        }
+
         return new MessageParameters
         {
+            Files = files,
             ReceiveType = ReceiveType,
             ReceiveIds = ReceiveId ?? Array.Empty<string>(),
             ContentType = ContentType,
@@ -212,6 +239,53 @@ public abstract class MessageCmdletBase : LarkCmdlet
 
     /// <summary>Writes the error of one input item; Send-LarkMessage holds the first under -ErrorAction Stop until what is in flight is written.</summary>
     private protected virtual void WriteItemError(ErrorRecord record) => WriteError(record);
+
+    /// <summary>
+    /// Turns the item's local files (its own imagePath / filePath / path / literalPath, or the parameters') into
+    /// content with placeholder keys, checked offline; null when it sends none. Problems land in the input's
+    /// ReadProblems, so the one validator reports them with the item.
+    /// </summary>
+    private protected ItemUploads? ApplyLocalFiles(MessageInput input)
+    {
+        try
+        {
+            return AttachmentInputs.Apply(input, ResolveFilePath);
+        }
+        catch (Exception ex) when (ItemIsolation.IsItemFailure(ex))
+        {
+            // A file that cannot be read (no permission, locked, a device) fails its item only.
+            input.ReadProblems.Add(new ValidationProblem("path", "could not be read: " + ex.Message, "a file this session can read"));
+            return null;
+        }
+    }
+
+    // Paths resolve as every cmdlet's: relative to the current location, PSDrives, wildcards that match one file.
+    private string ResolveFilePath(string path, bool literal)
+    {
+        if (literal)
+        {
+            var unresolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var literalProvider, out _);
+            if (!string.Equals(literalProvider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"it is on the {literalProvider.Name} provider, not the file system");
+            }
+
+            return unresolved;
+        }
+
+        var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"it is on the {provider.Name} provider, not the file system");
+        }
+
+        if (resolved.Count != 1)
+        {
+            throw new ArgumentException($"it matches {resolved.Count.ToString(CultureInfo.InvariantCulture)} files; give one (or use -LiteralPath)");
+        }
+
+        return resolved[0];
+    }
 
     /// <summary>"item 3 (chat oc_…)": how errors and -WhatIf name an input.</summary>
     private protected static string Describe(int number, MessageInput input)

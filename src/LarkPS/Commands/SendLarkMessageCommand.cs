@@ -204,7 +204,23 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         {
             if (_hook is not null)
             {
+                if (LocalFileRules.RefuseOnWebhook(input, target, description) is { } refused)
+                {
+                    _invalid++;
+                    WriteItemError(refused);
+                    continue;
+                }
+
                 SendThroughHook(target, input, description);
+                continue;
+            }
+
+            // Issue 11: local files become content with placeholder keys (checked offline, uploaded in the send);
+            // a chat given by name becomes its chat_id.
+            var uploads = ApplyLocalFiles(input);
+            if (!ResolveChatName(target, input, description))
+            {
+                _invalid++;
                 continue;
             }
 
@@ -250,7 +266,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 _connection!.Phones.Prefetch(phone.LookupValue);
             }
 
-            var work = new SendWork(_nextSequence++, target, receiveId, description, message) { JournalKey = verdict?.Key };
+            var work = new SendWork(_nextSequence++, target, receiveId, description, message) { JournalKey = verdict?.Key, Uploads = uploads };
             _journal?.Submitted(verdict!, ItemNumber, message.Uuid!, Now);
             _outstanding[work.Sequence] = work;
             foreach (var delivery in engine.Submit(work))
@@ -334,6 +350,43 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             target,
             "Give every message its own uuid (for example the row's key plus the receiver), or leave uuid empty and LarkPS generates one per item.");
 
+    // A chat given by name becomes its chat_id (one exact match among the bot's chats), or an error listing the
+    // candidates. -WhatIf makes no request: it uses a cached list if there is one, else leaves the name to the send.
+    private bool ResolveChatName(object? target, MessageInput input, string description)
+    {
+        if (!ChatNameReceivers.IsChatName(input, out var name))
+        {
+            return true;
+        }
+
+        var connection = _connection ?? Connection ?? ConnectionStore.Current;
+        if (IsWhatIf() || connection is null)
+        {
+            return ChatNameReceivers.ResolveOffline(input, name, connection, target, description, WriteItemError, WriteVerbose);
+        }
+
+        try
+        {
+            var chats = RunAsync(ct => connection.Chats.GetAsync(false, ct));
+            if (ChatNameReceivers.Resolve(input, name, chats, target, description) is { } error)
+            {
+                WriteItemError(error);
+                return false;
+            }
+
+            return true;
+        }
+        catch (LarkApiException ex)
+        {
+            WriteItemError(SendErrors.For(ex, target, description + " (listing the bot's chats to find '" + name + "')"));
+            return false;
+        }
+        finally
+        {
+            ChatNameReceivers.WriteRetries(connection, WriteVerbose);
+        }
+    }
+
     private bool IsWhatIf()
     {
         if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
@@ -358,13 +411,16 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         options.StopAtFirstFailure = _stopOnError;
         var sender = _connection.Sender;
         var hookSender = _connection.HookSender;
+        var connection = _connection;
         _engine = new DeliveryEngine<SendWork, SentMessage>(
             options,
             _connection.RateLimiter,
             new RetryPolicy(options),
             _connection.Clock,
             work => work.Hook is not null ? WebhookSender.ReceiverKey : work.Message.NeedsResolution ? "phone:" + work.Message.PhoneToResolve!.CanonicalKey : work.Message.ReceiveIdType + ":" + work.Message.ReceiveId,
-            (work, ct) => work.Hook is { } hook ? hookSender!.SendAsync(hook, ct) : sender.SendAsync(work.Message, work.GivenReceiveId, ct),
+            (work, ct) => work.Hook is { } hook ? hookSender!.SendAsync(hook, ct)
+                : work.Uploads is { } uploads ? ChatNameReceivers.SendWithUploadsAsync(connection, work.Message, uploads, work.GivenReceiveId, ct)
+                : sender.SendAsync(work.Message, work.GivenReceiveId, ct),
             StopToken);
         WriteVerbose(_connection.Kind == LarkConnectionKind.Webhook
             ? $"Sending through the custom bot {_connection.WebhookUri}: up to {options.ThrottleLimit.ToString(CultureInfo.InvariantCulture)} requests in flight, {options.AppPerSecond}/s and {options.AppPerMinute}/min per hook; an attempt that may have arrived is never resent."
@@ -652,6 +708,9 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         /// <summary>The item's key in the -Journal, if one is kept.</summary>
         public string? JournalKey { get; set; }
+
+        /// <summary>Local files to upload before the send, their keys filling the content's placeholders; null for none.</summary>
+        public Support.ItemUploads? Uploads { get; set; }
 
         /// <summary>The message in the hook's format, for a webhook connection; null for an app send.</summary>
         public WebhookMessage? Hook { get; set; }

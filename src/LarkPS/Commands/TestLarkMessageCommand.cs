@@ -39,6 +39,11 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
         {
             if (hook is not null)
             {
+                if (LocalFileRules.ProblemOnWebhook(input) is { } cannotUpload)
+                {
+                    input.ReadProblems.Add(cannotUpload);
+                }
+
                 var check = WebhookRules.Check(input, hook.IsSigned);
                 if (!check.IsValid)
                 {
@@ -47,6 +52,20 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
 
                 WriteObject(Detailed ? new MessageCheck(description, target, check, hook) : check.IsValid);
                 continue;
+            }
+
+            // Offline (issue 11): local files are checked, nothing uploaded; a chat name is resolved only from a cached list.
+            ApplyLocalFiles(input);
+            if (ChatNameReceivers.IsChatName(input, out var chatName))
+            {
+                var connection = Connection ?? ConnectionStore.Current;
+                ChatNameReceivers.ResolveOffline(input, chatName, connection, target, description,
+                    error =>
+                    {
+                        input.ReadProblems.Add(new ValidationProblem("receiveId", error.Exception.Message.Substring(description.Length + 2), "the exact name of one of the bot's chats, or its chat_id (oc_…)", "string"));
+                        input.ReceiveId = ChatNameReceivers.PlaceholderChatId;
+                    },
+                    WriteVerbose);
             }
 
             var result = ItemIsolation.Validate(input);

@@ -20,6 +20,9 @@ internal sealed class MessageParameters
     public string? Text { get; set; }
 
     public string? Uuid { get; set; }
+
+    /// <summary>-ImagePath, -FilePath, -LiteralPath (issue 11): a local file as the content of items that have none.</summary>
+    public LocalFilePaths Files { get; set; } = new();
 }
 
 /// <summary>
@@ -76,13 +79,14 @@ internal static class MessageDefaults
             }
         }
 
-        var hasContent = item.Content is not null || !Blank(item.Text);
-        if (!hasContent && parameters.Content is null && Blank(parameters.Text) && item.PropertyNames is { } had && receivers[0].Id is not null)
+        // A local file is content: the item's own file or content wins over the parameters' (issue 11).
+        var hasContent = item.Content is not null || !Blank(item.Text) || !item.Files.IsEmpty;
+        if (!hasContent && parameters.Content is null && Blank(parameters.Text) && parameters.Files.IsEmpty && item.PropertyNames is { } had && receivers[0].Id is not null)
         {
             problems.Add(new ValidationProblem(
                 "content",
                 "is missing: the item has no content property (its properties: " + ListNames(had) + ")",
-                "a content, Text, Message or Body property, or -Text / -Content",
+                "a content, Text, Message or Body property (or imagePath / filePath / path), or -Text / -Content / -ImagePath / -FilePath",
                 "missing"));
         }
 
@@ -105,6 +109,7 @@ internal static class MessageDefaults
                 ContentType = Blank(item.ContentType) ? parameters.ContentType : item.ContentType,
                 Content = hasContent ? item.Content : parameters.Content,
                 Text = hasContent ? item.Text : parameters.Text,
+                Files = hasContent ? item.Files : parameters.Files,
                 Uuid = uuid,
                 SourceDescription = item.SourceDescription,
                 PropertyNames = item.PropertyNames,

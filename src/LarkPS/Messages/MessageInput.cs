@@ -26,6 +26,9 @@ internal sealed class MessageInput
     /// <summary>The -Text shortcut: the text of a text message, instead of <see cref="Content"/>.</summary>
     public string? Text { get; set; }
 
+    /// <summary>Local files sent as the content (issue 11): uploaded first, their key filled in. Empty for none.</summary>
+    public LocalFilePaths Files { get; set; } = new();
+
     /// <summary>Names the item in error messages, e.g. "item 3 (receiveId 'ou_…')"; null when nothing names it.</summary>
     public string? SourceDescription { get; set; }
 
@@ -53,6 +56,24 @@ internal sealed class MessageInput
         var item = "item " + itemNumber.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return id is null ? item : item + " (" + id + ")";
     }
+}
+
+/// <summary>The paths of local files one item sends (imagePath, filePath, path, literalPath), as given.</summary>
+internal sealed class LocalFilePaths
+{
+    public string? ImagePath { get; set; }
+
+    public string? FilePath { get; set; }
+
+    /// <summary>Sent as an image when its bytes are one, else as a file.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>As <see cref="Path"/>, taken literally (no wildcards): PSPath of a piped FileInfo.</summary>
+    public string? LiteralPath { get; set; }
+
+    public bool IsEmpty => Blank(ImagePath) && Blank(FilePath) && Blank(Path) && Blank(LiteralPath);
+
+    private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
 }
 
 /// <summary>A receiver read from a column whose name says its receiveType: Email → email, Phone → phone…</summary>

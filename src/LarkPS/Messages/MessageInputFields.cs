@@ -12,6 +12,12 @@ internal enum MessageInputField
     Content,
     Uuid,
     Text,
+
+    // Issue 11: a local file sent as the content (uploaded first).
+    ImagePath,
+    FilePath,
+    Path,
+    LiteralPath,
 }
 
 /// <summary>
@@ -50,6 +56,10 @@ internal static class MessageInputFields
         MessageInputField.ContentType => "contentType",
         MessageInputField.Content => "content",
         MessageInputField.Uuid => "uuid",
+        MessageInputField.ImagePath => "imagePath",
+        MessageInputField.FilePath => "filePath",
+        MessageInputField.Path => "path",
+        MessageInputField.LiteralPath => "literalPath",
         _ => "text",
     };
 
@@ -63,6 +73,12 @@ internal static class MessageInputFields
         Add(names, MessageInputField.Uuid, "uuid");
         // The names people's data already has for the text of a message (a CSV's Message column).
         Add(names, MessageInputField.Text, "text", "message", "body");
+
+        // Issue 11: local files (a FileInfo piped from Get-ChildItem carries PSPath, a literal provider path).
+        Add(names, MessageInputField.ImagePath, "imagePath", "image_path");
+        Add(names, MessageInputField.FilePath, "filePath", "file_path");
+        Add(names, MessageInputField.Path, "path");
+        Add(names, MessageInputField.LiteralPath, "literalPath", "literal_path", "PSPath");
         return names;
     }
 
@@ -123,6 +139,10 @@ internal sealed class MessageInputBuilder
             case MessageInputField.ContentType: Input.ContentType = (string)value; break;
             case MessageInputField.Content: Input.Content = value; break;
             case MessageInputField.Uuid: Input.Uuid = (string)value; break;
+            case MessageInputField.ImagePath: Input.Files.ImagePath = (string)value; break;
+            case MessageInputField.FilePath: Input.Files.FilePath = (string)value; break;
+            case MessageInputField.Path: Input.Files.Path = (string)value; break;
+            case MessageInputField.LiteralPath: Input.Files.LiteralPath = (string)value; break;
             default: Input.Text = (string)value; break;
         }
     }
@@ -150,6 +170,10 @@ internal sealed class MessageInputBuilder
         MessageInputField.ContentType => Input.ContentType,
         MessageInputField.Content => Input.Content,
         MessageInputField.Uuid => Input.Uuid,
+        MessageInputField.ImagePath => Input.Files.ImagePath,
+        MessageInputField.FilePath => Input.Files.FilePath,
+        MessageInputField.Path => Input.Files.Path,
+        MessageInputField.LiteralPath => Input.Files.LiteralPath,
         _ => Input.Text,
     };
 }

@@ -52,6 +52,11 @@ public sealed class LarkConnection : IDisposable
         RateLimiter = new RateLimiter(CreateDeliveryOptions(), _clock);
         Phones = new PhoneDirectory(Client, _clock);
         Sender = new MessageSender(Client, Phones);
+
+        // Lark counts chat lists, contact look-ups and uploads apart from sends, each at 50/s and 1000/min.
+        Chats = new ChatDirectory(Client, CreatePacedCaller(), _clock);
+        Users = new UserDirectory(Client, CreatePacedCaller());
+        Uploads = new Uploads.Uploader(Client, new RateLimiter(CreateDeliveryOptions(), _clock));
     }
 
     /// <summary>
@@ -83,6 +88,11 @@ public sealed class LarkConnection : IDisposable
         Phones = new PhoneDirectory(Client, _clock);
         Sender = new MessageSender(Client, Phones);
         HookSender = new WebhookSender(Client, hook, IsSigned ? UnwrapSecret : null, _clock);
+
+        // Never used: a custom bot cannot list chats, look users up or upload (the cmdlets refuse first, naming the fix).
+        Chats = new ChatDirectory(Client, CreatePacedCaller(), _clock);
+        Users = new UserDirectory(Client, CreatePacedCaller());
+        Uploads = new Uploads.Uploader(Client, new RateLimiter(CreateDeliveryOptions(), _clock));
     }
 
     /// <summary>App (App ID and App Secret) or Webhook (a group's custom bot).</summary>
@@ -136,6 +146,21 @@ public sealed class LarkConnection : IDisposable
 
     internal MessageSender Sender { get; }
 
+    /// <summary>The bot's chats, cached for <see cref="ChatDirectory.CacheLifetime"/>.</summary>
+    internal ChatDirectory Chats { get; }
+
+    /// <summary>E-mail and phone look-ups for Get-LarkUser.</summary>
+    internal UserDirectory Users { get; }
+
+    /// <summary>Uploads of local images and files, one per distinct content on this connection.</summary>
+    internal Uploads.Uploader Uploads { get; }
+
+    private PacedCaller CreatePacedCaller()
+    {
+        var options = CreateDeliveryOptions();
+        return new PacedCaller(new RateLimiter(options, _clock), new RetryPolicy(options), _clock);
+    }
+
     /// <summary>Delivery settings with this connection's quotas.</summary>
     internal DeliveryOptions CreateDeliveryOptions(int? throttleLimit = null)
     {
@@ -183,6 +208,7 @@ public sealed class LarkConnection : IDisposable
 
         _disposed = true;
         Tokens.Clear();
+        Chats.Dispose();
         Client.Dispose();
         _appSecret.Dispose();
     }

@@ -215,7 +215,7 @@ public sealed class DirectoryAndUploadTests : IDisposable
 
         var result = world.Session.Invoke("Get-LarkChat -Name 'Build*', 'Deploy*' | Send-LarkMessage -ImagePath $args[0]", chart);
         var post = world.Session.Invoke(
-            "Send-LarkMessage -ReceiveType chat -ReceiveId $args[1] -ContentType post -Content @{ en_us = @{ title = 'Load'; content = @(, @(@{ tag = 'text'; text = 'Today: ' }, @{ tag = 'img'; path = $args[0] })) } }",
+            "Send-LarkMessage -ReceiveType chat -ReceiveId $args[1] -ContentType post -Content @{ en_us = @{ title = 'Load'; content = @(@(@{ tag = 'text'; text = 'Today:' }), @(, @{ tag = 'img'; path = $args[0] })) } }",
             chart, SandboxSeed.OpsChatId);
 
         Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
@@ -224,7 +224,7 @@ public sealed class DirectoryAndUploadTests : IDisposable
         Assert.Single(world.Sandbox.Inbox.Take(20).Select(m => m.Content).Distinct());
         Assert.True(post.Errors.Count == 0, string.Join("\n", post.Errors));
         var key = JsonDocument.Parse(world.Sandbox.Inbox[0].Content).RootElement.GetProperty("image_key").GetString();
-        var node = JsonDocument.Parse(world.Sandbox.Inbox[20].Content).RootElement.GetProperty("en_us").GetProperty("content")[0][1];
+        var node = JsonDocument.Parse(world.Sandbox.Inbox[20].Content).RootElement.GetProperty("en_us").GetProperty("content")[1][0];
         Assert.Equal("img", node.GetProperty("tag").GetString());
         Assert.Equal(key, node.GetProperty("image_key").GetString());
         Assert.False(node.TryGetProperty("path", out _));

@@ -125,7 +125,7 @@ public sealed class LocalFilesOnMainTests : IDisposable
         Assert.Contains((string[])check.Properties["Problems"].Value, p => p.Contains("webhook connection cannot upload", StringComparison.Ordinal));
 
         // Only the two text messages reached the hook; nothing was uploaded anywhere.
-        Assert.Equal(["alert before", "alert after"], world.Sandbox.Inbox.Select(m => JsonDocument.Parse(m.Content).RootElement.GetProperty("text").GetString()));
+        Assert.Equal(["alert after", "alert before"], world.Sandbox.Inbox.Select(m => JsonDocument.Parse(m.Content).RootElement.GetProperty("text").GetString()).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(world.Sandbox.Requests, r => r.PathAndQuery.StartsWith(ImagesPath, StringComparison.Ordinal) || r.PathAndQuery.StartsWith(FilesPath, StringComparison.Ordinal));
     }
 

@@ -24,8 +24,8 @@ namespace LarkPS.Delivery;
 /// a busy machine), and overstating it makes arrivals look earlier than they were. Only requests that found a
 /// kept-alive connection (<see cref="Starting"/>) count as measurements of the network: one that opened a connection
 /// paid its handshake on the way in. So the least round trip is used less an allowance that shrinks as warm
-/// measurements come (30% of it, at least 40 ms,
-/// for the first; a fiftieth of that after fifty), and never less than how far the tenth percentile of the last 64
+/// measurements near it come (30% of it, at least 40 ms, for the first; a fiftieth of that after fifty of the last 64
+/// within a quarter of it), and never less than how far the tenth percentile of the last 64
 /// lies above their least (a busy machine or a jittery network widens it), nor under 3 ms. Being cautious costs time once, in the window
 /// after the first; a refusal would cost more, and a second later fifty measurements have come.
 /// </para>
@@ -54,6 +54,7 @@ internal sealed class RateLimiter
     private static readonly long LeastAllowanceTicks = TimeSpan.FromMilliseconds(3).Ticks;
     private const double AllowanceShare = 0.3;
     private const int RecentWarmCount = 64;
+    private static readonly long NearTicks = TimeSpan.FromMilliseconds(5).Ticks;
 
 
     private readonly object _gate = new();
@@ -82,6 +83,10 @@ internal sealed class RateLimiter
     // the allowance grows.
     private readonly long[] _recentWarm = new long[RecentWarmCount];
     private long _spreadTicks;
+
+    // How many of those lie near their least: only they vouch for it. A request taken for warm that opened a connection
+    // after all (its round trip holds a handshake) does not.
+    private int _nearFastest;
 
     // Learned from refusals: extra margin and when it was last raised.
     private long _extraMarginTicks;
@@ -307,7 +312,7 @@ internal sealed class RateLimiter
                     _fastestWarm = Math.Min(_fastestWarm, roundTrip);
                     _recentWarm[_warmMeasurements % RecentWarmCount] = roundTrip;
                     _warmMeasurements++;
-                    _spreadTicks = SpreadLocked();
+                    (_spreadTicks, _nearFastest) = SpreadLocked();
                 }
 
                 _smoothedRoundTrip = _smoothedRoundTrip == 0 ? roundTrip : (_smoothedRoundTrip * 0.8) + (roundTrip * 0.2);
@@ -447,26 +452,29 @@ internal sealed class RateLimiter
         {
             // Any round trip bounds the network's from above, a cold one too: the least of all, less the allowance.
             var fastest = Math.Min(_fastestWarm, _fastestAny);
-            var allowance = Math.Max(Math.Max(LeastAllowanceTicks, _spreadTicks), Math.Max(AllowanceFloorTicks, fastest * AllowanceShare) / _warmMeasurements);
+            var allowance = Math.Max(Math.Max(LeastAllowanceTicks, _spreadTicks), Math.Max(AllowanceFloorTicks, fastest * AllowanceShare) / Math.Max(1, _nearFastest));
             return Math.Max(0, fastest - (long)allowance);
         }
 
         return _fastestAny == long.MaxValue ? 0 : _fastestAny / 2;
     }
 
-    // The tenth percentile of the recent warm round trips less their least (zero until there are ten).
-    private long SpreadLocked()
+    // Of the recent warm round trips: how far their tenth percentile lies above their least (zero until there are ten), and
+    // how many lie within a quarter (at least 5 ms) of their least.
+    private (long Spread, int Near) SpreadLocked()
     {
         var count = (int)Math.Min(_warmMeasurements, RecentWarmCount);
-        if (count < 10)
-        {
-            return 0;
-        }
-
         var sorted = new long[count];
         Array.Copy(_recentWarm, sorted, count);
         Array.Sort(sorted);
-        return sorted[count / 10] - sorted[0];
+        var near = 0;
+        var within = sorted[0] + Math.Max(NearTicks, sorted[0] / 4);
+        while (near < count && sorted[near] <= within)
+        {
+            near++;
+        }
+
+        return (count < 10 ? 0 : sorted[count / 10] - sorted[0], near);
     }
 
     private long AppWaitLocked(long now)

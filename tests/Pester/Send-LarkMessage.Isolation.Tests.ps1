@@ -92,3 +92,27 @@ Describe 'Duplicate uuids in one run' {
         @(Get-LarkSandboxSend | Where-Object { $_.body -match 'to general' }).Count | Should -Be 0
     }
 }
+
+Describe 'A scriptblock as content' {
+    BeforeEach { Reset-LarkSandbox }
+
+    It 'is refused with an error that says to run it, never sent as its source text' {
+        $sent = Send-LarkMessage -ReceiveType chat -ReceiveId $ops -Content { Get-Date } -ErrorVariable failures -ErrorAction SilentlyContinue
+        $piped = @(
+            [pscustomobject]@{ receiveType = 'chat'; receiveId = $ops; content = { 'secret source' } }
+            [pscustomobject]@{ receiveType = 'chat'; receiveId = $ops; content = 'fine' }
+        ) | Send-LarkMessage -ErrorVariable pipedFailures -ErrorAction SilentlyContinue
+
+        $sent | Should -BeNullOrEmpty
+        @($failures).Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidMessage,LarkPS.Commands.SendLarkMessageCommand'
+        $failures[0].Exception.Message | Should -Match 'scriptblock'
+        @($piped).Count | Should -Be 1
+        @($pipedFailures).Count | Should -Be 1
+        $pipedFailures[0].Exception.Message | Should -Match 'item 1 .*scriptblock'
+        $inbox = @(Get-LarkSandboxInbox)
+        $inbox.Count | Should -Be 1
+        ($inbox[0].content | ConvertFrom-Json).text | Should -Be 'fine'
+        @(Get-LarkSandboxSend | Where-Object { $_.body -match 'Get-Date|secret source' }).Count | Should -Be 0
+    }
+}

@@ -264,6 +264,11 @@ internal static class PSInputReader
                 return null;
             case string s:
                 return s;
+            case ScriptBlock:
+                // Issue 14: it was sent as its source text. Content is data; a scriptblock is code to run first.
+                throw new ArgumentException(
+                    "it is a scriptblock ({ … }), which would be sent as its source text; run it and give its result instead: -Content (& { … })",
+                    nameof(value));
             case IDictionary dictionary:
                 var result = new Dictionary<string, object?>(StringComparer.Ordinal);
                 foreach (DictionaryEntry entry in dictionary)

@@ -36,8 +36,11 @@ public class TokenRevokedOnTheWireTests
         // On the wire: one token request for the whole run, and per message either one send (before the revocation or
         // after the refresh) or exactly two (refused with 99991663, then resent once with the fresh token).
         Assert.Equal(1, world.Sandbox.Stats.TokenRequests - tokenRequestsBefore);
+        // A quota refusal (and its resend) is pacing, not the token: on a heavily loaded machine one can come, and the
+        // benchmark is where pacing is measured. Left out here, the token's own cost is counted exactly.
         var sends = world.Sandbox.Requests
             .Where(r => r.Method == "POST" && r.PathAndQuery.StartsWith("/open-apis/im/v1/messages", StringComparison.Ordinal))
+            .Where(r => r.Code is not (230020 or 99991400))
             .Select(r => (Uuid: Uuid(r.Body), r.Code))
             .ToList();
         var byItem = sends.GroupBy(s => s.Uuid).ToList();

@@ -21,6 +21,8 @@
         'Get-LarkUser'
         'Send-LarkMessage'
         'Test-LarkMessage'
+        'Set-LarkMessage'
+        'Remove-LarkMessage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -16,6 +16,8 @@ public class OnlineHelpTests
     [InlineData("Get-LarkConnection")]
     [InlineData("Send-LarkMessage")]
     [InlineData("Test-LarkMessage")]
+    [InlineData("Set-LarkMessage")]
+    [InlineData("Remove-LarkMessage")]
     public void The_online_link_is_the_README_section_of_the_cmdlet(string cmdlet)
     {
         using var session = new PowerShellSession();

@@ -37,10 +37,11 @@ internal sealed class MessageSender
             message = message.WithResolvedReceiver(resolvedOpenId);
         }
 
-        var request = new LarkRequest(HttpMethod.Post, "open-apis/im/v1/messages?receive_id_type=" + Uri.EscapeDataString(message.ReceiveIdType), LarkOperation.Send, "send a message")
-        {
-            JsonBody = message.RequestBody,
-        };
+        // A reply (issue 12) goes to the message it answers, which decides the chat; its retries carry the same uuid.
+        var request = message.ReplyTo is not null
+            ? new LarkRequest(HttpMethod.Post, "open-apis/im/v1/messages/" + Uri.EscapeDataString(message.ReplyTo) + "/reply", LarkOperation.Reply, "reply to a message")
+            : new LarkRequest(HttpMethod.Post, "open-apis/im/v1/messages?receive_id_type=" + Uri.EscapeDataString(message.ReceiveIdType), LarkOperation.Send, "send a message");
+        request.JsonBody = message.RequestBody;
         var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var data = response.Data;
         var messageId = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("message_id", out var id) ? id.GetString() : null;
@@ -53,13 +54,16 @@ internal sealed class MessageSender
             messageId!,
             StringOf(data, "chat_id"),
             message.ReceiveType,
-            givenReceiveId,
+            message.ReplyTo ?? givenReceiveId,
             message.MsgType,
             message.Uuid ?? string.Empty,
             TimeOf(data, "create_time"),
             response.LogId)
         {
             ResolvedOpenId = resolvedOpenId,
+            ParentId = StringOf(data, "parent_id") ?? message.ReplyTo,
+            RootId = StringOf(data, "root_id"),
+            ThreadId = StringOf(data, "thread_id"),
         };
     }
 

@@ -44,6 +44,15 @@ public sealed class SentMessage
     /// <summary>The open_id a phone number resolved to, where the receiver was a phone number.</summary>
     public string? ResolvedOpenId { get; internal set; }
 
+    /// <summary>For a reply: the message it answers (om_…).</summary>
+    public string? ParentId { get; internal set; }
+
+    /// <summary>For a reply: the first message of its reply chain.</summary>
+    public string? RootId { get; internal set; }
+
+    /// <summary>For a reply in a thread (-ReplyInThread, or an answer to a message in a thread): the thread (omt_…).</summary>
+    public string? ThreadId { get; internal set; }
+
     /// <summary>How many HTTP attempts it took (1 unless retried).</summary>
     public int Attempts { get; internal set; } = 1;
 

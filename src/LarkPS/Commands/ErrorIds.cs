@@ -58,4 +58,18 @@ internal static class ErrorIds
     public const string UploadRefused = "UploadRefused";
     public const string UploadNeedsApp = "UploadNeedsApp";
     public const string NeedsAppConnection = "NeedsAppConnection";
+
+    // Acting on sent messages: Set-LarkMessage, Remove-LarkMessage, Send-LarkMessage -ReplyTo (issue 12)
+    public const string InvalidMessageId = "InvalidMessageId";
+    public const string MessageNotFound = "MessageNotFound";
+    public const string MessageRecalled = "MessageRecalled";
+    public const string NotMessageSender = "NotMessageSender";
+    public const string EditLimitReached = "EditLimitReached";
+    public const string EditWindowPassed = "EditWindowPassed";
+    public const string CardNotUpdatable = "CardNotUpdatable";
+    public const string CardUpdateWindowPassed = "CardUpdateWindowPassed";
+    public const string RecallWindowPassed = "RecallWindowPassed";
+    public const string MessageChangeFailed = "MessageChangeFailed";
+    public const string MessageChangeStopped = "MessageChangeStopped";
+    public const string WebhookCannotActOnMessages = "WebhookCannotActOnMessages";
 }

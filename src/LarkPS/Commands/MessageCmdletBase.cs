@@ -78,6 +78,20 @@ public abstract class MessageCmdletBase : LarkCmdlet
     [Parameter]
     public string? Uuid { get; set; }
 
+    /// <summary>Answers this message (om_…, Send-LarkMessage's MessageId) instead of sending to a receiver: the reply lands in its chat.</summary>
+    [Parameter]
+    [Alias("ParentId", "parent_id")]
+    public string? ReplyTo { get; set; }
+
+    /// <summary>With -ReplyTo: answers in the message's thread (opening one where there is none).</summary>
+    [Parameter]
+    public SwitchParameter ReplyInThread { get; set; }
+
+    /// <summary>Sends cards shared (config.update_multi:true), so Set-LarkMessage can update them later: Lark updates only cards sent so.</summary>
+    [Parameter]
+    [Alias("UpdateMulti")]
+    public SwitchParameter Updatable { get; set; }
+
     /// <summary>
     /// The inputs of the current record, each with the object errors should name as TargetObject (a seed body
     /// string yields one input per message in it; -ReceiveId a,b one per receiver).
@@ -96,7 +110,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
             var first = ReceiveId is { Length: > 0 } ? ReceiveId[0] : null;
             foreach (var input in MessageDefaults.Apply(null, parameters))
             {
-                yield return (input.ReceiveId ?? first, input, Describe(++_itemNumber, input));
+                yield return (input.ReceiveId ?? first ?? input.ReplyTo, input, Describe(++_itemNumber, input));
             }
 
             yield break;
@@ -234,6 +248,9 @@ public abstract class MessageCmdletBase : LarkCmdlet
             Content = content,
             Text = Text,
             Uuid = Uuid,
+            ReplyTo = ReplyTo,
+            ReplyInThread = ReplyInThread.IsPresent ? "true" : null,
+            UpdateMulti = Updatable.IsPresent,
         };
     }
 
@@ -290,7 +307,8 @@ public abstract class MessageCmdletBase : LarkCmdlet
     /// <summary>"item 3 (chat oc_…)": how errors and -WhatIf name an input.</summary>
     private protected static string Describe(int number, MessageInput input)
     {
-        var receiver = string.IsNullOrWhiteSpace(input.ReceiveId) ? "no receiveId" : $"{(string.IsNullOrWhiteSpace(input.ReceiveType) ? "user" : input.ReceiveType!.Trim())} {input.ReceiveId!.Trim()}";
+        var receiver = !string.IsNullOrWhiteSpace(input.ReplyTo) ? "reply to " + input.ReplyTo!.Trim()
+            : string.IsNullOrWhiteSpace(input.ReceiveId) ? "no receiveId" : $"{(string.IsNullOrWhiteSpace(input.ReceiveType) ? "user" : input.ReceiveType!.Trim())} {input.ReceiveId!.Trim()}";
         return $"item {number.ToString(CultureInfo.InvariantCulture)} ({receiver})";
     }
 

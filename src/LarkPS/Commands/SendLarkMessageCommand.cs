@@ -235,7 +235,9 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             }
 
             var message = validation.Message;
-            var receiveId = input.ReceiveId?.Trim() ?? string.Empty;
+
+            // A reply's "receiver" is the message it answers (issue 12): the journal and the uuid check key on it.
+            var receiveId = message.ReplyTo ?? input.ReceiveId?.Trim() ?? string.Empty;
 
             // With -Journal: what an earlier run of this input already did with this item.
             var verdict = _journal?.Check(message, receiveId, Now, Force);
@@ -244,15 +246,20 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
                 continue;
             }
 
+            if (input.UpdateMulti && message.MsgType == ContentTypes.Interactive && CardFlags.Of(message.ContentUtf8) == CardSharing.Template)
+            {
+                WriteWarning($"{description} is a card template: -Updatable cannot set config.update_multi in it. Set it in the template (card builder > Card settings) for Set-LarkMessage to update the card.");
+            }
+
             var action = string.IsNullOrWhiteSpace(input.Uuid)
                 ? $"Send a {message.MsgType} message"
                 : $"Send a {message.MsgType} message (uuid {message.Uuid})";
-            if (!ShouldProcess($"{message.ReceiveType} {input.ReceiveId?.Trim()}", action))
+            if (!ShouldProcess(message.ReplyTo is { } parent ? "reply to " + parent : $"{message.ReceiveType} {input.ReceiveId?.Trim()}", action))
             {
                 continue;
             }
 
-            if (!_uuidsInRun.TryClaim(message.Uuid!, message, input.ReceiveId?.Trim() ?? string.Empty, description, out var firstWithUuid))
+            if (!_uuidsInRun.TryClaim(message.Uuid!, message, receiveId, description, out var firstWithUuid))
             {
                 _invalid++;
                 WriteItemError(DuplicateUuidError(target, description, message.Uuid!, firstWithUuid));
@@ -417,7 +424,8 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             _connection.RateLimiter,
             new RetryPolicy(options),
             _connection.Clock,
-            work => work.Hook is not null ? WebhookSender.ReceiverKey : work.Message.NeedsResolution ? "phone:" + work.Message.PhoneToResolve!.CanonicalKey : work.Message.ReceiveIdType + ":" + work.Message.ReceiveId,
+            // A reply's chat is known only from Lark's answer: its parent stands in for it as the receiver.
+            work => work.Hook is not null ? WebhookSender.ReceiverKey : work.Message.ReplyTo is { } parent ? "reply:" + parent : work.Message.NeedsResolution ? "phone:" + work.Message.PhoneToResolve!.CanonicalKey : work.Message.ReceiveIdType + ":" + work.Message.ReceiveId,
             (work, ct) => work.Hook is { } hook ? hookSender!.SendAsync(hook, ct)
                 : work.Uploads is { } uploads ? ChatNameReceivers.SendWithUploadsAsync(connection, work.Message, uploads, work.GivenReceiveId, ct)
                 : sender.SendAsync(work.Message, work.GivenReceiveId, ct),

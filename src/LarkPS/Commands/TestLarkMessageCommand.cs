@@ -105,7 +105,9 @@ public sealed class MessageCheck
             Uuid = message.Uuid;
             PhoneToResolve = message.PhoneToResolve?.CanonicalKey;
             RequestBody = message.NeedsResolution ? null : System.Text.Encoding.UTF8.GetString(message.RequestBody);
-            RequestUri = "/open-apis/im/v1/messages?receive_id_type=" + message.ReceiveIdType;
+            RequestUri = message.ReplyTo is not null
+                ? "/open-apis/im/v1/messages/" + message.ReplyTo + "/reply"
+                : "/open-apis/im/v1/messages?receive_id_type=" + message.ReceiveIdType;
         }
     }
 

@@ -23,6 +23,15 @@ internal sealed class MessageParameters
 
     /// <summary>-ImagePath, -FilePath, -LiteralPath (issue 11): a local file as the content of items that have none.</summary>
     public LocalFilePaths Files { get; set; } = new();
+
+    /// <summary>-ReplyTo: the message (om_…) each item answers, unless it names its own.</summary>
+    public string? ReplyTo { get; set; }
+
+    /// <summary>-ReplyInThread: "true", or null.</summary>
+    public string? ReplyInThread { get; set; }
+
+    /// <summary>-Updatable: cards go out with config.update_multi:true.</summary>
+    public bool UpdateMulti { get; set; }
 }
 
 /// <summary>
@@ -66,10 +75,12 @@ internal static class MessageDefaults
             }
         }
 
+        // A reply (issue 12) has no receiver of its own: it goes to the chat of the message it answers.
+        var replyTo = Blank(item.ReplyTo) ? parameters.ReplyTo : item.ReplyTo;
         if (receivers.Count == 0)
         {
             receivers.Add((null, null));
-            if (problems.Count == 0 && item.PropertyNames is { } names)
+            if (problems.Count == 0 && item.PropertyNames is { } names && Blank(replyTo))
             {
                 problems.Add(new ValidationProblem(
                     "receiveId",
@@ -81,7 +92,7 @@ internal static class MessageDefaults
 
         // A local file is content: the item's own file or content wins over the parameters' (issue 11).
         var hasContent = item.Content is not null || !Blank(item.Text) || !item.Files.IsEmpty;
-        if (!hasContent && parameters.Content is null && Blank(parameters.Text) && parameters.Files.IsEmpty && item.PropertyNames is { } had && receivers[0].Id is not null)
+        if (!hasContent && parameters.Content is null && Blank(parameters.Text) && parameters.Files.IsEmpty && item.PropertyNames is { } had && (receivers[0].Id is not null || !Blank(replyTo)))
         {
             problems.Add(new ValidationProblem(
                 "content",
@@ -111,6 +122,9 @@ internal static class MessageDefaults
                 Text = hasContent ? item.Text : parameters.Text,
                 Files = hasContent ? item.Files : parameters.Files,
                 Uuid = uuid,
+                ReplyTo = replyTo,
+                ReplyInThread = Blank(item.ReplyInThread) ? parameters.ReplyInThread : item.ReplyInThread,
+                UpdateMulti = item.UpdateMulti || parameters.UpdateMulti,
                 SourceDescription = item.SourceDescription,
                 PropertyNames = item.PropertyNames,
             };

@@ -29,6 +29,15 @@ internal sealed class MessageInput
     /// <summary>Local files sent as the content (issue 11): uploaded first, their key filled in. Empty for none.</summary>
     public LocalFilePaths Files { get; set; } = new();
 
+    /// <summary>The message this one answers (om_…): a reply, which goes to that message's chat and has no receiver of its own.</summary>
+    public string? ReplyTo { get; set; }
+
+    /// <summary>"true" for a reply in a thread (Lark's reply_in_thread); read as text, like every field.</summary>
+    public string? ReplyInThread { get; set; }
+
+    /// <summary>Send a card shared, with config.update_multi:true, so it can be updated later (Send-LarkMessage -Updatable).</summary>
+    public bool UpdateMulti { get; set; }
+
     /// <summary>Names the item in error messages, e.g. "item 3 (receiveId 'ou_…')"; null when nothing names it.</summary>
     public string? SourceDescription { get; set; }
 

@@ -18,6 +18,8 @@ internal enum MessageInputField
     FilePath,
     Path,
     LiteralPath,
+    ReplyTo,
+    ReplyInThread,
 }
 
 /// <summary>
@@ -60,6 +62,8 @@ internal static class MessageInputFields
         MessageInputField.FilePath => "filePath",
         MessageInputField.Path => "path",
         MessageInputField.LiteralPath => "literalPath",
+        MessageInputField.ReplyTo => "replyTo",
+        MessageInputField.ReplyInThread => "replyInThread",
         _ => "text",
     };
 
@@ -79,6 +83,10 @@ internal static class MessageInputFields
         Add(names, MessageInputField.FilePath, "filePath", "file_path");
         Add(names, MessageInputField.Path, "path");
         Add(names, MessageInputField.LiteralPath, "literalPath", "literal_path", "PSPath");
+
+        // A reply (issue 12): the message it answers, by the seed's, Lark's and Send-LarkMessage's output's names.
+        Add(names, MessageInputField.ReplyTo, "replyTo", "reply_to", "parentId", "parent_id");
+        Add(names, MessageInputField.ReplyInThread, "replyInThread", "reply_in_thread");
         return names;
     }
 
@@ -143,6 +151,8 @@ internal sealed class MessageInputBuilder
             case MessageInputField.FilePath: Input.Files.FilePath = (string)value; break;
             case MessageInputField.Path: Input.Files.Path = (string)value; break;
             case MessageInputField.LiteralPath: Input.Files.LiteralPath = (string)value; break;
+            case MessageInputField.ReplyTo: Input.ReplyTo = (string)value; break;
+            case MessageInputField.ReplyInThread: Input.ReplyInThread = (string)value; break;
             default: Input.Text = (string)value; break;
         }
     }
@@ -174,6 +184,8 @@ internal sealed class MessageInputBuilder
         MessageInputField.FilePath => Input.Files.FilePath,
         MessageInputField.Path => Input.Files.Path,
         MessageInputField.LiteralPath => Input.Files.LiteralPath,
+        MessageInputField.ReplyTo => Input.ReplyTo,
+        MessageInputField.ReplyInThread => Input.ReplyInThread,
         _ => Input.Text,
     };
 }

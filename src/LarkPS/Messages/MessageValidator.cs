@@ -28,7 +28,11 @@ internal static class MessageValidator
 
         var problems = new List<ValidationProblem>(input.ReadProblems);
 
-        var target = ReceiveTarget.Create(input.ReceiveType, input.ReceiveId, problems);
+        // A reply (issue 12) goes to the chat of the message it answers: it has no receiver of its own.
+        var replyTo = string.IsNullOrWhiteSpace(input.ReplyTo) ? null : input.ReplyTo!.Trim();
+        var inThread = ReplyChecks.InThread(input, replyTo, problems);
+        var target = replyTo is null ? ReceiveTarget.Create(input.ReceiveType, input.ReceiveId, problems) : null;
+        ReplyChecks.Check(input, replyTo, problems);
 
         var msgType = ContentTypes.Normalize(input.ContentType);
         if (msgType is null)
@@ -56,11 +60,13 @@ internal static class MessageValidator
         if (content is not null && msgType is not null)
         {
             // With an unreadable receiver the body is still sized, with what was given (or a placeholder) as the id.
-            var candidate = target is not null
+            var candidate = replyTo is not null
+                ? OutgoingMessage.Reply(replyTo, inThread, msgType, content, uuid ?? uuidIfNone)
+                : target is not null
                 ? new OutgoingMessage(target.ReceiveType, target.ReceiveIdType, target.ReceiveId, msgType, content, uuid ?? uuidIfNone, target.Phone)
                 : new OutgoingMessage(ReceiveTypes.User, ReceiveIdTypes.OpenId, SizingId(input.ReceiveId), msgType, content, uuid ?? uuidIfNone);
             CheckSize(msgType, candidate.SentBodyByteCount, problems);
-            message = target is not null && problems.Count == 0 ? candidate : null;
+            message = (target is not null || replyTo is not null) && problems.Count == 0 ? candidate : null;
         }
 
         return new MessageValidationResult(input, problems, message);
@@ -143,12 +149,12 @@ internal static class MessageValidator
             switch (content)
             {
                 case string json:
-                    return FromString(json, isText, msgType, problems);
+                    return FromString(json, isText, msgType, input.UpdateMulti, problems);
                 case JsonElement element when element.ValueKind == JsonValueKind.String:
-                    return FromString(element.GetString()!, isText, msgType, problems);
+                    return FromString(element.GetString()!, isText, msgType, input.UpdateMulti, problems);
                 case JsonElement element when element.ValueKind == JsonValueKind.Object:
                     // Parsed already, by the seed body's one parse: checked and written as it is.
-                    return CheckAndWrite(element, msgType, problems);
+                    return CheckAndWrite(element, msgType, input.UpdateMulti, problems);
                 case JsonElement element:
                     problems.Add(new ValidationProblem(
                         ContentField, "is JSON " + MessageJson.KindOf(element.ValueKind) + ", not an object", ExpectedContent(msgType), "JSON " + MessageJson.KindOf(element.ValueKind)));
@@ -156,7 +162,7 @@ internal static class MessageValidator
                 case IDictionary:
                 case IEnumerable<KeyValuePair<string, object?>>:
                     // Written once from the dictionary; the rules read that one parse of it.
-                    return FromUtf8(MessageJson.SerializeToUtf8(content), "object", msgType, problems);
+                    return FromUtf8(MessageJson.SerializeToUtf8(content), "object", msgType, input.UpdateMulti, problems);
                 case IEnumerable:
                     problems.Add(new ValidationProblem(ContentField, "is a list, not an object", ExpectedContent(msgType), "array"));
                     return null;
@@ -173,7 +179,7 @@ internal static class MessageValidator
         }
     }
 
-    private static byte[]? FromString(string json, bool isText, string? msgType, List<ValidationProblem> problems)
+    private static byte[]? FromString(string json, bool isText, string? msgType, bool updateMulti, List<ValidationProblem> problems)
     {
         if (isText)
         {
@@ -184,7 +190,7 @@ internal static class MessageValidator
                 {
                     if (document!.RootElement.ValueKind == JsonValueKind.Object)
                     {
-                        return CheckAndWrite(document.RootElement, msgType, problems);
+                        return CheckAndWrite(document.RootElement, msgType, updateMulti, problems);
                     }
                 }
             }
@@ -195,7 +201,7 @@ internal static class MessageValidator
         try
         {
             using var document = JsonDocument.Parse(json, MessageJson.ReaderOptions);
-            return ObjectOnly(document.RootElement, "string", msgType, problems);
+            return ObjectOnly(document.RootElement, "string", msgType, updateMulti, problems);
         }
         catch (JsonException e)
         {
@@ -204,13 +210,13 @@ internal static class MessageValidator
         }
     }
 
-    private static byte[]? FromUtf8(byte[] json, string actualKind, string? msgType, List<ValidationProblem> problems)
+    private static byte[]? FromUtf8(byte[] json, string actualKind, string? msgType, bool updateMulti, List<ValidationProblem> problems)
     {
         using var document = JsonDocument.Parse(json, MessageJson.ReaderOptions);
-        return ObjectOnly(document.RootElement, actualKind, msgType, problems);
+        return ObjectOnly(document.RootElement, actualKind, msgType, updateMulti, problems);
     }
 
-    private static byte[]? ObjectOnly(JsonElement root, string actualKind, string? msgType, List<ValidationProblem> problems)
+    private static byte[]? ObjectOnly(JsonElement root, string actualKind, string? msgType, bool updateMulti, List<ValidationProblem> problems)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -219,18 +225,21 @@ internal static class MessageValidator
             return null;
         }
 
-        return CheckAndWrite(root, msgType, problems);
+        return CheckAndWrite(root, msgType, updateMulti, problems);
     }
 
-    // The rules run on the parse at hand; the compact bytes are written from it once.
-    private static byte[] CheckAndWrite(JsonElement content, string? msgType, List<ValidationProblem> problems)
+    // The rules run on the parse at hand; the compact bytes are written from it once (a card sent to be updated
+    // later gets its config.update_multi:true in that same write).
+    private static byte[] CheckAndWrite(JsonElement content, string? msgType, bool updateMulti, List<ValidationProblem> problems)
     {
         if (msgType is not null)
         {
             ContentRules.Check(msgType, content, problems);
         }
 
-        return MessageJson.ToUtf8(content);
+        return updateMulti && msgType == ContentTypes.Interactive
+            ? MessageJson.WriteToUtf8(writer => CardFlags.WriteShared(writer, content))
+            : MessageJson.ToUtf8(content);
     }
 
     private static bool TryParse(string json, out JsonDocument? document)

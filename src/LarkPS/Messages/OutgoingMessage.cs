@@ -61,6 +61,33 @@ internal sealed class OutgoingMessage
         _body = body;
     }
 
+    // A reply (issue 12): POST /open-apis/im/v1/messages/{parent}/reply with {"msg_type","content","reply_in_thread"?,"uuid"?}.
+    private OutgoingMessage(string parentId, bool inThread, string msgType, byte[] contentUtf8, string? uuid)
+    {
+        ReceiveType = ReplyReceiveType;
+        ReceiveIdType = ReplyReceiveType;
+        ReceiveId = parentId ?? throw new ArgumentNullException(nameof(parentId));
+        MsgType = msgType ?? throw new ArgumentNullException(nameof(msgType));
+        ContentUtf8 = contentUtf8 ?? throw new ArgumentNullException(nameof(contentUtf8));
+        Uuid = uuid;
+        ReplyTo = parentId;
+        ReplyInThread = inThread;
+        _body = BuildReplyBody(MsgType, ContentUtf8, inThread, Uuid);
+    }
+
+    /// <summary>What a reply reports as its receiveType (a reply has no receiver: it lands in its parent's chat).</summary>
+    internal const string ReplyReceiveType = "reply";
+
+    /// <summary>A reply to <paramref name="parentId"/> (om_…): it lands in that message's chat, in its thread where <paramref name="inThread"/>.</summary>
+    internal static OutgoingMessage Reply(string parentId, bool inThread, string msgType, byte[] contentUtf8, string? uuid) =>
+        new(parentId, inThread, msgType, contentUtf8, uuid);
+
+    /// <summary>For a reply: the message it answers (om_…); null for a send to a receiver.</summary>
+    public string? ReplyTo { get; }
+
+    /// <summary>For a reply: whether it opens (or joins) the parent's thread (reply_in_thread).</summary>
+    public bool ReplyInThread { get; }
+
     /// <summary>The receiveType as the user gave it, normalized: user, email, phone, chat, open_id…</summary>
     public string ReceiveType { get; }
 
@@ -122,9 +149,11 @@ internal sealed class OutgoingMessage
             ? throw new InvalidOperationException("The receiver " + PhoneToResolve + " is a phone number: resolve it to an open_id first (WithResolvedReceiver).")
             : _body;
 
-    /// <summary>"text to open_id 'ou_…'", or "text to phone '+86…' (unresolved)".</summary>
+    /// <summary>"text to open_id 'ou_…'", "text to phone '+86…' (unresolved)", or "text reply to 'om_…'".</summary>
     public override string ToString() =>
-        ReceiveId is null
+        ReplyTo is not null
+            ? MsgType + " reply to " + ValidationProblem.Quote(ReplyTo) + (ReplyInThread ? " in its thread" : string.Empty)
+            : ReceiveId is null
             ? MsgType + " to phone " + ValidationProblem.Quote(PhoneToResolve!.CanonicalKey) + " (unresolved)"
             : MsgType + " to " + ReceiveIdType + " " + ValidationProblem.Quote(ReceiveId);
 
@@ -142,6 +171,30 @@ internal sealed class OutgoingMessage
 
             // The content is a JSON string holding JSON: escaped straight from its UTF-8 bytes, never decoded.
             writer.WriteString("content", contentUtf8);
+            if (uuid is not null)
+            {
+                writer.WriteString("uuid", uuid);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
+    internal static byte[] BuildReplyBody(string msgType, byte[] contentUtf8, bool inThread, string? uuid)
+    {
+        using var stream = new MemoryStream(contentUtf8.Length + 128);
+        using (var writer = new Utf8JsonWriter(stream, MessageJson.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("msg_type", msgType);
+            writer.WriteString("content", contentUtf8);
+            if (inThread)
+            {
+                writer.WriteBoolean("reply_in_thread", true);
+            }
+
             if (uuid is not null)
             {
                 writer.WriteString("uuid", uuid);

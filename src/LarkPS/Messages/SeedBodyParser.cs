@@ -102,6 +102,10 @@ internal static class SeedBodyParser
                     break;
                 case JsonValueKind.Null:
                     break;
+                case JsonValueKind.True when field == MessageInputField.ReplyInThread:
+                case JsonValueKind.False when field == MessageInputField.ReplyInThread:
+                    builder.Set(field, property.Name, value.ValueKind == JsonValueKind.True ? "true" : "false");
+                    break;
                 default:
                     builder.WrongKind(field, MessageJson.KindOf(value.ValueKind));
                     break;

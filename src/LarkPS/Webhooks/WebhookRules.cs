@@ -53,6 +53,15 @@ internal static class WebhookRules
 
         var problems = new List<ValidationProblem>();
         CheckReceiver(input, problems);
+        if (!string.IsNullOrWhiteSpace(input.ReplyTo))
+        {
+            // A hook only posts: reply, edit and recall need the app's message API (issue 12).
+            problems.Add(new ValidationProblem(
+                "replyTo",
+                "is given, but a custom-bot webhook cannot reply to a message",
+                "no replyTo on a webhook connection; reply " + AppOnlyFix + " with Send-LarkMessage -ReplyTo -Connection",
+                "string"));
+        }
 
         // The content goes through the one validator, addressed to a stand-in chat: the hook's chat is the receiver.
         var stand = new MessageInput

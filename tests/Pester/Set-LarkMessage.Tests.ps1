@@ -163,7 +163,10 @@ Describe 'Set-LarkMessage: Lark''s refusals, each with its error id and fix' {
         $theirs = [pscustomobject]@{ MessageId = (New-PersonMessage $sandbox.Users['Alice'].openId $ops); ContentType = 'text' }
         $before = @($mine, $shared, $theirs | ForEach-Object { Get-InboxMessage $_.MessageId } | ForEach-Object { $_.content })
 
+        # The refusal is a non-terminating error (build.ps1 runs the suite with $ErrorActionPreference Stop): collect it.
+        $ErrorActionPreference = 'Continue'
         $refused = @(. $Script 2>&1 | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $ErrorActionPreference = 'Stop'
 
         $refused.Count | Should -Be 1
         $refused[0].FullyQualifiedErrorId | Should -Be "$Id,$setId"

@@ -230,3 +230,24 @@ Describe 'Set-LarkMessage refuses offline what Lark would refuse, and -WhatIf se
         @(Get-LarkSandboxRequest | Where-Object { $_.path_and_query -notlike '/open-apis/auth/*' }).Count | Should -Be 0
     }
 }
+
+Describe 'Set-LarkMessage and Remove-LarkMessage share the app''s quota with sends' {
+    BeforeEach { Reset-LarkSandbox }
+
+    It 'edits and recalls right after a burst of sends are paced in the same window: Lark never refuses one for the app''s rate' {
+        $receivers = @($ops, $general, $sandbox.Users['Alice'].openId, $sandbox.Users['Bob'].openId, $sandbox.Users['Erin'].openId)
+        $sent = @(1..60 | ForEach-Object { @{ receiveId = $receivers[$_ % 5]; text = "status $_" } } | Send-LarkMessage -ErrorAction Stop)
+
+        $edited = @($sent | Set-LarkMessage -Text 'status: done' -ErrorAction Stop)
+        $recalled = @($sent | Remove-LarkMessage -Confirm:$false -ErrorAction Stop)
+
+        $edited.Count | Should -Be 60
+        $recalled.Count | Should -Be 60
+        # The sandbox counts every send, edit and recall against the app's 50 a second, as Lark does, and refuses
+        # what is over with 99991400: one limiter for all three means none was refused, so none was retried.
+        $requests = @(Get-LarkSandboxRequest | Where-Object { $_.path_and_query -like '/open-apis/im/v1/messages*' })
+        @($requests | Where-Object { $_.code -eq 99991400 -or $_.status_code -eq 429 }).Count | Should -Be 0
+        $requests.Count | Should -Be 180
+        @(Get-LarkSandboxInbox | Where-Object { $_.deleted -and $_.content -eq '{"text":"status: done"}' }).Count | Should -Be 60
+    }
+}

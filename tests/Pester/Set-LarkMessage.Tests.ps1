@@ -247,7 +247,9 @@ Describe 'Set-LarkMessage and Remove-LarkMessage share the app''s quota with sen
         # what is over with 99991400: one limiter for all three means none was refused, so none was retried.
         $requests = @(Get-LarkSandboxRequest | Where-Object { $_.path_and_query -like '/open-apis/im/v1/messages*' })
         @($requests | Where-Object { $_.code -eq 99991400 -or $_.status_code -eq 429 }).Count | Should -Be 0
-        $requests.Count | Should -Be 180
+        # One PUT and one DELETE per message, none retried (the sends' own pacing per receiver is not under test here).
+        @($requests | Where-Object method -eq 'PUT').Count | Should -Be 60
+        @($requests | Where-Object method -eq 'DELETE').Count | Should -Be 60
         @(Get-LarkSandboxInbox | Where-Object { $_.deleted -and $_.content -eq '{"text":"status: done"}' }).Count | Should -Be 60
     }
 }

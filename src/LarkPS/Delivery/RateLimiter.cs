@@ -71,9 +71,8 @@ internal sealed class RateLimiter
     private long _appPausedUntil;
     private long _lastPrune;
 
-    // Learned from answers: the fastest round trip of requests on a kept-alive connection and how many there were
-    // (ticks; long.MaxValue before any), the fastest of any request, and a smoothed round trip.
-    private long _fastestWarm = long.MaxValue;
+    // Learned from answers: how many requests on a kept-alive connection were measured, the fastest round trip of any
+    // request (ticks; long.MaxValue before any; a warm one counts here too), and a smoothed round trip.
     private long _warmMeasurements;
     private long _fastestAny = long.MaxValue;
     private double _smoothedRoundTrip;
@@ -82,6 +81,7 @@ internal sealed class RateLimiter
     // near the network's fastest. Under load that is rare (the least of the sums overstates the sum of the leasts), so
     // the allowance grows.
     private readonly long[] _recentWarm = new long[RecentWarmCount];
+    private readonly long[] _recentSorted = new long[RecentWarmCount];
     private long _spreadTicks;
 
     // How many of those lie near their least: only they vouch for it. A request taken for warm that opened a connection
@@ -309,7 +309,6 @@ internal sealed class RateLimiter
                 _fastestAny = Math.Min(_fastestAny, roundTrip);
                 if (record.Warm)
                 {
-                    _fastestWarm = Math.Min(_fastestWarm, roundTrip);
                     _recentWarm[_warmMeasurements % RecentWarmCount] = roundTrip;
                     _warmMeasurements++;
                     (_spreadTicks, _nearFastest) = SpreadLocked();
@@ -451,7 +450,7 @@ internal sealed class RateLimiter
         if (_warmMeasurements > 0)
         {
             // Any round trip bounds the network's from above, a cold one too: the least of all, less the allowance.
-            var fastest = Math.Min(_fastestWarm, _fastestAny);
+            var fastest = _fastestAny;
             var allowance = Math.Max(Math.Max(LeastAllowanceTicks, _spreadTicks), Math.Max(AllowanceFloorTicks, fastest * AllowanceShare) / Math.Max(1, _nearFastest));
             return Math.Max(0, fastest - (long)allowance);
         }
@@ -464,9 +463,9 @@ internal sealed class RateLimiter
     private (long Spread, int Near) SpreadLocked()
     {
         var count = (int)Math.Min(_warmMeasurements, RecentWarmCount);
-        var sorted = new long[count];
+        var sorted = _recentSorted;
         Array.Copy(_recentWarm, sorted, count);
-        Array.Sort(sorted);
+        Array.Sort(sorted, 0, count);
         var near = 0;
         var within = sorted[0] + Math.Max(NearTicks, sorted[0] / 4);
         while (near < count && sorted[near] <= within)

@@ -213,7 +213,10 @@ internal sealed class LarkApiClient : IDisposable
         var host = message.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Host : BaseUri.Host;
         var attempt = Delivery.DeliveryAttempt.Current;
         var connectionLost = false;
-        attempt?.Starting(_warmth.Enter());
+        // Every request takes and gives back a connection, the token's and a look-up's too: Enter must run for each
+        // (not only inside a delivery attempt), or the connection they leave open is never counted as warm.
+        var warm = _warmth.Enter();
+        attempt?.Starting(warm);
         try
         {
             return await SendOnWireAsync(message, request, host, attempt, cancellationToken).ConfigureAwait(false);

@@ -192,6 +192,31 @@ public class LarkApiClientTests
     [InlineData("http://127.0.0.1:5300", LarkRegion.Custom)]
     public void The_region_follows_the_host(string uri, LarkRegion region) => Assert.Equal(region, LarkHosts.RegionOf(new Uri(uri)));
 
+    // The token request runs outside any delivery attempt, and leaves its connection open: the first send after it
+    // finds that connection and must be counted warm, or the limiter takes its round trip for a handshake's.
+    [Fact]
+    public async Task A_send_after_the_token_request_is_counted_as_finding_a_connection_open()
+    {
+        var handler = TokenThen(HttpStatusCode.OK, "{\"code\":0,\"msg\":\"success\",\"data\":{\"message_id\":\"om_1\"}}");
+        using var connection = Connect(handler);
+        await connection.EnsureTokenAsync(CancellationToken.None);
+        var limiter = new LarkPS.Delivery.RateLimiter(new LarkPS.Delivery.DeliveryOptions(), SystemClock.Instance);
+        Assert.True(limiter.TryRecord("chat_id:oc_1", out var record, out _));
+
+        LarkPS.Delivery.DeliveryAttempt.Current = new LarkPS.Delivery.DeliveryAttempt(limiter, record!, () => { });
+        try
+        {
+            await connection.Client.SendAsync(Post("open-apis/im/v1/messages?receive_id_type=chat_id"), CancellationToken.None);
+        }
+        finally
+        {
+            LarkPS.Delivery.DeliveryAttempt.Current = null;
+        }
+
+        Assert.True(record!.Warm);
+        Assert.True(record.HeadersAt > 0);
+    }
+
     private static LarkConnection Connect(ScriptedHandler handler)
     {
         var secret = new SecureString();

@@ -17,7 +17,9 @@ namespace LarkPS.Delivery;
 /// <para>
 /// Per-receiver order: among items with the same receiver key, first attempts start in submission order; an item that
 /// waits holds back its receiver's later items. A retry backing off for at most 2 s keeps its place and holds its
-/// receiver; a longer one lets later items pass. A receiver that waits never holds back other receivers.
+/// receiver; a longer one lets later items pass. A receiver that waits never holds back other receivers. Across
+/// receivers, items start in submission order, except in the last seconds of work, when the receivers with the most
+/// items waiting go first (see <c>InEndPhase</c>) so that no chat's last messages end the run a second late.
 /// </para>
 /// <para>
 /// Pacing is the limiter's (<see cref="RateLimiter"/>): the scheduler asks it for room before starting an attempt and
@@ -43,8 +45,12 @@ internal sealed class DeliveryScheduler<TWork>
     private readonly int _maxAttempts;
     private readonly TimeSpan _itemDeadline;
 
-    // Items waiting to start an attempt, in submission order (retries go back to their place).
+    // Items waiting to start an attempt, in submission order (retries go back to their place), and how many of them
+    // each receiver has.
     private readonly LinkedList<Job> _waiting = new();
+    private readonly Dictionary<string, int> _waitingByReceiver = new(StringComparer.Ordinal);
+    private readonly int _appPerSecond;
+    private readonly int _receiverPerSecond;
     private readonly HashSet<string> _heldReceivers = new(StringComparer.Ordinal);
     private long _nextId;
     private bool _stopping;
@@ -64,6 +70,8 @@ internal sealed class DeliveryScheduler<TWork>
         _autoThrottle = options.IsThrottleLimitAuto;
         _maxAttempts = options.MaxAttempts;
         _itemDeadline = options.ItemDeadline;
+        _appPerSecond = options.AppPerSecond;
+        _receiverPerSecond = options.ReceiverPerSecond;
     }
 
     /// <summary>Accepted items not finished yet (waiting, backing off or in flight).</summary>
@@ -92,6 +100,7 @@ internal sealed class DeliveryScheduler<TWork>
         var job = new Job(++_nextId, work, receiverKey);
         Pending++;
         _waiting.AddLast(job);
+        CountWaiting(job, +1);
         return job;
     }
 
@@ -113,60 +122,149 @@ internal sealed class DeliveryScheduler<TWork>
         var limit = InFlightLimit;
         long? next = null;
         _heldReceivers.Clear();
-        for (var node = _waiting.First; node is not null;)
+        if (InEndPhase())
         {
-            var job = node.Value;
-            var following = node.Next;
-            if (job.Key is not null && _heldReceivers.Contains(job.Key))
+            foreach (var node in ByBacklog())
             {
-                // An earlier item to this receiver has not started: keep the order.
-            }
-            else if (job.NotBefore > now)
-            {
-                next = Earliest(next, job.NotBefore - now);
-                if (job.HoldsReceiver && job.Key is not null)
+                if (Visit(node, due, now, limit, ref next))
                 {
-                    _heldReceivers.Add(job.Key);
+                    break;
                 }
             }
-            else if (InFlight >= limit)
+        }
+        else
+        {
+            for (var node = _waiting.First; node is not null;)
             {
-                // An answer frees a slot and wakes the walk.
-                break;
-            }
-            else if (_limiter.TryRecord(job.Key, out var record, out var wait))
-            {
-                _waiting.Remove(node);
-                if (job.Attempts == 0)
+                var following = node.Next;
+                if (Visit(node, due, now, limit, ref next))
                 {
-                    // The item's one deadline runs from its first attempt: waiting for a first slot is the run's pace, not the item's trouble.
-                    job.DeadlineTicks = now + _itemDeadline.Ticks;
-                }
-
-                job.Send = record;
-                job.Attempts++;
-                InFlight++;
-                due.Add(job);
-            }
-            else
-            {
-                var appWait = job.Key is null ? wait : _limiter.TimeUntilAvailable(null);
-                if (appWait > TimeSpan.Zero)
-                {
-                    // The app's windows are full: nobody can start before they free.
-                    next = Earliest(next, appWait.Ticks);
                     break;
                 }
 
-                next = Earliest(next, wait.Ticks);
-                _heldReceivers.Add(job.Key!);
+                node = following;
             }
-
-            node = following;
         }
 
         wakeIn = next is { } ticks ? TimeSpan.FromTicks(ticks) : null;
         return due;
+    }
+
+    // One waiting item of the walk: started (into due), or left waiting with the time that could change that (next).
+    // True when no later item can start now either (the requests in flight or the app's windows are full).
+    private bool Visit(LinkedListNode<Job> node, List<Job> due, long now, int limit, ref long? next)
+    {
+        var job = node.Value;
+        if (job.Key is not null && _heldReceivers.Contains(job.Key))
+        {
+            // An earlier item to this receiver has not started: keep the order.
+            return false;
+        }
+
+        if (job.NotBefore > now)
+        {
+            next = Earliest(next, job.NotBefore - now);
+            if (job.HoldsReceiver && job.Key is not null)
+            {
+                _heldReceivers.Add(job.Key);
+            }
+
+            return false;
+        }
+
+        if (InFlight >= limit)
+        {
+            // An answer frees a slot and wakes the walk.
+            return true;
+        }
+
+        if (_limiter.TryRecord(job.Key, out var record, out var wait))
+        {
+            _waiting.Remove(node);
+            CountWaiting(job, -1);
+            if (job.Attempts == 0)
+            {
+                // The item's one deadline runs from its first attempt: waiting for a first slot is the run's pace, not the item's trouble.
+                job.DeadlineTicks = now + _itemDeadline.Ticks;
+            }
+
+            job.Send = record;
+            job.Attempts++;
+            InFlight++;
+            due.Add(job);
+            return false;
+        }
+
+        var appWait = job.Key is null ? wait : _limiter.TimeUntilAvailable(null);
+        if (appWait > TimeSpan.Zero)
+        {
+            // The app's windows are full: nobody can start before they free.
+            next = Earliest(next, appWait.Ticks);
+            return true;
+        }
+
+        next = Earliest(next, wait.Ticks);
+        _heldReceivers.Add(job.Key!);
+        return false;
+    }
+
+    // Near the end of a run the app's windows and the receivers' both bind: 300 messages need six of Lark's seconds,
+    // each of them full, and a chat with 15 messages left needs three seconds of its own. Walked in submission order, a
+    // chat whose turn came while its own slot was a millisecond from freeing loses that slot to a later chat, and the
+    // run ends a second late with that chat's last message. So in the last seconds of work (at most 10 of the app's
+    // windows waiting, when a receiver could need as many seconds as the app) the receivers with the most items waiting
+    // go first (ties: submission order), as the highest-level-first rule of scheduling has it; each receiver's own
+    // items keep their order. Earlier the receivers are many seconds from their end, and submission order is kept.
+    private bool InEndPhase() =>
+        _appPerSecond > 0 && _receiverPerSecond > 0 && _waiting.Count > 1 && _waiting.Count <= 10 * _appPerSecond
+        && _receiverPerSecond < _appPerSecond;
+
+    private List<LinkedListNode<Job>> ByBacklog()
+    {
+        var nodes = new List<(LinkedListNode<Job> Node, int Backlog, long First)>(_waiting.Count);
+        var firstOf = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var node = _waiting.First; node is not null; node = node.Next)
+        {
+            var key = node.Value.Key;
+            var backlog = 0;
+            var first = node.Value.Id;
+            if (key is not null)
+            {
+                _waitingByReceiver.TryGetValue(key, out backlog);
+                if (!firstOf.TryGetValue(key, out first))
+                {
+                    first = node.Value.Id;
+                    firstOf.Add(key, first);
+                }
+            }
+
+            nodes.Add((node, backlog, first));
+        }
+
+        // Most waiting first, then the receiver whose first item came first, then the items' own order.
+        nodes.Sort((a, b) => a.Backlog != b.Backlog ? b.Backlog.CompareTo(a.Backlog)
+            : a.First != b.First ? a.First.CompareTo(b.First)
+            : a.Node.Value.Id.CompareTo(b.Node.Value.Id));
+        return nodes.ConvertAll(n => n.Node);
+    }
+
+    private void CountWaiting(Job job, int change)
+    {
+        if (job.Key is not { } key)
+        {
+            return;
+        }
+
+        _waitingByReceiver.TryGetValue(key, out var count);
+        count += change;
+        if (count > 0)
+        {
+            _waitingByReceiver[key] = count;
+        }
+        else
+        {
+            _waitingByReceiver.Remove(key);
+        }
     }
 
     /// <summary>What is left of <paramref name="job"/>'s deadline now (the most its running attempt may take); zero or less when it has passed.</summary>
@@ -310,6 +408,7 @@ internal sealed class DeliveryScheduler<TWork>
         _stopping = true;
         var left = new List<Job>(_waiting);
         _waiting.Clear();
+        _waitingByReceiver.Clear();
         foreach (var job in left)
         {
             Pending--;
@@ -378,6 +477,8 @@ internal sealed class DeliveryScheduler<TWork>
         {
             _waiting.AddAfter(after, job);
         }
+
+        CountWaiting(job, +1);
     }
 
     private static string FirstClause(string reason)

@@ -56,6 +56,36 @@ public class DeliverySchedulerTests
         Assert.Equal(2, scheduler.Pending);
     }
 
+    // Near the end of a run the receiver with the most left goes first: a chat with three messages needs three of its
+    // seconds, the others one each, and the app's window holds two a second. In submission order x and z would take the
+    // first second and y would end the run a second later than it must.
+    [Fact]
+    public void In_the_last_seconds_of_work_the_receiver_with_the_most_waiting_goes_first()
+    {
+        var scheduler = Scheduler(new DeliveryOptions { AppPerSecond = 2, AppPerMinute = 0, ReceiverPerSecond = 1 }, out _);
+        Accept(scheduler, "x#1", "z#1", "y#1", "y#2", "y#3");
+
+        var first = scheduler.TakeDue(out var wake);
+
+        Assert.Equal(new[] { "y#1", "x#1" }, first.Select(j => j.Work));
+        AnswerAll(scheduler, first);
+        _clock.Advance(wake!.Value);
+        var second = scheduler.TakeDue(out _);
+        Assert.Equal(new[] { "y#2", "z#1" }, second.Select(j => j.Work));
+    }
+
+    [Fact]
+    public void Earlier_in_a_run_receivers_start_in_submission_order()
+    {
+        // More than ten of the app's seconds of work waiting: no reordering yet.
+        var scheduler = Scheduler(new DeliveryOptions { AppPerSecond = 2, AppPerMinute = 0, ReceiverPerSecond = 1 }, out _);
+        var items = new List<string> { "x#1", "z#1" };
+        items.AddRange(Enumerable.Range(1, 19).Select(i => $"y#{i}"));
+        Accept(scheduler, items.ToArray());
+
+        Assert.Equal(new[] { "x#1", "z#1" }, Due(scheduler, out _));
+    }
+
     [Fact]
     public void No_more_than_ThrottleLimit_attempts_run_and_an_answer_frees_a_slot()
     {
@@ -123,9 +153,9 @@ public class DeliverySchedulerTests
 
         // Lark's window is fuller than ours: it frees when our earliest send of the last second leaves it, not a whole
         // rounded-up reset plus jitter from now. That send reached Lark by 0.1 s − (100 ms round trip − 40 ms allowance for
-        // a single measurement) = 0.04 s, so the window frees at 1.04 s plus the 2 ms margin and the 15 ms learned now.
+        // a single measurement) = 0.04 s, so the window frees at 1.04 s plus the 5 ms margin and the 15 ms learned now.
         Assert.Equal(DeliveryEventKind.Retrying, verdict.Kind);
-        Assert.Equal(TimeSpan.FromMilliseconds(957), verdict.Delay);
+        Assert.Equal(TimeSpan.FromMilliseconds(960), verdict.Delay);
         Assert.Contains("x-ogw-ratelimit-reset 1.0 s", verdict.Reason);
         Assert.Equal(1, limiter.Refusals);
         Assert.Equal(TimeSpan.FromMilliseconds(15), limiter.LearnedMargin);

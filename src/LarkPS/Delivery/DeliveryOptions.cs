@@ -20,7 +20,7 @@ internal sealed class DeliveryOptions
     private int _appPerSecond = 50;
     private int _appPerMinute = 1000;
     private int _receiverPerSecond = 5;
-    private TimeSpan _rateWindowMargin = TimeSpan.FromMilliseconds(2);
+    private TimeSpan _rateWindowMargin = TimeSpan.FromMilliseconds(5);
     private int _maxAttempts = 8;
     private TimeSpan _maxTotalRetryWait = TimeSpan.FromMinutes(2);
     private TimeSpan _baseBackoff = TimeSpan.FromMilliseconds(500);
@@ -98,7 +98,7 @@ internal sealed class DeliveryOptions
 
     /// <summary>
     /// Added to every rate window on top of the arrival estimates (which already follow each answer's round trip), for
-    /// what those cannot see (clock granularity). 0–1 s, default 2 ms. Quota refusals widen it for a while (the limiter learns).
+    /// what those cannot see (timers that fire a millisecond early, on either side, and clock granularity). 0–1 s, default 5 ms. Quota refusals widen it for a while (the limiter learns).
     /// </summary>
     public TimeSpan RateWindowMargin
     {

@@ -22,7 +22,7 @@ public class DeliveryOptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.BaseBackoff);
         Assert.Equal(TimeSpan.FromSeconds(30), options.MaxBackoff);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.StopGracePeriod);
-        Assert.Equal(TimeSpan.FromMilliseconds(2), options.RateWindowMargin);
+        Assert.Equal(TimeSpan.FromMilliseconds(5), options.RateWindowMargin);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal sealed record BenchmarkSettings(IReadOnlyList<int> LatenciesMs, int Jit
         "  --stream        messages of the LarkPS memory pass, quotas off, no latency (default 100000, quick 0; 0 skips it)\n" +
         "  --no-node       LarkPS only\n" +
         "  --only          only the workloads whose name contains this text, e.g. \"phone\" or \"1 chat\"\n" +
-        "  --trace         a folder for one file per run: each send's arrival at the sandbox (ms from the first), HTTP status, Lark code";
+        "  --trace         a folder for one file per run: each send's arrival at the sandbox (ms from the first), HTTP status, Lark code, receive_id";
 
     /// <summary>Reads the arguments; null (after printing why) when they are wrong or --help was asked.</summary>
     public static BenchmarkSettings? Parse(IReadOnlyList<string> args, TextWriter error)

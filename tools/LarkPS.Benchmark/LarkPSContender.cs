@@ -59,14 +59,24 @@ internal static class LarkPSContender
         Connect(ps, sandbox, quotasOff: false);
         ps.Invoke(BuildItems, messages, Types(receivers), Ids(receivers));
 
+        var started = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         var (output, errors) = ps.Invoke("$global:LarkBenchItems | Send-LarkMessage");
         watch.Stop();
+        var sendTimes = sandbox.Requests.Where(r => r.Method == "POST" && r.PathAndQuery.StartsWith("/open-apis/im/v1/messages", StringComparison.Ordinal)).Select(r => r.Time).ToList();
 
         var (summary, _) = ps.Invoke("(Get-LarkConnection).LastDelivery; Remove-Variable LarkBenchItems -Scope Global");
         var retries = summary.Count > 0 ? summary[0].Properties["Retries"]?.Value : null;
         var lookups = sandbox.Requests.Count(r => r.PathAndQuery.StartsWith("/open-apis/contact/v3/users/batch_get_id", StringComparison.Ordinal));
         var report = string.Create(CultureInfo.InvariantCulture, $"{output.Count} results, {errors.Count} errors, {retries ?? "?"} retried attempts, {lookups} phone look-up calls");
+        if (sendTimes.Count > 0)
+        {
+            // Where the time outside the sends goes: before the first reached the sandbox, and after the last did.
+            var first = (sendTimes.Min() - started).TotalMilliseconds;
+            var last = (sendTimes.Max() - started).TotalMilliseconds;
+            report += string.Create(CultureInfo.InvariantCulture, $"; first send read {first:F0} ms after the start, last {watch.Elapsed.TotalMilliseconds - last:F0} ms before the end");
+        }
+
         if (errors.Count > 0)
         {
             report += "; first error: " + Describe(errors[0]);

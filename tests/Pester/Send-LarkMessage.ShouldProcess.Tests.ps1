@@ -19,6 +19,22 @@ Describe 'Send-LarkMessage -WhatIf' {
         @(Get-LarkSandboxInbox).Count | Should -Be 0
     }
 
+    It 'names each message by its type with the right article' {
+        $script = @"
+`$card = '{"elements":[{"tag":"markdown","content":"disk full"}]}'
+Send-LarkMessage -ReceiveType chat -ReceiveId '$ops' -Text 'hi' -WhatIf
+Send-LarkMessage -ReceiveType chat -ReceiveId '$ops' -ContentType interactive -Content `$card -WhatIf
+"@
+
+        $child = Invoke-LarkChildPowerShell -Script $script
+
+        $child.ExitCode | Should -Be 0 -Because $child.Errors
+        $child.Output | Should -Match 'Send a text message'
+        $child.Output | Should -Match 'Send an interactive message'
+        $child.Output | Should -Not -Match 'Send a interactive'
+        @(Get-LarkSandboxRequest).Count | Should -Be 0
+    }
+
     It 'works without a connection and makes no request, not even for a token' {
         Disconnect-Lark
         try {

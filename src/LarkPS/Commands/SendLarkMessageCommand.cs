@@ -252,8 +252,8 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             }
 
             var action = string.IsNullOrWhiteSpace(input.Uuid)
-                ? $"Send a {message.MsgType} message"
-                : $"Send a {message.MsgType} message (uuid {message.Uuid})";
+                ? $"Send {WithArticle(message.MsgType)} message"
+                : $"Send {WithArticle(message.MsgType)} message (uuid {message.Uuid})";
             if (!ShouldProcess(message.ReplyTo is { } parent ? "reply to " + parent : $"{message.ReceiveType} {input.ReceiveId?.Trim()}", action))
             {
                 continue;
@@ -331,7 +331,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
             WriteVerbose($"{description}: its uuid is not sent; a webhook request has no idempotency key.");
         }
 
-        if (!ShouldProcess($"the group of {_hook.WebhookUri}", $"Send a {check.Message.MsgType} message through the custom bot"))
+        if (!ShouldProcess($"the group of {_hook.WebhookUri}", $"Send {WithArticle(check.Message.MsgType)} message through the custom bot"))
         {
             return;
         }
@@ -346,6 +346,10 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         ReportProgress(engine, final: false);
     }
+
+    /// <summary>"a text", "an interactive", "an image", "an audio": the article the message type's name takes.</summary>
+    internal static string WithArticle(string msgType) =>
+        (msgType.Length > 0 && "aeiou".IndexOf(char.ToLowerInvariant(msgType[0])) >= 0 ? "an " : "a ") + msgType;
 
     private static ErrorRecord DuplicateUuidError(object? target, string description, string uuid, string firstItem) =>
         ErrorRecords.WithFix(
@@ -394,15 +398,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         }
     }
 
-    private bool IsWhatIf()
-    {
-        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
-        {
-            return bound is SwitchParameter { IsPresent: true };
-        }
-
-        return GetVariableValue("WhatIfPreference") is { } preference && LanguagePrimitives.IsTrue(preference);
-    }
+    private bool IsWhatIf() => MessageChangeInput.IsWhatIf(this);
 
     private DeliveryEngine<SendWork, SentMessage> EnsureEngine()
     {

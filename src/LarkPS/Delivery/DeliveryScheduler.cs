@@ -214,10 +214,12 @@ internal sealed class DeliveryScheduler<TWork>
     // run ends a second late with that chat's last message. So in the last seconds of work (at most 10 of the app's
     // windows waiting, when a receiver could need as many seconds as the app) the receivers with the most items waiting
     // go first (ties: submission order), as the highest-level-first rule of scheduling has it; each receiver's own
-    // items keep their order. Earlier the receivers are many seconds from their end, and submission order is kept.
+    // items keep their order. Submission order is kept earlier (the receivers are many seconds from their end), in the
+    // last of the app's windows (everything left fits in it), for runs that fit in one, and when ThrottleLimit was set:
+    // then the requests in flight bind, not the app's quota, and the input's order is what the user asked for.
     private bool InEndPhase() =>
-        _appPerSecond > 0 && _receiverPerSecond > 0 && _waiting.Count > 1 && _waiting.Count <= 10 * _appPerSecond
-        && _receiverPerSecond < _appPerSecond;
+        _autoThrottle && _appPerSecond > 0 && _receiverPerSecond > 0 && _receiverPerSecond < _appPerSecond
+        && _waiting.Count > _appPerSecond && _waiting.Count <= 10 * _appPerSecond;
 
     private List<LinkedListNode<Job>> ByBacklog()
     {

@@ -75,6 +75,20 @@ public class DeliverySchedulerTests
     }
 
     [Fact]
+    public void With_ThrottleLimit_set_or_everything_fitting_in_one_second_receivers_start_in_submission_order()
+    {
+        // A ThrottleLimit the user set binds before the quota does: the input's order is kept.
+        var limited = Scheduler(new DeliveryOptions { AppPerSecond = 2, AppPerMinute = 0, ReceiverPerSecond = 1, ThrottleLimit = 2 }, out _);
+        Accept(limited, "x#1", "z#1", "y#1", "y#2", "y#3");
+        Assert.Equal(new[] { "x#1", "z#1" }, Due(limited, out _));
+
+        // No more waiting than the app's window holds: nothing to gain.
+        var fits = Scheduler(new DeliveryOptions { AppPerSecond = 5, AppPerMinute = 0, ReceiverPerSecond = 1 }, out _);
+        Accept(fits, "x#1", "z#1", "y#1", "y#2", "y#3");
+        Assert.Equal(new[] { "x#1", "z#1", "y#1" }, Due(fits, out _));
+    }
+
+    [Fact]
     public void Earlier_in_a_run_receivers_start_in_submission_order()
     {
         // More than ten of the app's seconds of work waiting: no reordering yet.

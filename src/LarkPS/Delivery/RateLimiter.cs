@@ -24,7 +24,7 @@ namespace LarkPS.Delivery;
 /// a busy machine), and overstating it makes arrivals look earlier than they were. Only requests that found a
 /// kept-alive connection (<see cref="Starting"/>) count as measurements of the network: one that opened a connection
 /// paid its handshake on the way in. So the least round trip is used less an allowance that shrinks as warm
-/// measurements near it come (30% of it, at least 40 ms, for the first; a fiftieth of that after fifty of the last 64
+/// measurements near it come (20% of it, at least 40 ms, for the first; a fiftieth of that after fifty of the last 64
 /// within a quarter of it), and never less than how far the tenth percentile of the last 64
 /// lies above their least (a busy machine or a jittery network widens it), nor under 3 ms. Being cautious costs time once, in the window
 /// after the first; a refusal would cost more, and a second later fifty measurements have come.
@@ -52,7 +52,7 @@ internal sealed class RateLimiter
     // The fastest warm round trip is used less max(floor, share × it) / measurements, and never less than the least allowance.
     private static readonly long AllowanceFloorTicks = TimeSpan.FromMilliseconds(40).Ticks;
     private static readonly long LeastAllowanceTicks = TimeSpan.FromMilliseconds(3).Ticks;
-    private const double AllowanceShare = 0.3;
+    private const double AllowanceShare = 0.2;
     private const int RecentWarmCount = 64;
     private static readonly long NearTicks = TimeSpan.FromMilliseconds(5).Ticks;
 

@@ -217,9 +217,28 @@ internal sealed class DeliveryScheduler<TWork>
     // items keep their order. Submission order is kept earlier (the receivers are many seconds from their end), in the
     // last of the app's windows (everything left fits in it), for runs that fit in one, and when ThrottleLimit was set:
     // then the requests in flight bind, not the app's quota, and the input's order is what the user asked for.
-    private bool InEndPhase() =>
-        _autoThrottle && _appPerSecond > 0 && _receiverPerSecond > 0 && _receiverPerSecond < _appPerSecond
-        && _waiting.Count > _appPerSecond && _waiting.Count <= 10 * _appPerSecond;
+    // Only while some receiver is critical: its waiting items need as many seconds at its 5/s as all waiting items
+    // need at the app's 50/s. Otherwise every receiver ends in time whatever the order, and order is kept (it also
+    // keeps a receiver's messages apart, so jitter reorders fewer of them on arrival).
+    private bool InEndPhase()
+    {
+        if (!_autoThrottle || _appPerSecond <= 0 || _receiverPerSecond <= 0 || _receiverPerSecond >= _appPerSecond
+            || _waiting.Count <= _appPerSecond || _waiting.Count > 10 * _appPerSecond)
+        {
+            return false;
+        }
+
+        var appSeconds = (_waiting.Count + _appPerSecond - 1) / _appPerSecond;
+        foreach (var backlog in _waitingByReceiver.Values)
+        {
+            if ((backlog + _receiverPerSecond - 1) / _receiverPerSecond >= appSeconds)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private List<LinkedListNode<Job>> ByBacklog()
     {

@@ -75,7 +75,7 @@ public class DeliverySchedulerTests
     }
 
     [Fact]
-    public void With_ThrottleLimit_set_or_everything_fitting_in_one_second_receivers_start_in_submission_order()
+    public void With_ThrottleLimit_set_everything_fitting_in_one_second_or_no_receiver_critical_receivers_start_in_submission_order()
     {
         // A ThrottleLimit the user set binds before the quota does: the input's order is kept.
         var limited = Scheduler(new DeliveryOptions { AppPerSecond = 2, AppPerMinute = 0, ReceiverPerSecond = 1, ThrottleLimit = 2 }, out _);
@@ -86,6 +86,12 @@ public class DeliverySchedulerTests
         var fits = Scheduler(new DeliveryOptions { AppPerSecond = 5, AppPerMinute = 0, ReceiverPerSecond = 1 }, out _);
         Accept(fits, "x#1", "z#1", "y#1", "y#2", "y#3");
         Assert.Equal(new[] { "x#1", "z#1", "y#1" }, Due(fits, out _));
+
+        // No receiver needs as many seconds as the app does (y: 2 of its seconds, all five: 3 of the app's): every
+        // receiver ends in time whatever the order, so it is kept.
+        var noneCritical = Scheduler(new DeliveryOptions { AppPerSecond = 2, AppPerMinute = 0, ReceiverPerSecond = 1 }, out _);
+        Accept(noneCritical, "x#1", "z#1", "w#1", "y#1", "y#2");
+        Assert.Equal(new[] { "x#1", "z#1" }, Due(noneCritical, out _));
     }
 
     [Fact]

@@ -4,7 +4,7 @@
 .DESCRIPTION
     Run it with the repository's own pwsh (the .NET tool pinned in .config/dotnet-tools.json):
         dotnet tool restore
-        dotnet pwsh ./build.ps1 -Task Build, Test, Package
+        dotnet pwsh ./build.ps1 -Task Build,Test,Package
     It also runs in Windows PowerShell 5.1 (Build and Test; Package needs PSResourceGet, which ships with PowerShell 7.4+).
 
     Build   : dotnet build LarkPS.sln, leaving an importable module in out/LarkPS.
@@ -16,9 +16,12 @@
     Package : publishes out/LarkPS with Publish-PSResource to a file repository at out/package, leaving
               out/package/LarkPS.<version>.nupkg: what PSResourceGet uploads to a gallery and installs from one.
 .EXAMPLE
-    dotnet pwsh ./build.ps1 -Task Build, Test, Package
+    dotnet pwsh ./build.ps1 -Task Build,Test,Package
 .EXAMPLE
-    dotnet pwsh ./build.ps1 -Task Test -PesterPath tests/Pester/Connect-Lark.Tests.ps1 -DotnetTestArgument '--filter', 'FullyQualifiedName~Delivery'
+    dotnet pwsh -Command "./build.ps1 -Task Test -PesterPath tests/Pester/Connect-Lark.Tests.ps1 -DotnetTestArgument '--filter', 'FullyQualifiedName~Delivery'"
+
+    Tasks go as one word with commas (Build,Test,Package). An argument list such as '--filter', '...' binds only
+    inside a PowerShell command line, so from another shell pass the whole call with -Command as here.
 #>
 [CmdletBinding()]
 param(

@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using System.Net.Http;
-using System.Security;
 using System.Text;
 using LarkPS.Api;
 using LarkPS.Session;
+using static LarkPS.UnitTests.Api.TestConnections;
 using Xunit;
 
 namespace LarkPS.UnitTests.Api;
@@ -109,19 +109,4 @@ public class BoundedAnswerTests
 
         return packed.ToArray();
     }
-
-    private static LarkConnection Connect(Uri baseUri)
-    {
-        var secret = new SecureString();
-        foreach (var c in "s3cret")
-        {
-            secret.AppendChar(c);
-        }
-
-        // No handler factory: the connection's own default handler, as users get it.
-        return new LarkConnection("cli_x", secret, baseUri, timeout: TimeSpan.FromSeconds(20));
-    }
-
-    private static LarkRequest Send() =>
-        new(HttpMethod.Post, "open-apis/im/v1/messages?receive_id_type=chat_id", LarkOperation.Send, "send a message") { JsonBody = Encoding.UTF8.GetBytes("{}") };
 }

@@ -1,10 +1,10 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http;
-using System.Security;
 using System.Text;
 using LarkPS.Api;
 using LarkPS.Session;
+using static LarkPS.UnitTests.Api.TestConnections;
 using Xunit;
 
 namespace LarkPS.UnitTests.Api;
@@ -150,19 +150,4 @@ public class ChokePointHardeningTests
         Assert.False(LarkHosts.IsAcceptable(new Uri(uri), out var reason));
         Assert.Contains("user name or password", reason, StringComparison.Ordinal);
     }
-
-    private static LarkConnection Connect(Uri baseUri)
-    {
-        var secret = new SecureString();
-        foreach (var c in "s3cret")
-        {
-            secret.AppendChar(c);
-        }
-
-        // No handler factory: the connection's own default handler, as users get it.
-        return new LarkConnection("cli_x", secret, baseUri, timeout: TimeSpan.FromSeconds(20));
-    }
-
-    private static LarkRequest Send() =>
-        new(HttpMethod.Post, "open-apis/im/v1/messages?receive_id_type=chat_id", LarkOperation.Send, "send a message") { JsonBody = Encoding.UTF8.GetBytes("{}") };
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http;
-using System.Security;
 using System.Text;
 using LarkPS.Api;
+using LarkPS.Delivery;
 using LarkPS.Session;
 using Xunit;
 
@@ -200,33 +200,24 @@ public class LarkApiClientTests
         var handler = TokenThen(HttpStatusCode.OK, "{\"code\":0,\"msg\":\"success\",\"data\":{\"message_id\":\"om_1\"}}");
         using var connection = Connect(handler);
         await connection.EnsureTokenAsync(CancellationToken.None);
-        var limiter = new LarkPS.Delivery.RateLimiter(new LarkPS.Delivery.DeliveryOptions(), SystemClock.Instance);
+        var limiter = new RateLimiter(new DeliveryOptions(), SystemClock.Instance);
         Assert.True(limiter.TryRecord("chat_id:oc_1", out var record, out _));
 
-        LarkPS.Delivery.DeliveryAttempt.Current = new LarkPS.Delivery.DeliveryAttempt(limiter, record!, () => { });
+        DeliveryAttempt.Current = new DeliveryAttempt(limiter, record!, () => { });
         try
         {
             await connection.Client.SendAsync(Post("open-apis/im/v1/messages?receive_id_type=chat_id"), CancellationToken.None);
         }
         finally
         {
-            LarkPS.Delivery.DeliveryAttempt.Current = null;
+            DeliveryAttempt.Current = null;
         }
 
         Assert.True(record!.Warm);
         Assert.True(record.HeadersAt > 0);
     }
 
-    private static LarkConnection Connect(ScriptedHandler handler)
-    {
-        var secret = new SecureString();
-        foreach (var c in "s3cret")
-        {
-            secret.AppendChar(c);
-        }
-
-        return new LarkConnection("cli_x", secret, Base, handlerFactory: () => handler);
-    }
+    private static LarkConnection Connect(ScriptedHandler handler) => TestConnections.Connect(Base, handler);
 
     private static ScriptedHandler TokenThen(HttpStatusCode status, string body, string contentType = "application/json", Dictionary<string, string>? headers = null)
     {

@@ -59,8 +59,7 @@ internal sealed record ContenderOutcome(
         var refused = new HashSet<int>();
         foreach (var request in sandbox.Requests)
         {
-            if (request.Method == "POST"
-                && request.PathAndQuery.StartsWith("/open-apis/im/v1/messages", StringComparison.Ordinal)
+            if (IsSend(request)
                 && request.Code is 99991400 or 230020
                 && ContentOfBody(request.Body) is { } content
                 && Sequence(content) is { } n)
@@ -85,6 +84,10 @@ internal sealed record ContenderOutcome(
     }
 
     // The content of every benchmark message is {"text":"bench #n"}.
+    /// <summary>True for a message send (POST /open-apis/im/v1/messages), the requests the quotas count.</summary>
+    public static bool IsSend(RecordedRequest request) =>
+        request.Method == "POST" && request.PathAndQuery.StartsWith("/open-apis/im/v1/messages", StringComparison.Ordinal);
+
     private static int? Sequence(string content)
     {
         try

@@ -63,7 +63,7 @@ internal static class LarkPSContender
         var watch = Stopwatch.StartNew();
         var (output, errors) = ps.Invoke("$global:LarkBenchItems | Send-LarkMessage");
         watch.Stop();
-        var sendTimes = sandbox.Requests.Where(r => r.Method == "POST" && r.PathAndQuery.StartsWith("/open-apis/im/v1/messages", StringComparison.Ordinal)).Select(r => r.Time).ToList();
+        var sendTimes = sandbox.Requests.Where(ContenderOutcome.IsSend).Select(r => r.Time).ToList();
 
         var (summary, _) = ps.Invoke("(Get-LarkConnection).LastDelivery; Remove-Variable LarkBenchItems -Scope Global");
         var retries = summary.Count > 0 ? summary[0].Properties["Retries"]?.Value : null;

@@ -135,7 +135,7 @@ async Task<Row> RunAsync(Workload workload, int latencyMs, double limit, string 
         if (settings.TraceFolder is { } traceDir)
         {
             // Diagnosis: when each send reached the sandbox (before its inbound latency) and what it answered.
-            var sends = sandbox.Requests.Where(r => r.Method == "POST" && r.PathAndQuery.StartsWith("/open-apis/im/v1/messages", StringComparison.Ordinal)).OrderBy(r => r.Time).ToList();
+            var sends = sandbox.Requests.Where(ContenderOutcome.IsSend).OrderBy(r => r.Time).ToList();
             var file = Path.Combine(traceDir, $"{name.Split(' ')[0]}-{latencyMs}ms-{new string(workload.Name.Where(char.IsLetterOrDigit).ToArray())}.tsv");
             var first = sends.Count > 0 ? sends[0].Time : DateTimeOffset.UtcNow;
             await File.WriteAllLinesAsync(file, sends.Select(r => $"{(r.Time - first).TotalMilliseconds:F1}\t{r.StatusCode}\t{r.Code}\t{TraceReceiver(r.Body)}"));

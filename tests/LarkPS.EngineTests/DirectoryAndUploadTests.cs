@@ -19,12 +19,9 @@ public sealed class DirectoryAndUploadTests : IDisposable
     private const string FilesPath = "/open-apis/im/v1/files";
     private const string ContactPath = "/open-apis/contact/v3/users/batch_get_id";
 
-    private static readonly byte[] PixelPng = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    private readonly TempFolder _files = new("larkps-issue11-");
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("larkps-issue11-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _files.Dispose();
 
     [Fact]
     public async Task Get_LarkChat_matches_wildcards_across_three_pages_and_caches_the_list()
@@ -107,7 +104,7 @@ public sealed class DirectoryAndUploadTests : IDisposable
     {
         await using var world = await EngineWorld.StartAsync();
         world.Connect();
-        var csv = Path.Combine(_folder, "people.csv");
+        var csv = Path.Combine(_files.Path, "people.csv");
         File.WriteAllLines(csv, new[] { "Name,Email" }
             .Concat(Enumerable.Range(0, 58).Select(i => $"nobody {i},nobody{i}@example.com"))
             .Concat(new[] { $"Alice,{SandboxSeed.AliceEmail}", $"Bob,{SandboxSeed.BobEmail}" }));
@@ -175,8 +172,8 @@ public sealed class DirectoryAndUploadTests : IDisposable
     {
         await using var world = await EngineWorld.StartAsync();
         world.Connect();
-        File.WriteAllBytes(Path.Combine(_folder, "chart.png"), PixelPng);
-        File.WriteAllBytes(Path.Combine(_folder, "report.pdf"), "%PDF-1.7\nhello\n"u8.ToArray());
+        File.WriteAllBytes(Path.Combine(_files.Path, "chart.png"), TempFolder.PixelPng);
+        File.WriteAllBytes(Path.Combine(_files.Path, "report.pdf"), "%PDF-1.7\nhello\n"u8.ToArray());
 
         var result = world.Session.Invoke(
             """
@@ -188,7 +185,7 @@ public sealed class DirectoryAndUploadTests : IDisposable
                 [pscustomobject]@{ receiveType = 'chat'; receiveId = $args[1]; path = 'chart.png' } | Send-LarkMessage
             } finally { Pop-Location; Remove-PSDrive Reports -ErrorAction SilentlyContinue }
             """,
-            _folder, SandboxSeed.OpsChatId);
+            _files.Path, SandboxSeed.OpsChatId);
 
         Assert.Empty(result.Errors);
         Assert.Equal(new[] { "image", "file", "image" }, world.Sandbox.Inbox.Select(m => m.MsgType));
@@ -196,7 +193,7 @@ public sealed class DirectoryAndUploadTests : IDisposable
         var image = inbox.RootElement[0].GetProperty("attachment");
         var file = inbox.RootElement[1].GetProperty("attachment");
         Assert.Equal("image", image.GetProperty("file_type").GetString());
-        Assert.Equal(PixelPng.Length, image.GetProperty("size").GetInt64());
+        Assert.Equal(TempFolder.PixelPng.Length, image.GetProperty("size").GetInt64());
         Assert.Equal("report.pdf", file.GetProperty("file_name").GetString());
         Assert.Equal("pdf", file.GetProperty("file_type").GetString());
 
@@ -211,8 +208,8 @@ public sealed class DirectoryAndUploadTests : IDisposable
     {
         await using var world = await EngineWorld.StartAsync(new SandboxOptions { Directory = SandboxDirectory.CreateWithManyChats(20) });
         world.Connect();
-        var chart = Path.Combine(_folder, "chart.png");
-        File.WriteAllBytes(chart, PixelPng);
+        var chart = Path.Combine(_files.Path, "chart.png");
+        File.WriteAllBytes(chart, TempFolder.PixelPng);
 
         var result = world.Session.Invoke("Get-LarkChat -Name 'Build*', 'Deploy*' | Send-LarkMessage -ImagePath $args[0]", chart);
         var post = world.Session.Invoke(
@@ -248,15 +245,15 @@ public sealed class DirectoryAndUploadTests : IDisposable
     {
         await using var world = await EngineWorld.StartAsync();
         world.Connect();
-        File.WriteAllBytes(Path.Combine(_folder, "empty.png"), []);
-        File.WriteAllBytes(Path.Combine(_folder, "empty.log"), []);
+        File.WriteAllBytes(Path.Combine(_files.Path, "empty.png"), []);
+        File.WriteAllBytes(Path.Combine(_files.Path, "empty.log"), []);
         var huge = new byte[(10 * 1024 * 1024) + 1];
-        PixelPng.CopyTo(huge, 0);
-        File.WriteAllBytes(Path.Combine(_folder, "huge.png"), huge);
-        File.WriteAllBytes(Path.Combine(_folder, "huge.zip"), new byte[(30 * 1024 * 1024) + 1]);
-        File.WriteAllText(Path.Combine(_folder, "notes.png"), "these are notes, not a picture");
-        File.WriteAllBytes(Path.Combine(_folder, "wide.gif"), [.. "GIF89a"u8, 0xD1, 0x07, 0x0A, 0x00, 0, 0, 0, 0]);
-        var path = Path.Combine(_folder, file);
+        TempFolder.PixelPng.CopyTo(huge, 0);
+        File.WriteAllBytes(Path.Combine(_files.Path, "huge.png"), huge);
+        File.WriteAllBytes(Path.Combine(_files.Path, "huge.zip"), new byte[(30 * 1024 * 1024) + 1]);
+        File.WriteAllText(Path.Combine(_files.Path, "notes.png"), "these are notes, not a picture");
+        File.WriteAllBytes(Path.Combine(_files.Path, "wide.gif"), [.. "GIF89a"u8, 0xD1, 0x07, 0x0A, 0x00, 0, 0, 0, 0]);
+        var path = Path.Combine(_files.Path, file);
         var before = world.Sandbox.Requests.Count;
 
         var tested = world.Session.Invoke($"Test-LarkMessage -ReceiveType chat -ReceiveId $args[0] {parameter} $args[1] -Detailed", SandboxSeed.OpsChatId, path);
@@ -281,8 +278,8 @@ public sealed class DirectoryAndUploadTests : IDisposable
     {
         await using var world = await EngineWorld.StartAsync();
         world.Connect();
-        var chart = Path.Combine(_folder, "chart.png");
-        File.WriteAllBytes(chart, PixelPng);
+        var chart = Path.Combine(_files.Path, "chart.png");
+        File.WriteAllBytes(chart, TempFolder.PixelPng);
         var before = world.Sandbox.Requests.Count;
 
         var result = world.Session.Invoke("Send-LarkMessage -ReceiveType chat -ReceiveId 'Ops alerts' -ImagePath $args[0] -WhatIf", chart);

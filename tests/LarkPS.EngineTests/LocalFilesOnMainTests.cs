@@ -19,18 +19,15 @@ public sealed class LocalFilesOnMainTests : IDisposable
     private const string ImagesPath = "/open-apis/im/v1/images";
     private const string FilesPath = "/open-apis/im/v1/files";
 
-    private static readonly byte[] PixelPng = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
-
-    private readonly string _folder = Directory.CreateTempSubdirectory("larkps-issue11-main-").FullName;
+    private readonly TempFolder _files = new("larkps-issue11-main-");
 
     public LocalFilesOnMainTests()
     {
-        File.WriteAllBytes(Path.Combine(_folder, "chart.png"), PixelPng);
-        File.WriteAllBytes(Path.Combine(_folder, "report.pdf"), "%PDF-1.7\nweekly\n"u8.ToArray());
+        File.WriteAllBytes(Path.Combine(_files.Path, "chart.png"), TempFolder.PixelPng);
+        File.WriteAllBytes(Path.Combine(_files.Path, "report.pdf"), "%PDF-1.7\nweekly\n"u8.ToArray());
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _files.Dispose();
 
     [Fact]
     public async Task ImagePath_is_a_default_for_piped_items_and_an_items_own_file_or_text_wins()
@@ -49,7 +46,7 @@ public sealed class LocalFilesOnMainTests : IDisposable
                 ('[{"receiveType":"chat","receiveId":"' + $args[1] + '","filePath":"report.pdf"}]') | Send-LarkMessage
             } finally { Pop-Location }
             """,
-            _folder, SandboxSeed.OpsChatId);
+            _files.Path, SandboxSeed.OpsChatId);
 
         Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
         Assert.Equal(5, result.Output.Count);
@@ -72,10 +69,10 @@ public sealed class LocalFilesOnMainTests : IDisposable
     {
         await using var world = await EngineWorld.StartAsync();
         world.Connect();
-        File.WriteAllBytes(Path.Combine(_folder, "odd [1].pdf"), "%PDF-1.7\nodd name\n"u8.ToArray());
+        File.WriteAllBytes(Path.Combine(_files.Path, "odd [1].pdf"), "%PDF-1.7\nodd name\n"u8.ToArray());
 
-        var piped = world.Session.Invoke("Get-ChildItem -LiteralPath $args[0] -Filter *.pdf | Sort-Object Name | Send-LarkMessage -ReceiveType chat -ReceiveId $args[1]", _folder, SandboxSeed.OpsChatId);
-        var both = world.Session.Invoke("Send-LarkMessage -ReceiveType chat -ReceiveId $args[0] -ImagePath $args[1] -Text 'and a caption'", SandboxSeed.OpsChatId, Path.Combine(_folder, "chart.png"));
+        var piped = world.Session.Invoke("Get-ChildItem -LiteralPath $args[0] -Filter *.pdf | Sort-Object Name | Send-LarkMessage -ReceiveType chat -ReceiveId $args[1]", _files.Path, SandboxSeed.OpsChatId);
+        var both = world.Session.Invoke("Send-LarkMessage -ReceiveType chat -ReceiveId $args[0] -ImagePath $args[1] -Text 'and a caption'", SandboxSeed.OpsChatId, Path.Combine(_files.Path, "chart.png"));
 
         Assert.True(piped.Errors.Count == 0, string.Join("\n", piped.Errors));
         Assert.Equal(2, piped.Output.Count);
@@ -102,10 +99,10 @@ public sealed class LocalFilesOnMainTests : IDisposable
         await using var world = await EngineWorld.StartAsync();
         var connect = world.Session.Invoke("Connect-Lark -WebhookUri $args[0]", world.Sandbox.HookUri(SandboxSeed.GeneralHookToken).AbsoluteUri);
         Assert.Null(connect.Terminating);
-        var chart = Path.Combine(_folder, "chart.png");
+        var chart = Path.Combine(_files.Path, "chart.png");
 
         var sent = world.Session.Invoke("@{ text = 'alert before' }, @{ imagePath = $args[0] }, @{ text = 'alert after' } | Send-LarkMessage", chart);
-        var parameter = world.Session.Invoke("Send-LarkMessage -FilePath $args[0]", Path.Combine(_folder, "report.pdf"));
+        var parameter = world.Session.Invoke("Send-LarkMessage -FilePath $args[0]", Path.Combine(_files.Path, "report.pdf"));
         var tested = world.Session.Invoke("Test-LarkMessage -ImagePath $args[0] -Detailed", chart);
 
         Assert.Null(sent.Terminating);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Management.Automation;
 using LarkPS.Commands.Support;
 using LarkPS.Messages;
+using LarkPS.Session;
 
 namespace LarkPS.Commands;
 
@@ -15,12 +16,6 @@ public abstract class MessageCmdletBase : LarkCmdlet
 {
     public const string PipelineSet = "Pipeline";
     public const string MessageSet = "Message";
-
-    private readonly JsonLineAssembler _lines = new();
-    private int _itemNumber;
-
-    /// <summary>The number of the input last read ("item N"): its position in the run.</summary>
-    private protected int ItemNumber => _itemNumber;
 
     /// <summary>
     /// An object with receiveType, receiveId, contentType, content and uuid properties (also Lark's receive_id_type,
@@ -92,116 +87,63 @@ public abstract class MessageCmdletBase : LarkCmdlet
     [Alias("UpdateMulti")]
     public SwitchParameter Updatable { get; set; }
 
+    private MessageItemReader? _reader;
+
+    private MessageItemReader Reader => _reader ??= new MessageItemReader(MyInvocation.MyCommand.Name, WriteItemError);
+
+    /// <summary>The number of the input last read ("item N"): its position in the run.</summary>
+    private protected int ItemNumber => Reader.ItemNumber;
+
     /// <summary>
     /// The inputs of the current record, each with the object errors should name as TargetObject (a seed body
     /// string yields one input per message in it; -ReceiveId a,b one per receiver).
     /// </summary>
-    private protected IEnumerable<(object? Target, MessageInput Input, string Description)> ReadCurrentInputs()
+    private protected IEnumerable<InputItem> ReadCurrentInputs()
     {
         var parameters = ReadParameters();
         if (parameters is null)
         {
-            yield break;
+            return Array.Empty<InputItem>();
         }
 
         var fromPipeline = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
-        if (!fromPipeline)
-        {
-            var first = ReceiveId is { Length: > 0 } ? ReceiveId[0] : null;
-            foreach (var input in MessageDefaults.Apply(null, parameters))
-            {
-                yield return (input.ReceiveId ?? first ?? input.ReplyTo, input, Describe(++_itemNumber, input));
-            }
-
-            yield break;
-        }
-
-        // Strings piped one line at a time (Get-Content without -Raw) that open a JSON document are read as one.
-        if (InputObject?.BaseObject is string line)
-        {
-            if (_lines.IsCollecting || JsonLineAssembler.StartsDocument(line))
-            {
-                if (_lines.Add(line) is { } document)
-                {
-                    foreach (var each in ReadDocument(document.Text, document.Lines, parameters, complete: true))
-                    {
-                        yield return each;
-                    }
-                }
-
-                yield break;
-            }
-
-            if (string.IsNullOrWhiteSpace(line) && _lines.SawLines)
-            {
-                yield break;
-            }
-        }
-
-        // Errors name the item as the user holds it: the PSObject for a [pscustomobject] or CSV row, else the base object.
-        object? target = InputObject?.BaseObject is PSCustomObject ? InputObject : InputObject?.BaseObject;
-
-        // What cannot be read (a lone surrogate, a property that throws) becomes a problem the validator reports
-        // for that item alone: the run goes on.
-        foreach (var item in ItemIsolation.Read(InputObject))
-        {
-            foreach (var input in MessageDefaults.Apply(item, parameters))
-            {
-                yield return (target, input, Describe(++_itemNumber, input));
-            }
-        }
+        return Reader.Read(InputObject, fromPipeline, parameters);
     }
 
     /// <summary>
     /// The inputs left when the input ends: a JSON document piped line by line whose brackets never closed is one
     /// error (not one per line). Call from EndProcessing.
     /// </summary>
-    private protected IEnumerable<(object? Target, MessageInput Input, string Description)> ReadRemainingInputs()
+    private protected IEnumerable<InputItem> ReadRemainingInputs()
     {
-        if (_lines.Flush() is not { } document)
-        {
-            return Array.Empty<(object?, MessageInput, string)>();
-        }
-
-        var parameters = ReadParameters();
-        return parameters is null
-            ? Array.Empty<(object?, MessageInput, string)>()
-            : ReadDocument(document.Text, document.Lines, parameters, complete: false);
+        var parameters = Reader.HasPendingLines ? ReadParameters() : null;
+        return parameters is null ? Array.Empty<InputItem>() : Reader.ReadRemaining(parameters);
     }
 
-    // One JSON document: from one string as before; from several lines, read as one, or ONE error that says -Raw.
-    private IEnumerable<(object? Target, MessageInput Input, string Description)> ReadDocument(string text, int lines, MessageParameters parameters, bool complete)
+    /// <summary>
+    /// The item path's preparation for this command: the connection's transport (the app API's rules with none),
+    /// chat names looked up through the connection when there is one (read-only, cached), files resolved as
+    /// PowerShell resolves paths.
+    /// </summary>
+    private protected ItemPreparer CreatePreparer(LarkConnection? connection, bool sending)
     {
-        IReadOnlyList<MessageInput> items;
-        if (lines == 1 && complete)
-        {
-            items = ItemIsolation.Read(text);
-        }
-        else
-        {
-            try
-            {
-                items = SeedBodyParser.Parse(text);
-            }
-            catch (SeedBodyException e)
-            {
-                var count = lines.ToString(CultureInfo.InvariantCulture);
-                var what = complete ? "do not form one JSON message body: " + e.Message : "ended before the JSON document they began did: " + e.Message;
-                WriteItemError(ErrorRecords.WithFix(
-                    new ArgumentException("The " + count + " lines piped one at a time " + what + " (read the file whole with Get-Content -Raw)", e),
-                    ErrorIds.InvalidMessage, ErrorCategory.InvalidData, text,
-                    "Read the file as one string with Get-Content -Raw: Get-Content ./body.json -Raw | " + MyInvocation.MyCommand.Name + ". Nothing in those lines was sent."));
-                items = Array.Empty<MessageInput>();
-            }
-        }
-
-        foreach (var item in items)
-        {
-            foreach (var input in MessageDefaults.Apply(item, parameters))
-            {
-                yield return (text, input, Describe(++_itemNumber, input));
-            }
-        }
+        var usable = connection is { IsClosed: false } ? connection : null;
+        var chats = usable is { Transport.HasOpenApi: true } app
+            ? ChatNameLookup.Online(
+                () =>
+                {
+                    try
+                    {
+                        return RunAsync(ct => app.Chats.GetAsync(false, ct));
+                    }
+                    finally
+                    {
+                        ChatNameReceivers.WriteRetries(app, WriteVerbose);
+                    }
+                },
+                WriteVerbose)
+            : ChatNameLookup.Offline(null, WriteVerbose);
+        return new ItemPreparer(usable?.Transport ?? Transports.OfflineTransport.Instance, chats, ResolveFilePath, sending);
     }
 
     // The message parameters as defaults; null (with the error written) when they cannot be read.
@@ -257,25 +199,6 @@ public abstract class MessageCmdletBase : LarkCmdlet
     /// <summary>Writes the error of one input item; Send-LarkMessage holds the first under -ErrorAction Stop until what is in flight is written.</summary>
     private protected virtual void WriteItemError(ErrorRecord record) => WriteError(record);
 
-    /// <summary>
-    /// Turns the item's local files (its own imagePath / filePath / path / literalPath, or the parameters') into
-    /// content with placeholder keys, checked offline; null when it sends none. Problems land in the input's
-    /// ReadProblems, so the one validator reports them with the item.
-    /// </summary>
-    private protected ItemUploads? ApplyLocalFiles(MessageInput input)
-    {
-        try
-        {
-            return AttachmentInputs.Apply(input, ResolveFilePath);
-        }
-        catch (Exception ex) when (ItemIsolation.IsItemFailure(ex))
-        {
-            // A file that cannot be read (no permission, locked, a device) fails its item only.
-            input.ReadProblems.Add(new ValidationProblem("path", "could not be read: " + ex.Message, "a file this session can read"));
-            return null;
-        }
-    }
-
     // Paths resolve as every cmdlet's: relative to the current location, PSDrives, wildcards that match one file.
     private string ResolveFilePath(string path, bool literal)
     {
@@ -302,23 +225,6 @@ public abstract class MessageCmdletBase : LarkCmdlet
         }
 
         return resolved[0];
-    }
-
-    /// <summary>"item 3 (chat oc_…)": how errors and -WhatIf name an input.</summary>
-    private protected static string Describe(int number, MessageInput input)
-    {
-        var receiver = !string.IsNullOrWhiteSpace(input.ReplyTo) ? "reply to " + input.ReplyTo!.Trim()
-            : string.IsNullOrWhiteSpace(input.ReceiveId) ? "no receiveId" : $"{(string.IsNullOrWhiteSpace(input.ReceiveType) ? "user" : input.ReceiveType!.Trim())} {input.ReceiveId!.Trim()}";
-        return $"item {number.ToString(CultureInfo.InvariantCulture)} ({receiver})";
-    }
-
-    /// <summary>The validation failure of one item as a non-terminating error.</summary>
-    private protected static ErrorRecord InvalidItemError(object? target, string description, MessageValidationResult result)
-    {
-        var problems = string.Join("; ", result.Problems);
-        return ErrorRecords.WithFix(
-            new ArgumentException($"{description} is not a valid Lark message: {problems}"), ErrorIds.InvalidMessage, ErrorCategory.InvalidData, target,
-            "Fix the fields named above; Test-LarkMessage -Detailed shows every problem and the request that would be sent. The item was not sent.");
     }
 }
 

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using LarkPS.Commands.Support;
 using LarkPS.Messages;
 using LarkPS.Session;
-using LarkPS.Webhooks;
+using LarkPS.Transports;
 
 namespace LarkPS.Commands;
 
@@ -27,61 +27,28 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
     [ValidateNotNull]
     public LarkConnection? Connection { get; set; }
 
+    private ItemPreparer? _preparer;
+
+    // Connected, chat names are looked up (read-only, cached) so the verdict is the send's; offline they are resolved when sent.
+    protected override void BeginProcessing() => _preparer = CreatePreparer(Connection ?? ConnectionStore.Current, sending: false);
+
     protected override void ProcessRecord() => Check(ReadCurrentInputs());
 
     // A JSON document piped line by line and never closed is reported once, at the end.
     protected override void EndProcessing() => Check(ReadRemainingInputs());
 
-    private void Check(System.Collections.Generic.IEnumerable<(object? Target, MessageInput Input, string Description)> inputs)
+    private void Check(System.Collections.Generic.IEnumerable<InputItem> items)
     {
-        var hook = (Connection ?? ConnectionStore.Current) is { Kind: LarkConnectionKind.Webhook } webhook ? webhook : null;
-        foreach (var (target, input, description) in inputs)
+        foreach (var item in items)
         {
-            if (hook is not null)
+            var prepared = _preparer!.Prepare(item, null);
+            var message = prepared.Message!;
+            if (!message.Result.IsValid)
             {
-                if (LocalFileRules.ProblemOnWebhook(input) is { } cannotUpload)
-                {
-                    input.ReadProblems.Add(cannotUpload);
-                }
-
-                var check = WebhookRules.Check(input, hook.IsSigned);
-                if (!check.IsValid)
-                {
-                    WriteVerbose($"{description}: " + string.Join("; ", check.Result.Problems));
-                }
-
-                WriteObject(Detailed ? new MessageCheck(description, target, check, hook) : check.IsValid);
-                continue;
+                WriteVerbose($"{item.Description}: " + string.Join("; ", message.Result.Problems));
             }
 
-            // Offline (issue 11): local files are checked, nothing uploaded; a chat name is resolved only from a cached list.
-            ApplyLocalFiles(input);
-            if (ChatNameReceivers.IsChatName(input, out var chatName))
-            {
-                var connection = Connection ?? ConnectionStore.Current;
-                ChatNameReceivers.ResolveOffline(input, chatName, connection, target, description,
-                    error =>
-                    {
-                        input.ReadProblems.Add(new ValidationProblem("receiveId", error.Exception.Message.Substring(description.Length + 2), "the exact name of one of the bot's chats, or its chat_id (oc_…)", "string"));
-                        input.ReceiveId = ChatNameReceivers.PlaceholderChatId;
-                    },
-                    WriteVerbose);
-            }
-
-            var result = ItemIsolation.Validate(input);
-            if (!result.IsValid)
-            {
-                WriteVerbose($"{description}: " + string.Join("; ", result.Problems));
-            }
-
-            if (Detailed)
-            {
-                WriteObject(new MessageCheck(description, target, result));
-            }
-            else
-            {
-                WriteObject(result.IsValid);
-            }
+            WriteObject(Detailed ? new MessageCheck(prepared, _preparer.Transport) : message.Result.IsValid);
         }
     }
 }
@@ -89,43 +56,26 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
 /// <summary>What Test-LarkMessage -Detailed says of one item.</summary>
 public sealed class MessageCheck
 {
-    internal MessageCheck(string item, object? input, MessageValidationResult result)
+    internal MessageCheck(PreparedItem prepared, IMessageTransport transport)
     {
-        Item = item;
-        InputObject = input;
+        Item = prepared.Item.Description;
+        InputObject = prepared.Item.Target;
+        var result = prepared.Message!.Result;
         IsValid = result.IsValid;
         Problems = result.Problems.Select(p => p.ToString()).ToArray();
-        var message = result.Message;
-        if (message is not null)
+        if (result.Message is { } message)
         {
-            ReceiveIdType = message.ReceiveIdType;
-            ReceiveId = message.ReceiveId;
+            var preview = transport.Preview(prepared.Message);
+            ReceiveIdType = preview.ReceiveIdType;
             MsgType = message.MsgType;
             Content = message.Content;
             Uuid = message.Uuid;
             PhoneToResolve = message.PhoneToResolve?.CanonicalKey;
-            RequestBody = message.NeedsResolution ? null : System.Text.Encoding.UTF8.GetString(message.RequestBody);
-            RequestUri = message.ReplyTo is not null
-                ? "/open-apis/im/v1/messages/" + message.ReplyTo + "/reply"
-                : "/open-apis/im/v1/messages?receive_id_type=" + message.ReceiveIdType;
-        }
-    }
+            RequestUri = preview.Uri;
 
-    internal MessageCheck(string item, object? input, WebhookValidation check, LarkConnection hook)
-    {
-        Item = item;
-        InputObject = input;
-        IsValid = check.IsValid;
-        Problems = check.Result.Problems.Select(p => p.ToString()).ToArray();
-        if (check.Message is { } message)
-        {
-            ReceiveIdType = WebhookSender.ReceiverKey;
-            MsgType = message.MsgType;
-            Content = message.Message.Content;
-
-            // The address shown masked; the body without timestamp and sign, which are made anew for every attempt.
-            RequestUri = hook.WebhookUri;
-            RequestBody = message.UnsignedBody;
+            // A chat name with no connection to look it up: the id is not invented, the name waits for the send.
+            ReceiveId = prepared.ResolvedWhenSent is { } name ? "'" + name + "' (resolved when sent)" : preview.ReceiveId;
+            RequestBody = prepared.ResolvedWhenSent is null ? preview.Body : null;
         }
     }
 

@@ -26,6 +26,10 @@ internal static class ContentTypes
     /// <summary>The canonical name for <paramref name="value"/> (trimmed, any case); null when unknown. Blank means text.</summary>
     public static string? Normalize(string? value) =>
         string.IsNullOrWhiteSpace(value) ? Text : NameLookup.Find(All, value!);
+
+    /// <summary>"a text", "an interactive", "an image", "an audio": the article the message type's name takes.</summary>
+    public static string WithArticle(string msgType) =>
+        (msgType.Length > 0 && "aeiou".IndexOf(char.ToLowerInvariant(msgType[0])) >= 0 ? "an " : "a ") + msgType;
 }
 
 /// <summary>The receiveType values LarkPS accepts: the seed's four and Lark's receive_id_type names.</summary>

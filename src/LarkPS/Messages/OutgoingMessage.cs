@@ -143,6 +143,21 @@ internal sealed class OutgoingMessage
         return new OutgoingMessage(this, openId, BuildBody(openId, MsgType, ContentUtf8, Uuid));
     }
 
+    /// <summary>
+    /// The same message with other content bytes (upload keys filled in at send time): a reply stays a reply, a phone
+    /// receiver stays to be resolved; only the body is written again, the content is not parsed again.
+    /// </summary>
+    public OutgoingMessage WithContent(byte[] contentUtf8) =>
+        ReplyTo is not null
+            ? Reply(ReplyTo, ReplyInThread, MsgType, contentUtf8, Uuid)
+            : new OutgoingMessage(ReceiveType, ReceiveIdType, ReceiveId, MsgType, contentUtf8, Uuid, PhoneToResolve);
+
+    /// <summary>The same message carrying <paramref name="uuid"/> (a -Journal resend keeps the uuid an earlier run sent).</summary>
+    public OutgoingMessage WithUuid(string uuid) =>
+        ReplyTo is not null
+            ? Reply(ReplyTo, ReplyInThread, MsgType, ContentUtf8, uuid)
+            : new OutgoingMessage(ReceiveType, ReceiveIdType, ReceiveId, MsgType, ContentUtf8, uuid, PhoneToResolve);
+
     /// <summary>The UTF-8 JSON request body {"receive_id","msg_type","content","uuid"?}; throws while the phone is unresolved.</summary>
     public byte[] RequestBody =>
         ReceiveId is null

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Delivery;
+using LarkPS.Transports;
 using LarkPS.Webhooks;
 
 namespace LarkPS.Session;
@@ -24,6 +25,11 @@ public sealed class LarkConnection : IDisposable
     private readonly SecureString _appSecret;
     private readonly IClock _clock;
     private bool _disposed;
+    private PhoneDirectory? _phones;
+    private MessageSender? _sender;
+    private ChatDirectory? _chats;
+    private UserDirectory? _users;
+    private Uploads.Uploader? _uploads;
 
     internal LarkConnection(string appId, SecureString appSecret, Uri baseUri, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null)
     {
@@ -57,6 +63,7 @@ public sealed class LarkConnection : IDisposable
         Chats = new ChatDirectory(Client, CreatePacedCaller(), _clock);
         Users = new UserDirectory(Client, CreatePacedCaller());
         Uploads = new Uploads.Uploader(Client, new RateLimiter(CreateDeliveryOptions(), _clock));
+        Transport = new AppTransport(AppId, Client.BaseUri, Sender, Uploads);
     }
 
     /// <summary>
@@ -85,14 +92,11 @@ public sealed class LarkConnection : IDisposable
 
         // The hook's quotas are its own (per hook, not per app): one limiter per webhook connection.
         RateLimiter = new RateLimiter(CreateDeliveryOptions(), _clock);
-        Phones = new PhoneDirectory(Client, _clock);
-        Sender = new MessageSender(Client, Phones);
         HookSender = new WebhookSender(Client, hook, IsSigned ? UnwrapSecret : null, _clock);
 
-        // Never used: a custom bot cannot list chats, look users up or upload (the cmdlets refuse first, naming the fix).
-        Chats = new ChatDirectory(Client, CreatePacedCaller(), _clock);
-        Users = new UserDirectory(Client, CreatePacedCaller());
-        Uploads = new Uploads.Uploader(Client, new RateLimiter(CreateDeliveryOptions(), _clock));
+        // A custom bot has no Open API: no sender to users, no chat list, no look-ups, no uploads (the cmdlets refuse
+        // first, naming the fix, because the transport says it has none).
+        Transport = new WebhookTransport(hook, HookSender);
     }
 
     /// <summary>App (App ID and App Secret) or Webhook (a group's custom bot).</summary>
@@ -142,18 +146,24 @@ public sealed class LarkConnection : IDisposable
 
     internal RateLimiter RateLimiter { get; }
 
-    internal PhoneDirectory Phones { get; }
+    internal PhoneDirectory Phones { get => _phones ?? throw NoOpenApi(); private set => _phones = value; }
 
-    internal MessageSender Sender { get; }
+    internal MessageSender Sender { get => _sender ?? throw NoOpenApi(); private set => _sender = value; }
 
     /// <summary>The bot's chats, cached for <see cref="ChatDirectory.CacheLifetime"/>.</summary>
-    internal ChatDirectory Chats { get; }
+    internal ChatDirectory Chats { get => _chats ?? throw NoOpenApi(); private set => _chats = value; }
 
     /// <summary>E-mail and phone look-ups for Get-LarkUser.</summary>
-    internal UserDirectory Users { get; }
+    internal UserDirectory Users { get => _users ?? throw NoOpenApi(); private set => _users = value; }
 
     /// <summary>Uploads of local images and files, one per distinct content on this connection.</summary>
-    internal Uploads.Uploader Uploads { get; }
+    internal Uploads.Uploader Uploads { get => _uploads ?? throw NoOpenApi(); private set => _uploads = value; }
+
+    /// <summary>How this connection delivers messages (the app API or the hook), chosen here once.</summary>
+    internal IMessageTransport Transport { get; }
+
+    private InvalidOperationException NoOpenApi() =>
+        new("This is a webhook connection (" + Hook?.Masked + "): a group's custom bot has no access to Lark's Open API.");
 
     private PacedCaller CreatePacedCaller()
     {
@@ -208,7 +218,7 @@ public sealed class LarkConnection : IDisposable
 
         _disposed = true;
         Tokens.Clear();
-        Chats.Dispose();
+        _chats?.Dispose();
         Client.Dispose();
         _appSecret.Dispose();
     }

@@ -21,7 +21,7 @@ internal sealed class WebhookMessage
     public WebhookMessage(OutgoingMessage message)
     {
         Message = message ?? throw new ArgumentNullException(nameof(message));
-        UnsignedBody = Map(message.MsgType, message.Content);
+        UnsignedBody = Map(message.MsgType, message.ContentUtf8);
     }
 
     /// <summary>The message as the app API would send it (content as a string); receiver fields are placeholders.</summary>
@@ -49,11 +49,10 @@ internal sealed class WebhookMessage
             w.WriteEndObject();
         }).TrimEnd('}') + ",";
 
-    private static string Map(string msgType, string content)
-    {
-        using var document = JsonDocument.Parse(content);
-        var root = document.RootElement;
-        return MessageJson.WriteToString(w =>
+    // The content's bytes are the validator's one compact write: they go into the hook's body as they are, never
+    // parsed again (share_chat alone renames its one field).
+    private static string Map(string msgType, byte[] content) =>
+        MessageJson.WriteToString(w =>
         {
             w.WriteStartObject();
             w.WriteString("msg_type", msgType);
@@ -61,26 +60,37 @@ internal sealed class WebhookMessage
             {
                 case ContentTypes.Interactive:
                     w.WritePropertyName("card");
-                    root.WriteTo(w);
+                    w.WriteRawValue(content, skipInputValidation: true);
                     break;
                 case ContentTypes.Post:
                     w.WriteStartObject("content");
                     w.WritePropertyName("post");
-                    root.WriteTo(w);
+                    w.WriteRawValue(content, skipInputValidation: true);
                     w.WriteEndObject();
                     break;
                 case ContentTypes.ShareChat:
+                    var reader = new Utf8JsonReader(content);
+                    string? chatId = null;
+                    while (reader.Read())
+                    {
+                        if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("chat_id"))
+                        {
+                            reader.Read();
+                            chatId = reader.GetString();
+                            break;
+                        }
+                    }
+
                     w.WriteStartObject("content");
-                    w.WriteString("share_chat_id", root.GetProperty("chat_id").GetString());
+                    w.WriteString("share_chat_id", chatId);
                     w.WriteEndObject();
                     break;
                 default:
                     w.WritePropertyName("content");
-                    root.WriteTo(w);
+                    w.WriteRawValue(content, skipInputValidation: true);
                     break;
             }
 
             w.WriteEndObject();
         });
-    }
 }

@@ -82,7 +82,7 @@ internal sealed class WebhookSender
         {
             response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (LarkApiException ex) when (WebhookErrors.MayHaveArrived(ex))
+        catch (LarkApiException ex) when (ex.MayHaveArrived)
         {
             // Lark may have posted it, and a hook cannot de-duplicate: final, whatever a retry policy would make of it.
             throw new WebhookMayHaveArrivedException(ex);

@@ -18,5 +18,5 @@ public class ActionTextTests
     [InlineData("share_chat", "a share_chat")]
     [InlineData("share_user", "a share_user")]
     public void Each_type_takes_its_article(string msgType, string expected) =>
-        Assert.Equal(expected, SendLarkMessageCommand.WithArticle(msgType));
+        Assert.Equal(expected, LarkPS.Messages.ContentTypes.WithArticle(msgType));
 }

@@ -59,28 +59,11 @@ internal static class ChatNameReceivers
             "Check the name with Get-LarkChat (or Get-LarkChat -Force after adding the bot to the chat), or give the chat_id (oc_…). The item was not sent.");
     }
 
-    /// <summary>
-    /// Resolves a chat name without a request (-WhatIf, Test-LarkMessage): from the connection's cached list if there is
-    /// one, else the name is left to the send (a placeholder chat_id stands in) and a verbose line says so.
-    /// False when the cached list has none or several chats of that name (the error is written).
-    /// </summary>
-    public static bool ResolveOffline(MessageInput input, string name, LarkConnection? connection, object? target, string description, Action<ErrorRecord> writeError, Action<string> writeVerbose)
+    /// <summary>The error's reason without the item's description in front: a check lists it among the item's problems.</summary>
+    public static string Reason(ErrorRecord error, string description)
     {
-        var chats = connection?.Chats.LastRead;
-        if (chats is null)
-        {
-            writeVerbose($"{description}: the chat named '{name}' is looked up when sending (no chat list is cached yet: Get-LarkChat reads one).");
-            input.ReceiveId = PlaceholderChatId;
-            return true;
-        }
-
-        if (Resolve(input, name, chats, target, description) is { } error)
-        {
-            writeError(error);
-            return false;
-        }
-
-        return true;
+        var text = error.Exception.Message;
+        return text.StartsWith(description + ": ", StringComparison.Ordinal) ? text.Substring(description.Length + 2) : text;
     }
 
     /// <summary>Writes why listing the chats was retried, on the pipeline thread.</summary>
@@ -90,19 +73,5 @@ internal static class ChatNameReceivers
         {
             writeVerbose("Listing chats: " + reason);
         }
-    }
-
-    /// <summary>Uploads the item's files (once per content on the connection), fills in their keys, then sends.</summary>
-    public static async Task<SentMessage> SendWithUploadsAsync(LarkConnection connection, OutgoingMessage message, ItemUploads uploads, string givenReceiveId, CancellationToken cancellationToken)
-    {
-        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in uploads.Files)
-        {
-            keys[file.Key] = await connection.Uploads.GetKeyAsync(file.Value, cancellationToken).ConfigureAwait(false);
-        }
-
-        var filled = new OutgoingMessage(
-            message.ReceiveType, message.ReceiveIdType, message.ReceiveId, message.MsgType, System.Text.Encoding.UTF8.GetBytes(ItemUploads.Fill(message.Content, keys)), message.Uuid, message.PhoneToResolve);
-        return await connection.Sender.SendAsync(filled, givenReceiveId, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using LarkPS.Messages;
+using LarkPS.Transports;
 
 namespace LarkPS.Commands.Support;
 
@@ -55,6 +56,22 @@ internal static class ItemIsolation
                 input,
                 new[] { new ValidationProblem("message", "could not be validated or serialized: " + Reason(ex), Expected) },
                 null);
+        }
+    }
+
+    /// <summary>A transport's preparation of one item, with any failure it did not foresee turned into a problem of this item.</summary>
+    public static PreparedMessage Prepare(MessageInput input, string? uuidIfNone, Func<MessageInput, string?, PreparedMessage> prepare)
+    {
+        try
+        {
+            return prepare(input, uuidIfNone);
+        }
+        catch (Exception ex) when (IsItemFailure(ex))
+        {
+            return new PreparedMessage(new MessageValidationResult(
+                input,
+                new[] { new ValidationProblem("message", "could not be validated or serialized: " + Reason(ex), Expected) },
+                null));
         }
     }
 

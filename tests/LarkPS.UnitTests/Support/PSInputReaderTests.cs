@@ -148,13 +148,25 @@ public class PSInputReaderTests
         Assert.Equal("ou_1", input.ReceiveId);
     }
 
+    // Issue 26 changed this contract: a string that is not a seed body used to fail; it is now the message's text.
     [Fact]
-    public void A_string_that_is_not_a_seed_body_becomes_an_input_that_fails()
+    public void A_string_that_is_not_a_seed_body_is_the_text_of_one_message()
     {
         var input = Assert.Single(PSInputReader.Read("Disk full"));
 
+        Assert.Equal("Disk full", input.Text);
+        Assert.Empty(input.ReadProblems);
+    }
+
+    [Fact]
+    public void A_string_that_looks_like_json_but_is_not_a_seed_body_fails_naming_both_readings()
+    {
+        var input = Assert.Single(PSInputReader.Read("{text: hi}"));
+
         var problem = Assert.Single(MessageValidator.Validate(input).Problems, p => p.Field == "message");
-        Assert.Contains("not valid JSON at line 1, position 1", problem.Problem, StringComparison.Ordinal);
+        Assert.Contains("looks like JSON", problem.Problem, StringComparison.Ordinal);
+        Assert.Contains("line 1", problem.Problem, StringComparison.Ordinal);
+        Assert.Contains("-Text", problem.Expected, StringComparison.Ordinal);
     }
 
     [Fact]

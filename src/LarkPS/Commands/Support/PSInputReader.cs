@@ -61,22 +61,35 @@ internal static class PSInputReader
     /// </summary>
     public static object? UnwrapContent(object? value) => Unwrap(value, 0);
 
-    private static IReadOnlyList<MessageInput> ReadString(string json)
+    // A piped string is a seed message body when it parses as one; any other string is the text of one message
+    // ('Disk full' | Send-LarkMessage …, Out-String's one string); JSON that is not a body is an error naming both readings.
+    private static IReadOnlyList<MessageInput> ReadString(string text)
     {
         try
         {
-            return SeedBodyParser.Parse(json);
+            return SeedBodyParser.Parse(text);
         }
         catch (SeedBodyException e)
         {
+            if (!LooksLikeJson(text))
+            {
+                return new[] { new MessageInput { Text = text } };
+            }
+
             var input = new MessageInput();
             input.ReadProblems.Add(new ValidationProblem(
                 "message",
-                "is a string that is not a seed message body: " + e.Message,
-                "a JSON array of messages or one message object, or an object with receiveId and content properties",
+                "is a string that looks like JSON but is not a seed message body (" + e.Message + ")",
+                "a JSON array of messages or one message object with receiveId and content; to send the string itself as text, pass it as -Text (Send-LarkMessage -Text $s …)",
                 "string"));
             return new[] { input };
         }
+    }
+
+    private static bool LooksLikeJson(string text)
+    {
+        var trimmed = text.TrimStart();
+        return trimmed.Length > 0 && (trimmed[0] == '{' || trimmed[0] == '[');
     }
 
     private static MessageInput ReadDictionary(IDictionary dictionary)

@@ -378,7 +378,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
 
         try
         {
-            var chats = RunAsync(ct => connection.Chats.GetAsync(false, ct));
+            var chats = RunAsync(connection, ct => connection.Chats.GetAsync(false, ct));
             if (ChatNameReceivers.Resolve(input, name, chats, target, description) is { } error)
             {
                 WriteItemError(error);
@@ -408,6 +408,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         }
 
         _connection ??= RequireConnection(Connection);
+        _debug?.Watch(_connection);
         var options = _connection.CreateDeliveryOptions(MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : null);
         options.ItemDeadline = TimeSpan.FromSeconds(DeadlineSec);
         options.MaxTotalRetryWait = options.ItemDeadline > options.MaxTotalRetryWait ? options.ItemDeadline : options.MaxTotalRetryWait;
@@ -418,13 +419,13 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase
         _engine = new DeliveryEngine<SendWork, SentMessage>(
             options,
             _connection.RateLimiter,
-            new RetryPolicy(options),
+            new RetryPolicy(options.Pacing),
             _connection.Clock,
             // A reply's chat is known only from Lark's answer: its parent stands in for it as the receiver.
             work => work.Hook is not null ? WebhookSender.ReceiverKey : work.Message.ReplyTo is { } parent ? "reply:" + parent : work.Message.NeedsResolution ? "phone:" + work.Message.PhoneToResolve!.CanonicalKey : work.Message.ReceiveIdType + ":" + work.Message.ReceiveId,
-            (work, ct) => work.Hook is { } hook ? hookSender!.SendAsync(hook, ct)
-                : work.Uploads is { } uploads ? ChatNameReceivers.SendWithUploadsAsync(connection, work.Message, uploads, work.GivenReceiveId, ct)
-                : sender.SendAsync(work.Message, work.GivenReceiveId, ct),
+            (work, ticket, ct) => work.Hook is { } hook ? hookSender!.SendAsync(hook, ticket, ct)
+                : work.Uploads is { } uploads ? ChatNameReceivers.SendWithUploadsAsync(connection, work.Message, uploads, work.GivenReceiveId, ticket, ct)
+                : sender.SendAsync(work.Message, work.GivenReceiveId, ticket, ct),
             StopToken);
         WriteVerbose(_connection.Kind == LarkConnectionKind.Webhook
             ? $"Sending through the custom bot {_connection.WebhookUri}: up to {options.ThrottleLimit.ToString(CultureInfo.InvariantCulture)} requests in flight, {options.AppPerSecond}/s and {options.AppPerMinute}/min per hook; an attempt that may have arrived is never resent."

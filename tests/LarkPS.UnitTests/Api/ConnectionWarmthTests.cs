@@ -8,7 +8,7 @@ public class ConnectionWarmthTests
     [Fact]
     public void A_request_finds_a_connection_open_only_while_fewer_are_busy_than_were_lately()
     {
-        var warmth = new ConnectionWarmth();
+        var warmth = new ConnectionWarmth(new FakeClock());
 
         // The first request opens a connection; afterwards one is open and idle.
         Assert.False(warmth.Enter());
@@ -31,7 +31,7 @@ public class ConnectionWarmthTests
     [Fact]
     public void A_transport_failure_closes_its_connection()
     {
-        var warmth = new ConnectionWarmth();
+        var warmth = new ConnectionWarmth(new FakeClock());
         Assert.False(warmth.Enter());
         warmth.Exit(connectionLost: true);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LarkPS.Pacing;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using LarkPS.Session;
@@ -189,15 +190,15 @@ public class DeliveryEngineTests
     }
 
     [Fact]
-    public void The_send_body_reports_when_it_leaves_through_the_attempt_of_its_flow()
+    public void The_send_body_reports_when_it_leaves_through_the_ticket_of_its_attempt()
     {
         var clock = new FakeClock { AutoAdvance = true };
         var options = new DeliveryOptions();
-        var limiter = new RateLimiter(options, clock);
+        var limiter = new RateLimiter(options.Pacing, clock);
         var bodies = new System.Collections.Concurrent.ConcurrentBag<string>();
-        using var engine = Engine<int, int>(options, clock, async (work, ct) =>
+        using var engine = Engine<int, int>(options, clock, async (work, ticket, ct) =>
         {
-            using var content = DeliveryAttempt.JsonContent(System.Text.Encoding.UTF8.GetBytes("{\"n\":" + work + "}"));
+            using var content = LarkApiClient.JsonContent(System.Text.Encoding.UTF8.GetBytes("{\"n\":" + work + "}"), ticket);
             bodies.Add(content.GetType().Name);
             await content.ReadAsByteArrayAsync(ct);
             return work;
@@ -207,7 +208,7 @@ public class DeliveryEngineTests
 
         Assert.All(Terminals(events, Enumerable.Range(0, 3)).Values, e => Assert.Equal(DeliveryEventKind.Succeeded, e.Kind));
         Assert.All(bodies, name => Assert.Equal("LeavingContent", name));
-        Assert.Equal("ByteArrayContent", DeliveryAttempt.JsonContent(new byte[] { 1 }).GetType().Name);
+        Assert.Equal("ByteArrayContent", LarkApiClient.JsonContent(new byte[] { 1 }, null).GetType().Name);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LarkPS.Pacing;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using Xunit;

@@ -93,7 +93,7 @@ internal static class ChatNameReceivers
     }
 
     /// <summary>Uploads the item's files (once per content on the connection), fills in their keys, then sends.</summary>
-    public static async Task<SentMessage> SendWithUploadsAsync(LarkConnection connection, OutgoingMessage message, ItemUploads uploads, string givenReceiveId, CancellationToken cancellationToken)
+    public static async Task<SentMessage> SendWithUploadsAsync(LarkConnection connection, OutgoingMessage message, ItemUploads uploads, string givenReceiveId, Pacing.PacingTicket ticket, CancellationToken cancellationToken)
     {
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in uploads.Files)
@@ -103,6 +103,6 @@ internal static class ChatNameReceivers
 
         var filled = new OutgoingMessage(
             message.ReceiveType, message.ReceiveIdType, message.ReceiveId, message.MsgType, System.Text.Encoding.UTF8.GetBytes(ItemUploads.Fill(message.Content, keys)), message.Uuid, message.PhoneToResolve);
-        return await connection.Sender.SendAsync(filled, givenReceiveId, cancellationToken).ConfigureAwait(false);
+        return await connection.Sender.SendAsync(filled, givenReceiveId, ticket, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -38,4 +38,21 @@ public class ConnectionWarmthTests
         Assert.False(warmth.Enter());
         Assert.Equal(1, warmth.Busy);
     }
+
+    [Fact]
+    public void Connections_idle_longer_than_the_figure_count_as_closed_on_the_connections_clock()
+    {
+        var clock = new FakeClock();
+        var warmth = new ConnectionWarmth(clock, new LarkPS.Pacing.PacingOptions { ConnectionIdle = TimeSpan.FromSeconds(15) });
+        Assert.False(warmth.Enter());
+        warmth.Exit(connectionLost: false);
+
+        clock.Advance(TimeSpan.FromSeconds(15));
+        Assert.True(warmth.Enter());
+        warmth.Exit(connectionLost: false);
+
+        // Idle past the figure, as the fake clock alone says (no wall time passes): the next request opens a connection.
+        clock.Advance(TimeSpan.FromSeconds(15) + TimeSpan.FromTicks(1));
+        Assert.False(warmth.Enter());
+    }
 }

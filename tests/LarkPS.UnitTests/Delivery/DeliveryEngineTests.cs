@@ -170,6 +170,47 @@ public class DeliveryEngineTests
         Assert.Equal(0, engine.Statistics.Pending);
     }
 
+    // Ctrl+C's bound, on the engine's clock (the engine test of Ctrl+C checks what the sandbox received): even sends that
+    // ignore their cancellation hold the caller no longer than the grace period and the abandon wait.
+    [Fact]
+    public async Task After_a_stop_Complete_returns_at_the_grace_period_and_the_abandon_wait_even_when_sends_ignore_their_token()
+    {
+        var clock = new FakeClock();
+        var options = Unlimited(throttleLimit: 2);
+        using var stop = new CancellationTokenSource();
+        var started = 0;
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var engine = Engine<int, int>(options, clock, (work, ct) =>
+        {
+            if (Interlocked.Increment(ref started) == 2)
+            {
+                bothStarted.TrySetResult();
+            }
+
+            return never.Task;
+        }, stopToken: stop.Token);
+        var events = new List<DeliveryEvent<int, int>>();
+        foreach (var item in Enumerable.Range(0, 4))
+        {
+            events.AddRange(engine.Submit(item));
+        }
+
+        await bothStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        stop.Cancel();
+        var completing = Task.Run(() => engine.Complete().ToList());
+
+        clock.Advance(options.StopGracePeriod);
+        await Task.Delay(300);
+        Assert.False(completing.IsCompleted, "Complete returned before the abandon wait passed on the engine's clock");
+        clock.Advance(options.Pacing.AbandonAfterCancel);
+        events.AddRange(await completing.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        var terminals = Terminals(events, Enumerable.Range(0, 4));
+        Assert.All(terminals.Values, e => Assert.Equal(DeliveryEventKind.Stopped, e.Kind));
+        Assert.Equal(2, started);
+    }
+
     [Fact]
     public void A_token_refused_again_after_the_clients_refresh_is_not_retried_a_second_time()
     {

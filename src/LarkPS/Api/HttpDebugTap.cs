@@ -30,9 +30,6 @@ internal sealed class HttpDebugTap
         return new Attachment(this, log);
     }
 
-    /// <summary>True while <paramref name="log"/> is attached.</summary>
-    public bool Has(HttpDebugLog log) => Array.IndexOf(Volatile.Read(ref _logs), log) >= 0;
-
     internal void Request(LarkRequest request) => Write(() => HttpDebugLog.RequestLine(request));
 
     internal void Answer(LarkRequest request, HttpStatusCode? status, int? code, string? logId, TimeSpan took) =>

@@ -10,7 +10,8 @@ namespace LarkPS.Pacing;
 /// <remarks>
 /// The delivery scheduler reserves a ticket before it starts an attempt (so it decides room without waiting); a call
 /// nobody reserved for gets one at the choke point (<see cref="IRequestPacer.AcquireAsync"/>). Thread-safe: the limiter
-/// guards the record. Every report after <see cref="Answered"/> is ignored by the windows.
+/// guards the record. The first <see cref="Answered"/> fixes the arrival estimate; a later one (the scheduler ending an
+/// attempt the choke point already answered) changes nothing.
 /// </remarks>
 internal sealed class PacingTicket
 {

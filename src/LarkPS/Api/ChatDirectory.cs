@@ -24,14 +24,14 @@ internal sealed class ChatDirectory : IDisposable
     private const int MaxPages = 1000;
 
     private readonly LarkApiClient _client;
-    private readonly PacedCaller _caller;
+    private readonly RetryingCaller _caller;
     private readonly IClock _clock;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IReadOnlyList<LarkChat>? _chats;
     private DateTimeOffset _readAt;
     private int _pagesRead;
 
-    public ChatDirectory(LarkApiClient client, PacedCaller caller, IClock clock)
+    public ChatDirectory(LarkApiClient client, RetryingCaller caller, IClock clock)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _caller = caller ?? throw new ArgumentNullException(nameof(caller));

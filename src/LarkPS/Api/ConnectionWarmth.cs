@@ -1,5 +1,6 @@
 using System;
-using System.Diagnostics;
+using LarkPS.Pacing;
+using LarkPS.Session;
 
 namespace LarkPS.Api;
 
@@ -11,18 +12,24 @@ namespace LarkPS.Api;
 /// <remarks>
 /// The round trip of a request on a new connection includes its handshake, which a distant Lark makes long; only the
 /// warm ones measure the network itself, so the rate limiter learns Lark's arrival times from them. An estimate, kept
-/// cautious: idle connections are assumed closed after <see cref="IdleTicks"/>, and a transport failure closes one.
-/// Thread-safe.
+/// cautious: idle connections are assumed closed after <see cref="PacingOptions.ConnectionIdle"/> on the connection's
+/// clock, and a transport failure closes one. Thread-safe.
 /// </remarks>
 internal sealed class ConnectionWarmth
 {
-    // Servers and HttpClient close idle keep-alive connections after about a minute; assume less.
-    private static readonly long IdleTicks = 15 * Stopwatch.Frequency;
-
     private readonly object _gate = new();
+    private readonly IClock _clock;
+    private readonly long _idleTicks;
     private int _busy;
     private int _open;
     private long _lastUsed;
+
+    /// <summary>Times idleness on <paramref name="clock"/>; connections idle for <see cref="PacingOptions.ConnectionIdle"/> count as closed.</summary>
+    public ConnectionWarmth(IClock clock, PacingOptions? options = null)
+    {
+        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _idleTicks = (options ?? new PacingOptions()).ConnectionIdle.Ticks;
+    }
 
     /// <summary>Requests between their start and the end of their answer right now.</summary>
     public int Busy
@@ -41,8 +48,8 @@ internal sealed class ConnectionWarmth
     {
         lock (_gate)
         {
-            var now = Stopwatch.GetTimestamp();
-            if (_busy == 0 && now - _lastUsed > IdleTicks)
+            var now = _clock.UtcNow.UtcTicks;
+            if (_busy == 0 && now - _lastUsed > _idleTicks)
             {
                 _open = 0;
             }
@@ -66,7 +73,7 @@ internal sealed class ConnectionWarmth
                 _open = Math.Max(0, _open - 1);
             }
 
-            _lastUsed = Stopwatch.GetTimestamp();
+            _lastUsed = _clock.UtcNow.UtcTicks;
         }
     }
 }

@@ -17,9 +17,9 @@ namespace LarkPS.Api;
 /// on its pipeline thread (cmdlets may write from no other).
 /// </summary>
 /// <remarks>
-/// The cmdlet sets <see cref="Current"/> before it starts sending; it flows (AsyncLocal) into the tasks that send for
-/// it, so concurrent commands in other runspaces never see each other's lines. Answer bodies are never kept: the
-/// token endpoint's answer holds the token.
+/// A command attaches its log to the <see cref="HttpDebugTap"/> of each connection it uses, for as long as it runs; the
+/// choke point writes every line to the logs attached to its tap. Nothing is looked up from ambient state. Answer
+/// bodies are never kept: the token endpoint's answer holds the token.
 /// </remarks>
 internal sealed class HttpDebugLog
 {
@@ -41,29 +41,30 @@ internal sealed class HttpDebugLog
     // A custom bot's address carries its token in the path: /open-apis/bot/v2/hook/<token>.
     private static readonly Regex HookToken = new("(/hook/)[^/?#]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private static readonly AsyncLocal<HttpDebugLog?> CurrentLog = new();
-
     private readonly ConcurrentQueue<string> _lines = new();
     private int _held;
     private int _dropped;
     private int _closed;
 
-    /// <summary>The log the code running now sends for; null when nobody asked for -Debug.</summary>
-    public static HttpDebugLog? Current
-    {
-        get => CurrentLog.Value;
-        set => CurrentLog.Value = value;
-    }
-
     /// <summary>Records that <paramref name="request"/> is being sent.</summary>
-    public void Request(LarkRequest request)
-    {
-        var body = request.JsonBody is { } json ? MaskBody(json) : request.ContentFactory is not null ? "(a multipart body, not shown)" : "(no body)";
-        Add("HTTP " + request.Method.Method + " " + MaskPath(request.PathAndQuery) + " " + body);
-    }
+    public void Request(LarkRequest request) => Add(RequestLine(request));
 
     /// <summary>Records the answer to <paramref name="request"/>: status, Lark's code and log id, and the time it took.</summary>
-    public void Answer(LarkRequest request, HttpStatusCode? status, int? code, string? logId, TimeSpan took)
+    public void Answer(LarkRequest request, HttpStatusCode? status, int? code, string? logId, TimeSpan took) =>
+        Add(AnswerLine(request, status, code, logId, took));
+
+    /// <summary>Records a request that got no answer (a time-out, a reset, a stop).</summary>
+    public void NoAnswer(LarkRequest request, string why, TimeSpan took) => Add(NoAnswerLine(request, why, took));
+
+    /// <summary>The line of a request being sent: method, masked path and masked body.</summary>
+    internal static string RequestLine(LarkRequest request)
+    {
+        var body = request.JsonBody is { } json ? MaskBody(json) : request.ContentFactory is not null ? "(a multipart body, not shown)" : "(no body)";
+        return "HTTP " + request.Method.Method + " " + MaskPath(request.PathAndQuery) + " " + body;
+    }
+
+    /// <summary>The line of an answer: status, Lark's code and log id, and the time it took.</summary>
+    internal static string AnswerLine(LarkRequest request, HttpStatusCode? status, int? code, string? logId, TimeSpan took)
     {
         var line = new StringBuilder("HTTP ");
         line.Append(status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : "(no status)")
@@ -71,12 +72,12 @@ internal sealed class HttpDebugLog
             .Append(": code ").Append(code is { } c ? c.ToString(CultureInfo.InvariantCulture) : "(none)")
             .Append(", log id ").Append(string.IsNullOrEmpty(logId) ? "(none)" : logId)
             .Append(", ").Append(Milliseconds(took));
-        Add(line.ToString());
+        return line.ToString();
     }
 
-    /// <summary>Records a request that got no answer (a time-out, a reset, a stop).</summary>
-    public void NoAnswer(LarkRequest request, string why, TimeSpan took) =>
-        Add("HTTP no answer to " + request.Method.Method + " " + MaskPath(request.PathAndQuery) + ": " + why + ", " + Milliseconds(took));
+    /// <summary>The line of a request that got no answer.</summary>
+    internal static string NoAnswerLine(LarkRequest request, string why, TimeSpan took) =>
+        "HTTP no answer to " + request.Method.Method + " " + MaskPath(request.PathAndQuery) + ": " + why + ", " + Milliseconds(took);
 
     /// <summary>The lines gathered since the last call, oldest first; call on the pipeline thread and write them.</summary>
     public IEnumerable<string> Drain()
@@ -168,7 +169,8 @@ internal sealed class HttpDebugLog
 
     private static string Milliseconds(TimeSpan took) => Math.Round(took.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + " ms";
 
-    private void Add(string line)
+    /// <summary>Keeps one line (unless closed, or more than <see cref="MaxHeldLines"/> are held).</summary>
+    internal void Add(string line)
     {
         if (Volatile.Read(ref _closed) == 1)
         {

@@ -10,6 +10,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using LarkPS.Pacing;
 using LarkPS.Session;
 
 namespace LarkPS.Api;
@@ -19,7 +20,14 @@ namespace LarkPS.Api;
 /// User-Agent, sends, reads code/msg/log id, turns every failure into a <see cref="LarkApiException"/>, and on an
 /// invalid-token answer drops the token, refreshes it once and retries.
 /// </summary>
-internal sealed class LarkApiClient : IDisposable
+/// <remarks>
+/// Every call is paced here on its way out: a request the delivery scheduler reserved a place for carries its
+/// <see cref="PacingTicket"/>; any other waits at the pacer for a ticket of its quota class (the endpoint table's). The
+/// choke point reports on the ticket (connection warm or cold, body leaving, headers in, answered), and a failure
+/// carries the ticket so the one refusal decision (<see cref="RetryPolicy"/>) teaches the windows that counted it.
+/// -Debug lines go to the <see cref="HttpDebugTap"/> it was built with.
+/// </remarks>
+internal sealed partial class LarkApiClient : IDisposable
 {
     /// <summary>The header Lark puts its log id in.</summary>
     public const string LogIdHeader = "X-Tt-Logid";
@@ -32,13 +40,18 @@ internal sealed class LarkApiClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly TokenCache? _tokens;
-    private readonly ConnectionWarmth _warmth = new();
+    private readonly IClock _clock;
+    private readonly IRequestPacer? _pacer;
+    private readonly ConnectionWarmth _warmth;
 
     /// <param name="baseUri">The Lark host every relative path goes to.</param>
     /// <param name="handler">Sends the requests; it must not follow redirects (the answer is checked anyway).</param>
     /// <param name="timeout">How long one request may take.</param>
     /// <param name="tokens">The tenant token cache for requests that need a token; null for a client that sends none (a webhook).</param>
-    public LarkApiClient(Uri baseUri, HttpMessageHandler handler, TimeSpan timeout, TokenCache? tokens)
+    /// <param name="clock">Times connections' idleness and -Debug's durations; the system clock when null.</param>
+    /// <param name="pacer">Paces every request that carries no ticket of its own; null sends unpaced (tests of the wire alone).</param>
+    /// <param name="debug">Where -Debug lines go; a tap of its own when null.</param>
+    public LarkApiClient(Uri baseUri, HttpMessageHandler handler, TimeSpan timeout, TokenCache? tokens, IClock? clock = null, IRequestPacer? pacer = null, HttpDebugTap? debug = null)
     {
         if (baseUri is null)
         {
@@ -47,6 +60,10 @@ internal sealed class LarkApiClient : IDisposable
 
         BaseUri = baseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         _tokens = tokens;
+        _clock = clock ?? SystemClock.Instance;
+        _pacer = pacer;
+        _warmth = new ConnectionWarmth(_clock);
+        Debug = debug ?? new HttpDebugTap();
         _http = new HttpClient(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler: true)
         {
             BaseAddress = BaseUri,
@@ -65,9 +82,13 @@ internal sealed class LarkApiClient : IDisposable
     /// <summary>Whether requests announce Expect: 100-continue (never: it costs a round trip on .NET Framework).</summary>
     public bool? ExpectContinue => _http.DefaultRequestHeaders.ExpectContinue;
 
+    /// <summary>Where this choke point writes -Debug lines: a command attaches its log while it runs.</summary>
+    public HttpDebugTap Debug { get; }
+
     /// <summary>
-    /// Sends <paramref name="request"/>; returns only on code 0, throws <see cref="LarkApiException"/> otherwise.
-    /// The one place a refused token is handled: dropped, refreshed once, and the request resent once.
+    /// Sends <paramref name="request"/>, paced by its ticket or by one of its quota class; returns only on code 0,
+    /// throws <see cref="LarkApiException"/> otherwise. The one place a refused token is handled: dropped, refreshed
+    /// once, and the request resent once (on the same ticket).
     /// </summary>
     public async Task<LarkResponse> SendAsync(LarkRequest request, CancellationToken cancellationToken)
     {
@@ -76,16 +97,40 @@ internal sealed class LarkApiClient : IDisposable
             throw new ArgumentNullException(nameof(request));
         }
 
+        var ticket = request.Pacing
+            ?? (_pacer is null ? null : await _pacer.AcquireAsync(LarkEndpoints.Of(request.Operation).Quota, cancellationToken).ConfigureAwait(false));
+        var answered = false;
+        try
+        {
+            var response = await SendPacedAsync(request, ticket, cancellationToken).ConfigureAwait(false);
+            answered = true;
+            return response;
+        }
+        catch (LarkApiException ex)
+        {
+            answered = ex.HttpStatus is not null;
+            ex.Pacing ??= ticket;
+            throw;
+        }
+        finally
+        {
+            // The request is over: its arrival estimate is fixed now (a later report by the scheduler changes nothing).
+            ticket?.Answered(answered);
+        }
+    }
+
+    private async Task<LarkResponse> SendPacedAsync(LarkRequest request, PacingTicket? ticket, CancellationToken cancellationToken)
+    {
         if (!request.RequiresToken)
         {
-            return await SendOnceAsync(request, null, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(request, null, ticket, cancellationToken).ConfigureAwait(false);
         }
 
         var tokens = _tokens ?? throw new InvalidOperationException("This client has no token cache.");
         var token = await tokens.GetAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await SendOnceAsync(request, token.Value, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(request, token.Value, ticket, cancellationToken).ConfigureAwait(false);
         }
         catch (LarkApiException ex) when (ex.Retry == RetryKind.RefreshToken)
         {
@@ -93,7 +138,7 @@ internal sealed class LarkApiClient : IDisposable
             // A second refusal reaches the caller as final: the retry policy never refreshes again.
             tokens.Invalidate(token);
             token = await tokens.GetAsync(cancellationToken).ConfigureAwait(false);
-            return await SendOnceAsync(request, token.Value, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(request, token.Value, ticket, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -155,44 +200,53 @@ internal sealed class LarkApiClient : IDisposable
         return stream.ToArray();
     }
 
+    /// <summary>A JSON body; with a ticket, one that reports on it when HttpClient starts writing it (a connection is ready).</summary>
+    public static HttpContent JsonContent(byte[] body, PacingTicket? ticket)
+    {
+        HttpContent content = ticket is null ? new ByteArrayContent(body) : new LeavingContent(body, ticket);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
     // Every request and answer once, for -Debug (gathered here, written by the cmdlet on its pipeline thread).
-    private async Task<LarkResponse> SendOnceAsync(LarkRequest request, string? token, CancellationToken cancellationToken)
+    private async Task<LarkResponse> SendOnceAsync(LarkRequest request, string? token, PacingTicket? ticket, CancellationToken cancellationToken)
     {
-        var debug = HttpDebugLog.Current;
-        if (debug is null)
+        var debug = Debug;
+        if (!debug.IsActive)
         {
-            return await SendOnceCoreAsync(request, token, cancellationToken).ConfigureAwait(false);
+            return await SendOnceCoreAsync(request, token, ticket, cancellationToken).ConfigureAwait(false);
         }
 
         debug.Request(request);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var started = _clock.UtcNow;
+        TimeSpan Took() => _clock.UtcNow - started;
         try
         {
-            var response = await SendOnceCoreAsync(request, token, cancellationToken).ConfigureAwait(false);
-            debug.Answer(request, response.Status, LarkErrorCodes.Success, response.LogId, watch.Elapsed);
+            var response = await SendOnceCoreAsync(request, token, ticket, cancellationToken).ConfigureAwait(false);
+            debug.Answer(request, response.Status, LarkErrorCodes.Success, response.LogId, Took());
             return response;
         }
         catch (LarkApiException ex) when (ex.HttpStatus is null)
         {
-            debug.NoAnswer(request, ex.Message, watch.Elapsed);
+            debug.NoAnswer(request, ex.Message, Took());
             throw;
         }
         catch (LarkApiException ex)
         {
-            debug.Answer(request, ex.HttpStatus, ex.Code == 0 ? null : ex.Code, ex.LogId, watch.Elapsed);
+            debug.Answer(request, ex.HttpStatus, ex.Code == 0 ? null : ex.Code, ex.LogId, Took());
             throw;
         }
         catch (OperationCanceledException)
         {
-            debug.NoAnswer(request, "cancelled (the command was stopped)", watch.Elapsed);
+            debug.NoAnswer(request, "cancelled (the command was stopped)", Took());
             throw;
         }
     }
 
-    private async Task<LarkResponse> SendOnceCoreAsync(LarkRequest request, string? token, CancellationToken cancellationToken)
+    private async Task<LarkResponse> SendOnceCoreAsync(LarkRequest request, string? token, PacingTicket? ticket, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(request.Method, request.PathAndQuery);
         if (token is not null)
@@ -206,20 +260,19 @@ internal sealed class LarkApiClient : IDisposable
         }
         else if (request.JsonBody is not null)
         {
-            // Inside a delivery attempt the body tells the scheduler when the request really leaves (a connection is ready).
-            message.Content = Delivery.DeliveryAttempt.JsonContent(request.JsonBody);
+            // The body tells the request's ticket when it really leaves (a connection is ready).
+            message.Content = JsonContent(request.JsonBody, ticket);
         }
 
         var host = message.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Host : BaseUri.Host;
-        var attempt = Delivery.DeliveryAttempt.Current;
         var connectionLost = false;
-        // Every request takes and gives back a connection, the token's and a look-up's too: Enter must run for each
-        // (not only inside a delivery attempt), or the connection they leave open is never counted as warm.
+        // Every request takes and gives back a connection, the token's and a look-up's too: Enter must run for each,
+        // or the connection they leave open is never counted as warm.
         var warm = _warmth.Enter();
-        attempt?.Starting(warm);
+        ticket?.Starting(warm);
         try
         {
-            return await SendOnWireAsync(message, request, host, attempt, cancellationToken).ConfigureAwait(false);
+            return await SendOnWireAsync(message, request, host, ticket, cancellationToken).ConfigureAwait(false);
         }
         catch (LarkApiException ex) when (ex.IsTransport)
         {
@@ -232,7 +285,7 @@ internal sealed class LarkApiClient : IDisposable
         }
     }
 
-    private async Task<LarkResponse> SendOnWireAsync(HttpRequestMessage message, LarkRequest request, string host, Delivery.DeliveryAttempt? attempt, CancellationToken cancellationToken)
+    private async Task<LarkResponse> SendOnWireAsync(HttpRequestMessage message, LarkRequest request, string host, PacingTicket? ticket, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -241,7 +294,7 @@ internal sealed class LarkApiClient : IDisposable
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
 
             // The answer's first byte is back: the moment the round trip is measured to, before any reading or scheduling.
-            attempt?.HeadersIn();
+            ticket?.HeadersIn();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -302,195 +355,28 @@ internal sealed class LarkApiClient : IDisposable
         }
     }
 
-    // Reads the body, decompressed, failing as soon as it passes MaxAnswerBytes: memory stays bounded whatever is sent.
-    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, LarkRequest request, string host, string? logId, CancellationToken cancellationToken)
+    /// <summary>A byte body that reports, when HttpClient starts writing it, that its request is leaving.</summary>
+    private sealed class LeavingContent : HttpContent
     {
-        LarkApiException TooLarge(string size) => new(
-            $"Could not {request.Description}: {host} sent an answer of {size}, more than the {MaxAnswerBytes / (1024 * 1024)} MB any Lark answer needs; it was not read{LogIdSuffix(logId)}.",
-            0, null, response.StatusCode, logId, operation: request.Operation, pseudoCode: LarkCodeTable.AnswerTooLarge, mayHaveArrived: true, idempotent: request.Idempotent);
+        private readonly byte[] _body;
+        private readonly PacingTicket _ticket;
 
-        if (response.Content.Headers.ContentLength is > MaxAnswerBytes)
+        public LeavingContent(byte[] body, PacingTicket ticket)
         {
-            throw TooLarge(response.Content.Headers.ContentLength.Value.ToString(CultureInfo.InvariantCulture) + " bytes");
+            _body = body;
+            _ticket = ticket;
         }
 
-        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        while (true)
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
-            var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return buffer.ToArray();
-            }
-
-            if (buffer.Length + read > MaxAnswerBytes)
-            {
-                throw TooLarge("more than " + MaxAnswerBytes.ToString(CultureInfo.InvariantCulture) + " bytes");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-    }
-
-    private static LarkResponse Interpret(LarkRequest request, HttpResponseMessage response, byte[] bytes, string? logId, string host)
-    {
-        var status = response.StatusCode;
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(bytes);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            // Lark answers plain text for an unknown path ("404 page not found"), and gateways send HTML on 5xx.
-            var text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 200)).Trim();
-            var isNotFound = status == HttpStatusCode.NotFound;
-            throw new LarkApiException(
-                $"Could not {request.Description}: {host} answered HTTP {(int)status} {status}" +
-                (text.Length > 0 ? $" with '{text}'" : string.Empty) + LogIdSuffix(logId) +
-                (isNotFound ? ". Check that the base URI points at the Lark Open API (https://open.feishu.cn or https://open.larksuite.com)." : "."),
-                0, null, status, logId, RetryAfterOf(response), operation: request.Operation,
-                pseudoCode: isNotFound ? LarkCodeTable.NotLarkApi : (int)status >= 500 || (int)status == 429 ? null : LarkCodeTable.MalformedAnswer,
-                idempotent: request.Idempotent);
+            _ticket.Leaving();
+            return stream.WriteAsync(_body, 0, _body.Length);
         }
 
-        if (root.ValueKind != JsonValueKind.Object)
+        protected override bool TryComputeLength(out long length)
         {
-            throw Malformed(request, status, logId, host, "is JSON " + KindOf(root) + ", not an object");
+            length = _body.Length;
+            return true;
         }
-
-        int? code = null;
-        if (root.TryGetProperty("code", out var codeElement))
-        {
-            if (codeElement.ValueKind != JsonValueKind.Number || !codeElement.TryGetInt32(out var c))
-            {
-                throw Malformed(request, status, logId, host, "has 'code' as " + KindOf(codeElement) + ", not a whole number");
-            }
-
-            code = c;
-        }
-
-        var msg = root.TryGetProperty("msg", out var msgElement) && msgElement.ValueKind == JsonValueKind.String ? msgElement.GetString() : null;
-
-        // Older custom-bot hooks answer {"StatusCode":0,"StatusMessage":"success"} without code and msg.
-        code ??= root.TryGetProperty("StatusCode", out var legacyCode) && legacyCode.TryGetInt32(out var l) ? l : (int?)null;
-        msg ??= root.TryGetProperty("StatusMessage", out var legacyMsg) && legacyMsg.ValueKind == JsonValueKind.String ? legacyMsg.GetString() : null;
-        string? troubleshooter = null;
-        var violations = new List<LarkFieldViolation>();
-        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
-        {
-            logId ??= StringOf(error, "log_id");
-            troubleshooter = StringOf(error, "troubleshooter");
-            if (error.TryGetProperty("field_violations", out var list) && list.ValueKind == JsonValueKind.Array)
-            {
-                violations.AddRange(list.EnumerateArray()
-                    .Where(v => v.ValueKind == JsonValueKind.Object)
-                    .Select(v => new LarkFieldViolation(StringOf(v, "field"), StringOf(v, "value"), StringOf(v, "description"))));
-            }
-        }
-
-        if (code == LarkErrorCodes.Success && (int)status < 400)
-        {
-            return new LarkResponse(status, root, logId, host);
-        }
-
-        if (code is null && (int)status < 400)
-        {
-            throw Malformed(request, status, logId, host, "has no 'code' field");
-        }
-
-        var effectiveCode = code ?? 0;
-        var detail = new StringBuilder();
-        detail.Append("Lark refused to ").Append(request.Description).Append(": code ").Append(effectiveCode.ToString(CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(msg))
-        {
-            detail.Append(" (").Append(msg).Append(')');
-        }
-
-        detail.Append(", HTTP ").Append(((int)status).ToString(CultureInfo.InvariantCulture));
-        foreach (var violation in violations)
-        {
-            detail.Append("; ").Append(violation.Field).Append(": ").Append(violation.Description);
-        }
-
-        detail.Append(LogIdSuffix(logId)).Append('.');
-        throw new LarkApiException(
-            detail.ToString(), effectiveCode, msg, status, logId, RetryAfterOf(response), violations, troubleshooter,
-            operation: request.Operation, idempotent: request.Idempotent);
-    }
-
-    /// <summary>An answer that is not in Lark's format: a LarkPS error that names what is wrong, never a raw .NET one.</summary>
-    internal static LarkApiException Malformed(LarkRequest request, HttpStatusCode status, string? logId, string host, string what) =>
-        new(
-            $"Could not {request.Description}: the answer from {host} (HTTP {(int)status}) {what}, which is not Lark's format{LogIdSuffix(logId)}.",
-            0, null, status, logId, operation: request.Operation, pseudoCode: LarkCodeTable.MalformedAnswer, mayHaveArrived: true, idempotent: request.Idempotent);
-
-    internal static string KindOf(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        _ => "nothing",
-    };
-
-    // A connection that was never made (refused, unknown host): Lark cannot have received anything.
-    private static bool NeverConnected(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is System.Net.Sockets.SocketException socket)
-            {
-                return socket.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionRefused
-                    or System.Net.Sockets.SocketError.HostNotFound
-                    or System.Net.Sockets.SocketError.HostUnreachable
-                    or System.Net.Sockets.SocketError.NetworkUnreachable
-                    or System.Net.Sockets.SocketError.NoData
-                    or System.Net.Sockets.SocketError.TryAgain;
-            }
-        }
-
-        return false;
-    }
-
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
-    {
-        var reset = Header(response, "x-ogw-ratelimit-reset");
-        if (reset is not null && double.TryParse(reset, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-        {
-            // A gateway's absurd value must not overflow; no reset is longer than Lark's one-minute window anyway.
-            return TimeSpan.FromSeconds(Math.Min(seconds, 3600));
-        }
-
-        if (response.Headers.RetryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        return null;
-    }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static string? StringOf(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string LogIdSuffix(string? logId) => logId is null ? string.Empty : "; log id " + logId;
-
-    private static string Flatten(Exception ex)
-    {
-        var parts = new List<string>();
-        for (var e = ex; e is not null && parts.Count < 3; e = e.InnerException)
-        {
-            parts.Add(e.Message.TrimEnd('.'));
-        }
-
-        return string.Join(": ", parts);
     }
 }

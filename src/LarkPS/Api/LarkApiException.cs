@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using LarkPS.Pacing;
 
 namespace LarkPS.Api;
 
@@ -90,6 +91,12 @@ public sealed class LarkApiException : Exception
 
     /// <summary>How it may be retried: the row's kind, except that an ambiguous failure of a non-idempotent request is final.</summary>
     internal RetryKind Retry { get; }
+
+    /// <summary>
+    /// The pacing ticket of the request that failed, set by the choke point: a quota refusal teaches the windows that
+    /// counted this request (an upload's, a look-up's), whoever decides on the failure. Null for a request of no quota class.
+    /// </summary>
+    internal PacingTicket? Pacing { get; set; }
 }
 
 /// <summary>One entry of Lark's <c>error.field_violations</c>.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Net.Http;
+using LarkPS.Pacing;
 
 namespace LarkPS.Api;
 
@@ -17,6 +18,7 @@ internal sealed class LarkRequest
         PathAndQuery = pathAndQuery ?? throw new ArgumentNullException(nameof(pathAndQuery));
         Operation = operation;
         Description = description ?? throw new ArgumentNullException(nameof(description));
+        Idempotent = LarkEndpoints.Of(operation).RetrySafe;
     }
 
     public HttpMethod Method { get; }
@@ -41,7 +43,13 @@ internal sealed class LarkRequest
 
     /// <summary>
     /// False where repeating the request could act twice (a webhook has no uuid): then a failure after which Lark
-    /// may have acted is final, never retried.
+    /// may have acted is final, never retried. The endpoint table's retry-safe column by default.
     /// </summary>
-    public bool Idempotent { get; set; } = true;
+    public bool Idempotent { get; set; }
+
+    /// <summary>
+    /// The request's place in its quota class's windows, reserved by the delivery scheduler before the attempt started;
+    /// null for a call nobody reserved for: the choke point then waits for one itself.
+    /// </summary>
+    public PacingTicket? Pacing { get; set; }
 }

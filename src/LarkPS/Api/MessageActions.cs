@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Messages;
+using LarkPS.Pacing;
 
 namespace LarkPS.Api;
 
@@ -20,10 +21,14 @@ internal sealed class MessageActions
     private static readonly HttpMethod Patch = new("PATCH");
 
     private readonly LarkApiClient _client;
+    private readonly PacingTicket? _ticket;
 
-    public MessageActions(LarkApiClient client)
+    /// <param name="client">The choke point.</param>
+    /// <param name="ticket">The place the delivery scheduler reserved for this attempt in the message windows; null to let the choke point wait for one.</param>
+    public MessageActions(LarkApiClient client, PacingTicket? ticket = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
+        _ticket = ticket;
     }
 
     /// <summary>PUT: replaces a text or post message's content; Lark answers the message as it now is.</summary>
@@ -32,6 +37,7 @@ internal sealed class MessageActions
         var request = new LarkRequest(HttpMethod.Put, MessagePath(messageId), LarkOperation.Edit, "edit a message")
         {
             JsonBody = EditBody(msgType, contentUtf8),
+            Pacing = _ticket,
         };
         var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var data = response.Data;
@@ -47,6 +53,7 @@ internal sealed class MessageActions
         var request = new LarkRequest(Patch, MessagePath(messageId), LarkOperation.UpdateCard, "update a card")
         {
             JsonBody = CardBody(contentUtf8),
+            Pacing = _ticket,
         };
         var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return new ChangedMessage(messageId, ChangedMessage.Updated, ContentTypes.Interactive, null, response.LogId);
@@ -55,7 +62,7 @@ internal sealed class MessageActions
     /// <summary>DELETE: recalls a message the bot sent.</summary>
     public async Task<RecalledMessage> RecallAsync(string messageId, CancellationToken cancellationToken)
     {
-        var request = new LarkRequest(HttpMethod.Delete, MessagePath(messageId), LarkOperation.Recall, "recall a message");
+        var request = new LarkRequest(HttpMethod.Delete, MessagePath(messageId), LarkOperation.Recall, "recall a message") { Pacing = _ticket };
         var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return new RecalledMessage(messageId, response.LogId);
     }

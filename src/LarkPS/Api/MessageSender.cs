@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Messages;
+using LarkPS.Pacing;
 
 namespace LarkPS.Api;
 
@@ -21,8 +22,8 @@ internal sealed class MessageSender
         _phones = phones ?? throw new ArgumentNullException(nameof(phones));
     }
 
-    /// <summary>One attempt. Every attempt of the same message carries the same uuid, so Lark delivers it once.</summary>
-    public async Task<SentMessage> SendAsync(OutgoingMessage message, string givenReceiveId, CancellationToken cancellationToken)
+    /// <summary>One attempt, on the attempt's pacing ticket. Every attempt of the same message carries the same uuid, so Lark delivers it once.</summary>
+    public async Task<SentMessage> SendAsync(OutgoingMessage message, string givenReceiveId, PacingTicket? ticket, CancellationToken cancellationToken)
     {
         if (message is null)
         {
@@ -42,6 +43,7 @@ internal sealed class MessageSender
             ? new LarkRequest(HttpMethod.Post, "open-apis/im/v1/messages/" + Uri.EscapeDataString(message.ReplyTo) + "/reply", LarkOperation.Reply, "reply to a message")
             : new LarkRequest(HttpMethod.Post, "open-apis/im/v1/messages?receive_id_type=" + Uri.EscapeDataString(message.ReceiveIdType), LarkOperation.Send, "send a message");
         request.JsonBody = message.RequestBody;
+        request.Pacing = ticket;
         var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var data = response.Data;
         var messageId = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("message_id", out var id) ? id.GetString() : null;

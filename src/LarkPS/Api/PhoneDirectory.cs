@@ -13,6 +13,7 @@ namespace LarkPS.Api;
 /// <summary>
 /// Resolves phone numbers to open_ids with contact batch_get_id: lookups that arrive together are coalesced into
 /// one call of up to 50 numbers, and answers are cached for the connection with an expiry (people change numbers).
+/// The choke point paces each call in the contact look-up windows (the endpoint table's quota class), apart from sends.
 /// </summary>
 internal sealed class PhoneDirectory
 {
@@ -32,7 +33,7 @@ internal sealed class PhoneDirectory
 
     /// <summary>Uses <paramref name="client"/>'s batch_get_id.</summary>
     public PhoneDirectory(LarkApiClient client, IClock clock)
-        : this((mobiles, ct) => LookupAsync(client, mobiles, ct), clock, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(20))
+        : this((mobiles, ct) => LookupAsync(client, mobiles, ct), clock, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), new Pacing.PacingOptions().LookupGatherWindow)
     {
     }
 

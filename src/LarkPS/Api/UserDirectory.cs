@@ -20,10 +20,10 @@ internal sealed class UserDirectory
         "add the user to the app's availability (visible) range in the developer console (App Versions > Version Management & Release > Availability) and publish a new app version";
 
     private readonly LarkApiClient _client;
-    private readonly PacedCaller _caller;
+    private readonly RetryingCaller _caller;
     private int _calls;
 
-    public UserDirectory(LarkApiClient client, PacedCaller caller)
+    public UserDirectory(LarkApiClient client, RetryingCaller caller)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _caller = caller ?? throw new ArgumentNullException(nameof(caller));

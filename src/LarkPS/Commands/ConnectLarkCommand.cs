@@ -113,7 +113,7 @@ public sealed class ConnectLarkCommand : LarkCmdlet
         WriteVerbose($"Requesting a tenant access token for app '{appId}' from {connection.BaseUri.GetLeftPart(UriPartial.Authority)}.");
         try
         {
-            var token = RunAsync(connection.EnsureTokenAsync);
+            var token = RunAsync(connection, connection.EnsureTokenAsync);
             WriteVerbose($"Connected as app '{appId}'; the tenant token is valid until {token.ExpiresAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)} and is kept in memory for this session only.");
         }
         catch (LarkApiException ex)

@@ -49,7 +49,7 @@ public sealed class GetLarkChatCommand : LarkCmdlet
         try
         {
             // -Force refreshes once per run, not once per piped name.
-            chats = RunAsync(ct => connection.Chats.GetAsync(Force && !_refreshed, ct));
+            chats = RunAsync(connection, ct => connection.Chats.GetAsync(Force && !_refreshed, ct));
             _refreshed = true;
         }
         catch (LarkApiException ex)

@@ -106,7 +106,7 @@ public sealed class GetLarkUserCommand : LarkCmdlet
         IReadOnlyList<LarkUser> users;
         try
         {
-            users = RunAsync(ct => connection.Users.LookupAsync(batch, ct));
+            users = RunAsync(connection, ct => connection.Users.LookupAsync(batch, ct));
         }
         catch (LarkApiException ex)
         {

@@ -12,6 +12,9 @@ public abstract class LarkCmdlet : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private bool? _verboseAsDebug;
 
+    /// <summary>The -Debug log this command keeps for its whole run, where it keeps one (Send-LarkMessage); null otherwise.</summary>
+    internal Support.RequestDebug? RunningDebug { get; set; }
+
     /// <summary>Cancelled by StopProcessing (Ctrl+C); every await honours it.</summary>
     protected CancellationToken StopToken => _stopping.Token;
 
@@ -96,11 +99,14 @@ public abstract class LarkCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Runs async work on the pipeline thread's behalf; Ctrl+C turns into PipelineStoppedException.</summary>
+    /// <remarks>No -Debug of its own: the overload that names the connection gathers that connection's requests.</remarks>
     protected T RunAsync<T>(Func<CancellationToken, Task<T>> work)
     {
-        // -Debug: the requests this call makes and their answers, written here on the pipeline thread when it returns.
-        // A command already gathering its own (Send-LarkMessage) keeps gathering.
-        using var debug = Api.HttpDebugLog.Current is null ? Support.RequestDebug.Begin(this) : null;
+        if (work is null)
+        {
+            throw new ArgumentNullException(nameof(work));
+        }
+
         try
         {
             return work(StopToken).GetAwaiter().GetResult();
@@ -109,6 +115,17 @@ public abstract class LarkCmdlet : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
+    }
+
+    /// <summary>As <see cref="RunAsync{T}(Func{CancellationToken, Task{T}})"/>, sending through <paramref name="connection"/>.</summary>
+    /// <remarks>
+    /// -Debug: the requests this call makes and their answers, written here on the pipeline thread when it returns. A
+    /// command already gathering its own (Send-LarkMessage) gathers this connection's too.
+    /// </remarks>
+    private protected T RunAsync<T>(LarkConnection connection, Func<CancellationToken, Task<T>> work)
+    {
+        using var debug = Support.RequestDebug.Watching(this, connection);
+        return RunAsync(work);
     }
 
     /// <inheritdoc />

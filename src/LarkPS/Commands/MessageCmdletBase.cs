@@ -134,7 +134,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
                 {
                     try
                     {
-                        return RunAsync(ct => app.Chats.GetAsync(false, ct));
+                        return RunAsync(app, ct => app.Chats.GetAsync(false, ct));
                     }
                     finally
                     {

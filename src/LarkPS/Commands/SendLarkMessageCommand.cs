@@ -200,6 +200,8 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase, ISendRunHost
 
     void ISendRunHost.FlushDebug() => _debug?.Flush();
 
+    void ISendRunHost.WatchDebug(LarkConnection connection) => _debug?.Watch(connection);
+
     void ISendRunHost.ThrowTerminatingError(ErrorRecord record) => ThrowTerminatingError(record);
 
     // ShouldProcess per item where it asks or lists something (-WhatIf, -Confirm or a $ConfirmPreference that

@@ -261,8 +261,9 @@ internal sealed class DeliveryJournal : IDisposable
         into.WriteByte((byte)'\n');
     }
 
-    // A line that does not parse is the unfinished last line of a killed run: what it would have said is unknown,
-    // and the item's earlier "submitted" line already makes it a resend with the same uuid.
+    // A line that does not parse, or not as a journal line, is the unfinished last line of a killed run: what it would
+    // have said is unknown, and the item's earlier "submitted" line already makes it a resend with the same uuid. Its
+    // shape is checked field by field, so nothing null or of the wrong kind reaches the entries.
     private void Replay(string line)
     {
         if (string.IsNullOrWhiteSpace(line))
@@ -270,36 +271,94 @@ internal sealed class DeliveryJournal : IDisposable
             return;
         }
 
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(line);
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        using (document)
+        {
             var root = document.RootElement;
-            var key = root.GetProperty("key").GetString()!;
-            var uuid = root.GetProperty("uuid").GetString()!;
-            switch (root.GetProperty("event").GetString())
+            if (root.ValueKind != JsonValueKind.Object
+                || !TryText(root, "key", required: true, out var key)
+                || !TryText(root, "uuid", required: true, out var uuid)
+                || !TryText(root, "event", required: true, out var kind))
+            {
+                return;
+            }
+
+            switch (kind)
             {
                 case "submitted":
-                    var at = DateTimeOffset.Parse(root.GetProperty("at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-                    Apply(key, root.GetProperty("position").GetInt64(), uuid, at, root.GetProperty("new_window").GetBoolean(), JournalState.Submitted, null, null);
+                    if (TryTime(root, "at", required: true, out var at)
+                        && root.TryGetProperty("position", out var position) && position.ValueKind == JsonValueKind.Number && position.TryGetInt64(out var place)
+                        && root.TryGetProperty("new_window", out var newWindow) && newWindow.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                    {
+                        Apply(key!, place, uuid!, at!.Value, newWindow.GetBoolean(), JournalState.Submitted, null, null);
+                    }
+
                     break;
                 case "sent":
-                    DateTimeOffset? created = root.TryGetProperty("create_time", out var c) && c.GetString() is { } text
-                        ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
-                        : null;
-                    SetState(key, JournalState.Sent, root.TryGetProperty("message_id", out var id) ? id.GetString() : null, created);
+                    if (TryTime(root, "create_time", required: false, out var created) && TryText(root, "message_id", required: false, out var messageId))
+                    {
+                        SetState(key!, JournalState.Sent, messageId, created);
+                    }
+
                     break;
                 case "refused":
-                    SetState(key, JournalState.Refused, null, null);
+                    SetState(key!, JournalState.Refused, null, null);
                     break;
                 case "unconfirmed":
-                    SetState(key, JournalState.Unconfirmed, null, null);
+                    SetState(key!, JournalState.Unconfirmed, null, null);
                     break;
             }
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
+    }
+
+    // A string field: false where it is of another kind, or missing or null though required; an optional one may be either.
+    private static bool TryText(JsonElement root, string name, bool required, out string? value)
+    {
+        value = null;
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
-            // See above: an unfinished line.
+            return !required;
         }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        value = element.GetString();
+        return true;
+    }
+
+    // A time written as round-trip text ("O"): false where it is not one, or missing though required.
+    private static bool TryTime(JsonElement root, string name, bool required, out DateTimeOffset? value)
+    {
+        value = null;
+        if (!TryText(root, name, required, out var text))
+        {
+            return false;
+        }
+
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+        {
+            return false;
+        }
+
+        value = parsed;
+        return true;
     }
 
     private void Apply(string key, long position, string uuid, DateTimeOffset at, bool newWindow, JournalState state, string? messageId, DateTimeOffset? createTime)

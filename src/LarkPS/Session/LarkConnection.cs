@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Delivery;
+using LarkPS.Pacing;
 using LarkPS.Transports;
 using LarkPS.Webhooks;
 
@@ -43,26 +44,26 @@ public sealed class LarkConnection : IDisposable
         _appSecret.MakeReadOnly();
         _clock = clock ?? SystemClock.Instance;
         // The cache fetches through the client that reads from it; the client is made with the cache, complete.
-        LarkApiClient? client = null;
-        Tokens = new TokenCache(ct => client!.FetchTenantTokenAsync(AppId, UnwrapSecret, _clock, ct), _clock, TokenCache.DefaultRefreshMargin);
-        client = new LarkApiClient(baseUri, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout, Tokens);
-        Client = client;
-        Region = LarkHosts.RegionOf(Client.BaseUri);
-        ConnectedAt = _clock.UtcNow;
         var limits = quotas ?? new DeliveryOptions();
         QuotaPerSecond = limits.AppPerSecond;
         QuotaPerMinute = limits.AppPerMinute;
         QuotaPerReceiverPerSecond = limits.ReceiverPerSecond;
 
-        // One limiter per connection: the quota is the app's, shared by every Send-LarkMessage of the session.
-        RateLimiter = new RateLimiter(CreateDeliveryOptions(), _clock);
+        // One pacer per connection, one limiter per quota class: the quotas are the app's, shared by every command of the
+        // session; Lark counts chat lists, contact look-ups and uploads apart from sends, each at 50/s and 1000/min.
+        Pacer = new Pacer(CreateDeliveryOptions().Pacing, _clock);
+        RateLimiter = Pacer.For(QuotaClass.Messages);
+        LarkApiClient? client = null;
+        Tokens = new TokenCache(ct => client!.FetchTenantTokenAsync(AppId, UnwrapSecret, _clock, ct), _clock, TokenCache.DefaultRefreshMargin);
+        client = new LarkApiClient(baseUri, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout, Tokens, _clock, Pacer);
+        Client = client;
+        Region = LarkHosts.RegionOf(Client.BaseUri);
+        ConnectedAt = _clock.UtcNow;
         Phones = new PhoneDirectory(Client, _clock);
         Sender = new MessageSender(Client, Phones);
-
-        // Lark counts chat lists, contact look-ups and uploads apart from sends, each at 50/s and 1000/min.
-        Chats = new ChatDirectory(Client, CreatePacedCaller(), _clock);
-        Users = new UserDirectory(Client, CreatePacedCaller());
-        Uploads = new Uploads.Uploader(Client, new RateLimiter(CreateDeliveryOptions(), _clock));
+        Chats = new ChatDirectory(Client, CreateRetryingCaller(), _clock);
+        Users = new UserDirectory(Client, CreateRetryingCaller());
+        Uploads = new Uploads.Uploader(Client);
         Transport = new AppTransport(AppId, Client.BaseUri, Sender, Uploads);
     }
 
@@ -79,19 +80,20 @@ public sealed class LarkConnection : IDisposable
         _appSecret = hookSecret is { Length: > 0 } ? hookSecret.Copy() : new SecureString();
         _appSecret.MakeReadOnly();
         _clock = clock ?? SystemClock.Instance;
-        Client = new LarkApiClient(hook.Origin, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout, tokens: null);
-        Region = LarkHosts.RegionOf(Client.BaseUri);
-
-        // A hook has no tenant token: the cache exists so the shared members work, and refuses to fetch.
-        Tokens = new TokenCache(_ => throw new InvalidOperationException("A webhook connection has no tenant token."), _clock, TokenCache.DefaultRefreshMargin);
-        ConnectedAt = _clock.UtcNow;
         var limits = quotas ?? WebhookSender.DefaultQuotas();
         QuotaPerSecond = limits.AppPerSecond;
         QuotaPerMinute = limits.AppPerMinute;
         QuotaPerReceiverPerSecond = limits.ReceiverPerSecond;
 
-        // The hook's quotas are its own (per hook, not per app): one limiter per webhook connection.
-        RateLimiter = new RateLimiter(CreateDeliveryOptions(), _clock);
+        // The hook's quotas are its own (per hook, not per app): one pacer per webhook connection.
+        Pacer = new Pacer(CreateDeliveryOptions().Pacing, _clock);
+        RateLimiter = Pacer.For(QuotaClass.Webhook);
+        Client = new LarkApiClient(hook.Origin, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout, tokens: null, _clock, Pacer);
+        Region = LarkHosts.RegionOf(Client.BaseUri);
+
+        // A hook has no tenant token: the cache exists so the shared members work, and refuses to fetch.
+        Tokens = new TokenCache(_ => throw new InvalidOperationException("A webhook connection has no tenant token."), _clock, TokenCache.DefaultRefreshMargin);
+        ConnectedAt = _clock.UtcNow;
         HookSender = new WebhookSender(Client, hook, IsSigned ? UnwrapSecret : null, _clock);
 
         // A custom bot has no Open API: no sender to users, no chat list, no look-ups, no uploads (the cmdlets refuse
@@ -144,7 +146,11 @@ public sealed class LarkConnection : IDisposable
     /// <summary>The last Send-LarkMessage run's counts, kept even when it was stopped with Ctrl+C.</summary>
     public DeliverySummary? LastDelivery { get; internal set; }
 
+    /// <summary>The windows sends, replies, edits, card updates and recalls share (the hook's, on a webhook connection).</summary>
     internal RateLimiter RateLimiter { get; }
+
+    /// <summary>Every quota class's windows: the choke point paces each call by its class.</summary>
+    internal Pacer Pacer { get; }
 
     internal PhoneDirectory Phones { get => _phones ?? throw NoOpenApi(); private set => _phones = value; }
 
@@ -165,11 +171,7 @@ public sealed class LarkConnection : IDisposable
     private InvalidOperationException NoOpenApi() =>
         new("This is a webhook connection (" + Hook?.Masked + "): a group's custom bot has no access to Lark's Open API.");
 
-    private PacedCaller CreatePacedCaller()
-    {
-        var options = CreateDeliveryOptions();
-        return new PacedCaller(new RateLimiter(options, _clock), new RetryPolicy(options), _clock);
-    }
+    private RetryingCaller CreateRetryingCaller() => new(new RetryPolicy(CreateDeliveryOptions().Pacing), _clock);
 
     /// <summary>Delivery settings with this connection's quotas.</summary>
     internal DeliveryOptions CreateDeliveryOptions(int? throttleLimit = null)

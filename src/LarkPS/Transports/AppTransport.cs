@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Messages;
+using LarkPS.Pacing;
 using LarkPS.Uploads;
 
 namespace LarkPS.Transports;
@@ -77,7 +78,7 @@ internal sealed class AppTransport : IMessageTransport
     internal static string ActionOf(PreparedMessage message, bool ownUuid) =>
         "Send " + ContentTypes.WithArticle(message.Message!.MsgType) + " message" + (ownUuid ? " (uuid " + message.Message.Uuid + ")" : string.Empty);
 
-    public async Task<SentMessage> SendAsync(PreparedMessage message, ItemUploads? uploads, string givenReceiveId, CancellationToken cancellationToken)
+    public async Task<SentMessage> SendAsync(PreparedMessage message, ItemUploads? uploads, string givenReceiveId, PacingTicket ticket, CancellationToken cancellationToken)
     {
         var outgoing = message.Message ?? throw new ArgumentException("Only a valid message is sent.", nameof(message));
         if (uploads is not null)
@@ -92,7 +93,7 @@ internal sealed class AppTransport : IMessageTransport
             outgoing = outgoing.WithContent(Encoding.UTF8.GetBytes(ItemUploads.Fill(outgoing.Content, keys)));
         }
 
-        return await _sender.SendAsync(outgoing, givenReceiveId, cancellationToken).ConfigureAwait(false);
+        return await _sender.SendAsync(outgoing, givenReceiveId, ticket, cancellationToken).ConfigureAwait(false);
     }
 
     public string DescribeRun(int throttleLimit, bool throttleIsAuto, int perSecond, int perMinute, int perReceiverPerSecond) =>

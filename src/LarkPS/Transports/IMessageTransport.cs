@@ -2,6 +2,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Messages;
+using LarkPS.Pacing;
 using LarkPS.Uploads;
 
 namespace LarkPS.Transports;
@@ -47,7 +48,7 @@ internal interface IMessageTransport
     string DescribeAction(PreparedMessage message, bool ownUuid);
 
     /// <summary>One attempt: uploads its files first (where it has any), then one send request through the choke point.</summary>
-    Task<SentMessage> SendAsync(PreparedMessage message, ItemUploads? uploads, string givenReceiveId, CancellationToken cancellationToken);
+    Task<SentMessage> SendAsync(PreparedMessage message, ItemUploads? uploads, string givenReceiveId, PacingTicket ticket, CancellationToken cancellationToken);
 
     /// <summary>What Test-LarkMessage -Detailed shows of the request an attempt would make (the hook's address masked).</summary>
     RequestPreview Preview(PreparedMessage message);

@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Messages;
+using LarkPS.Pacing;
 using LarkPS.Uploads;
 
 namespace LarkPS.Transports;
@@ -39,7 +40,7 @@ internal sealed class OfflineTransport : IMessageTransport
 
     public RequestPreview Preview(PreparedMessage message) => AppTransport.PreviewOf(message);
 
-    public Task<SentMessage> SendAsync(PreparedMessage message, ItemUploads? uploads, string givenReceiveId, CancellationToken cancellationToken) =>
+    public Task<SentMessage> SendAsync(PreparedMessage message, ItemUploads? uploads, string givenReceiveId, PacingTicket ticket, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("Not connected to Lark: nothing can be sent. Run Connect-Lark first.");
 
     public string DescribeRun(int throttleLimit, bool throttleIsAuto, int perSecond, int perMinute, int perReceiverPerSecond) => Name;

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Messages;
+using LarkPS.Pacing;
 using LarkPS.Uploads;
 using LarkPS.Webhooks;
 
@@ -54,7 +55,7 @@ internal sealed class WebhookTransport : IMessageTransport
     public RequestPreview Preview(PreparedMessage message) =>
         new(WebhookSender.ReceiverKey, null, _hook.Masked, (message.TransportBody as WebhookMessage)?.UnsignedBody);
 
-    public Task<SentMessage> SendAsync(PreparedMessage message, ItemUploads? uploads, string givenReceiveId, CancellationToken cancellationToken)
+    public Task<SentMessage> SendAsync(PreparedMessage message, ItemUploads? uploads, string givenReceiveId, PacingTicket ticket, CancellationToken cancellationToken)
     {
         if (uploads is not null)
         {
@@ -62,7 +63,7 @@ internal sealed class WebhookTransport : IMessageTransport
         }
 
         var body = message.TransportBody as WebhookMessage ?? throw new ArgumentException("Only a valid hook message is sent.", nameof(message));
-        return _sender.SendAsync(body, cancellationToken);
+        return _sender.SendAsync(body, ticket, cancellationToken);
     }
 
     public string DescribeRun(int throttleLimit, bool throttleIsAuto, int perSecond, int perMinute, int perReceiverPerSecond) =>

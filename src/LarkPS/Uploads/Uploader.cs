@@ -7,7 +7,6 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
-using LarkPS.Delivery;
 
 namespace LarkPS.Uploads;
 
@@ -18,20 +17,19 @@ namespace LarkPS.Uploads;
 /// </summary>
 /// <remarks>
 /// An upload runs inside the send attempt of the item that needs it, so it is retried as that send is (the delivery
-/// engine's retry policy, the code table's rows); it waits for a slot of its own limiter, because Lark counts uploads
-/// apart from sends (50/s, 1000/min), and a quota refusal slows that limiter down.
+/// engine's retry policy, the code table's rows). The choke point paces it in the upload windows (the endpoint table's
+/// quota class: Lark counts uploads apart from sends, 50/s and 1000/min), and a quota refusal, carrying the upload's
+/// ticket, slows those windows down when the send's verdict is decided.
 /// </remarks>
 internal sealed class Uploader
 {
     private readonly LarkApiClient _client;
-    private readonly RateLimiter _limiter;
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _keys = new(StringComparer.Ordinal);
     private int _uploads;
 
-    public Uploader(LarkApiClient client, RateLimiter limiter)
+    public Uploader(LarkApiClient client)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _limiter = limiter ?? throw new ArgumentNullException(nameof(limiter));
     }
 
     /// <summary>Upload requests that succeeded on this connection.</summary>
@@ -71,18 +69,7 @@ internal sealed class Uploader
         {
             ContentFactory = () => Form(attachment, bytes),
         };
-        await _limiter.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
-        LarkResponse response;
-        try
-        {
-            response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LarkApiException ex) when (ex.Retry == RetryKind.AppQuota)
-        {
-            // The upload quota is spent: later uploads wait; the send attempt that needed this one is retried by its engine.
-            _limiter.OnAppRefusal(ex.RetryAfter);
-            throw;
-        }
+        var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
         var field = isImage ? "image_key" : "file_key";
         var data = response.Data;

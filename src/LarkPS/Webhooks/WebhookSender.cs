@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Delivery;
+using LarkPS.Pacing;
 using LarkPS.Session;
 
 namespace LarkPS.Webhooks;
@@ -17,16 +18,13 @@ namespace LarkPS.Webhooks;
 internal sealed class WebhookSender
 {
     /// <summary>Lark's custom-bot quota: 100 requests a minute per hook.</summary>
-    public const int HookPerMinute = 100;
+    public const int HookPerMinute = PacingOptions.LarkHookPerMinute;
 
     /// <summary>Lark's custom-bot quota: 5 requests a second per hook.</summary>
-    public const int HookPerSecond = 5;
+    public const int HookPerSecond = PacingOptions.LarkHookPerSecond;
 
-    /// <summary>
-    /// Added to the hook's rate windows: a hook's first request (a new TLS connection) can take far longer than the
-    /// next, and Lark counts on arrival; refusals are retried, but a hook should not be refused at all.
-    /// </summary>
-    public static readonly TimeSpan RateWindowMargin = TimeSpan.FromMilliseconds(250);
+    /// <summary>Added to the hook's rate windows (<see cref="PacingOptions.HookRateWindowMargin"/> says why).</summary>
+    public static readonly TimeSpan RateWindowMargin = new PacingOptions().HookRateWindowMargin;
 
     /// <summary>What the delivery engine's limiter is keyed by: one hook is one receiver.</summary>
     public const string ReceiverKey = "webhook";
@@ -73,10 +71,11 @@ internal sealed class WebhookSender
         return message.Body(timestamp, WebhookSigner.Sign(timestamp, _secret()));
     }
 
-    /// <summary>One attempt. A hook request has no uuid: the caller never repeats one that may have arrived.</summary>
-    public async Task<SentMessage> SendAsync(WebhookMessage message, CancellationToken cancellationToken)
+    /// <summary>One attempt, on the attempt's pacing ticket. A hook request has no uuid: the caller never repeats one that may have arrived.</summary>
+    public async Task<SentMessage> SendAsync(WebhookMessage message, PacingTicket? ticket, CancellationToken cancellationToken)
     {
         var request = WebhookRequests.Create(_hook, Encoding.UTF8.GetBytes(BodyForNow(message)));
+        request.Pacing = ticket;
         LarkResponse response;
         try
         {

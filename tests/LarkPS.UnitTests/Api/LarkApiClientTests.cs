@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http;
 using System.Text;
+using LarkPS.Pacing;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using LarkPS.Session;
@@ -192,7 +193,7 @@ public class LarkApiClientTests
     [InlineData("http://127.0.0.1:5300", LarkRegion.Custom)]
     public void The_region_follows_the_host(string uri, LarkRegion region) => Assert.Equal(region, LarkHosts.RegionOf(new Uri(uri)));
 
-    // The token request runs outside any delivery attempt, and leaves its connection open: the first send after it
+    // The token request carries no ticket of its own, and leaves its connection open: the first send after it
     // finds that connection and must be counted warm, or the limiter takes its round trip for a handshake's.
     [Fact]
     public async Task A_send_after_the_token_request_is_counted_as_finding_a_connection_open()
@@ -200,18 +201,13 @@ public class LarkApiClientTests
         var handler = TokenThen(HttpStatusCode.OK, "{\"code\":0,\"msg\":\"success\",\"data\":{\"message_id\":\"om_1\"}}");
         using var connection = Connect(handler);
         await connection.EnsureTokenAsync(CancellationToken.None);
-        var limiter = new RateLimiter(new DeliveryOptions(), SystemClock.Instance);
-        Assert.True(limiter.TryRecord("chat_id:oc_1", out var record, out _));
+        var limiter = new RateLimiter(new DeliveryOptions().Pacing, SystemClock.Instance);
+        Assert.True(limiter.TryReserve("chat_id:oc_1", null, out var ticket, out _));
+        var record = ticket!.Record;
 
-        DeliveryAttempt.Current = new DeliveryAttempt(limiter, record!, () => { });
-        try
-        {
-            await connection.Client.SendAsync(Post("open-apis/im/v1/messages?receive_id_type=chat_id"), CancellationToken.None);
-        }
-        finally
-        {
-            DeliveryAttempt.Current = null;
-        }
+        var send = Post("open-apis/im/v1/messages?receive_id_type=chat_id");
+        send.Pacing = ticket;
+        await connection.Client.SendAsync(send, CancellationToken.None);
 
         Assert.True(record!.Warm);
         Assert.True(record.HeadersAt > 0);

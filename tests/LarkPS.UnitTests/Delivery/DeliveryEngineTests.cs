@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LarkPS.Pacing;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using LarkPS.Session;
@@ -169,6 +170,47 @@ public class DeliveryEngineTests
         Assert.Equal(0, engine.Statistics.Pending);
     }
 
+    // Ctrl+C's bound, on the engine's clock (the engine test of Ctrl+C checks what the sandbox received): even sends that
+    // ignore their cancellation hold the caller no longer than the grace period and the abandon wait.
+    [Fact]
+    public async Task After_a_stop_Complete_returns_at_the_grace_period_and_the_abandon_wait_even_when_sends_ignore_their_token()
+    {
+        var clock = new FakeClock();
+        var options = Unlimited(throttleLimit: 2);
+        using var stop = new CancellationTokenSource();
+        var started = 0;
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var engine = Engine<int, int>(options, clock, (work, ct) =>
+        {
+            if (Interlocked.Increment(ref started) == 2)
+            {
+                bothStarted.TrySetResult();
+            }
+
+            return never.Task;
+        }, stopToken: stop.Token);
+        var events = new List<DeliveryEvent<int, int>>();
+        foreach (var item in Enumerable.Range(0, 4))
+        {
+            events.AddRange(engine.Submit(item));
+        }
+
+        await bothStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        stop.Cancel();
+        var completing = Task.Run(() => engine.Complete().ToList());
+
+        clock.Advance(options.StopGracePeriod);
+        await Task.Delay(300);
+        Assert.False(completing.IsCompleted, "Complete returned before the abandon wait passed on the engine's clock");
+        clock.Advance(options.Pacing.AbandonAfterCancel);
+        events.AddRange(await completing.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        var terminals = Terminals(events, Enumerable.Range(0, 4));
+        Assert.All(terminals.Values, e => Assert.Equal(DeliveryEventKind.Stopped, e.Kind));
+        Assert.Equal(2, started);
+    }
+
     [Fact]
     public void A_token_refused_again_after_the_clients_refresh_is_not_retried_a_second_time()
     {
@@ -189,15 +231,15 @@ public class DeliveryEngineTests
     }
 
     [Fact]
-    public void The_send_body_reports_when_it_leaves_through_the_attempt_of_its_flow()
+    public void The_send_body_reports_when_it_leaves_through_the_ticket_of_its_attempt()
     {
         var clock = new FakeClock { AutoAdvance = true };
         var options = new DeliveryOptions();
-        var limiter = new RateLimiter(options, clock);
+        var limiter = new RateLimiter(options.Pacing, clock);
         var bodies = new System.Collections.Concurrent.ConcurrentBag<string>();
-        using var engine = Engine<int, int>(options, clock, async (work, ct) =>
+        using var engine = Engine<int, int>(options, clock, async (work, ticket, ct) =>
         {
-            using var content = DeliveryAttempt.JsonContent(System.Text.Encoding.UTF8.GetBytes("{\"n\":" + work + "}"));
+            using var content = LarkApiClient.JsonContent(System.Text.Encoding.UTF8.GetBytes("{\"n\":" + work + "}"), ticket);
             bodies.Add(content.GetType().Name);
             await content.ReadAsByteArrayAsync(ct);
             return work;
@@ -207,7 +249,7 @@ public class DeliveryEngineTests
 
         Assert.All(Terminals(events, Enumerable.Range(0, 3)).Values, e => Assert.Equal(DeliveryEventKind.Succeeded, e.Kind));
         Assert.All(bodies, name => Assert.Equal("LeavingContent", name));
-        Assert.Equal("ByteArrayContent", DeliveryAttempt.JsonContent(new byte[] { 1 }).GetType().Name);
+        Assert.Equal("ByteArrayContent", LarkApiClient.JsonContent(new byte[] { 1 }, null).GetType().Name);
     }
 
     [Fact]

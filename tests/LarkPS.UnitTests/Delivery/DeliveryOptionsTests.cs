@@ -1,3 +1,4 @@
+using LarkPS.Pacing;
 using LarkPS.Delivery;
 using Xunit;
 
@@ -13,7 +14,6 @@ public class DeliveryOptionsTests
         Assert.True(options.IsThrottleLimitAuto);
         Assert.Equal(64, options.ThrottleLimit);
         Assert.Equal(1000, options.MaxPending);
-        Assert.Equal(TimeSpan.Zero, options.ReceiverSpacing);
         Assert.Equal(50, options.AppPerSecond);
         Assert.Equal(1000, options.AppPerMinute);
         Assert.Equal(5, options.ReceiverPerSecond);

@@ -1,3 +1,4 @@
+using LarkPS.Pacing;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using Xunit;
@@ -12,8 +13,8 @@ public class DeliverySchedulerTests
 
     private DeliveryScheduler<string> Scheduler(DeliveryOptions options, out RateLimiter limiter, Random? random = null)
     {
-        limiter = new RateLimiter(options, _clock);
-        return new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options, random ?? new Random(7)), _clock);
+        limiter = new RateLimiter(options.Pacing, _clock);
+        return new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options.Pacing, random ?? new Random(7)), _clock);
     }
 
     private static string Key(string work) => work.Split('#')[0];
@@ -164,10 +165,10 @@ public class DeliverySchedulerTests
         var scheduler = Scheduler(new DeliveryOptions(), out var limiter);
         Accept(scheduler, "a#1");
         var job = Assert.Single(scheduler.TakeDue(out _));
-        limiter.Starting(job.Send!, warm: true);
-        limiter.Leaving(job.Send!);
+        limiter.Starting(job.Ticket!.Record, warm: true);
+        limiter.Leaving(job.Ticket!.Record);
         _clock.Advance(TimeSpan.FromMilliseconds(100));
-        limiter.HeadersIn(job.Send!);
+        limiter.HeadersIn(job.Ticket!.Record);
 
         var verdict = scheduler.Failed(job, Lark(LarkErrorCodes.AppFrequencyLimit, 429, TimeSpan.FromSeconds(1)), CancellationToken.None);
 
@@ -281,15 +282,15 @@ public class DeliverySchedulerTests
 
         // One leaves at once and is answered 100 ms later (the fastest round trip); the other leaves 300 ms late and is
         // answered 400 ms after that: it may have reached Lark as late as 300 ms after the first.
-        limiter.Starting(two[0].Send!, warm: true);
-        limiter.Leaving(two[0].Send!);
+        limiter.Starting(two[0].Ticket!.Record, warm: true);
+        limiter.Leaving(two[0].Ticket!.Record);
         _clock.Advance(TimeSpan.FromMilliseconds(100));
-        limiter.HeadersIn(two[0].Send!);
+        limiter.HeadersIn(two[0].Ticket!.Record);
         _clock.Advance(TimeSpan.FromMilliseconds(5));
         scheduler.Succeeded(two[0]);
         _clock.Advance(TimeSpan.FromMilliseconds(195));
-        limiter.Starting(two[1].Send!, warm: true);
-        limiter.Leaving(two[1].Send!);
+        limiter.Starting(two[1].Ticket!.Record, warm: true);
+        limiter.Leaving(two[1].Ticket!.Record);
         _clock.Advance(TimeSpan.FromMilliseconds(400));
         scheduler.Succeeded(two[1]);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using LarkPS.Pacing;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using LarkPS.Session;
@@ -35,10 +36,21 @@ internal static class EngineTestKit
         RateLimiter? limiter = null,
         Random? random = null,
         CancellationToken stopToken = default) =>
+        Engine<TWork, TResult>(options, clock, (work, _, ct) => sendOnce(work, ct), receiverKey, limiter, random, stopToken);
+
+    /// <summary>An engine whose sends are handed their attempt's pacing ticket, as the module's senders are.</summary>
+    public static DeliveryEngine<TWork, TResult> Engine<TWork, TResult>(
+        DeliveryOptions options,
+        IClock clock,
+        Func<TWork, PacingTicket, CancellationToken, Task<TResult>> sendOnce,
+        Func<TWork, string?>? receiverKey = null,
+        RateLimiter? limiter = null,
+        Random? random = null,
+        CancellationToken stopToken = default) =>
         new(
             options,
-            limiter ?? new RateLimiter(options, clock),
-            new RetryPolicy(options, random ?? new Random(7)),
+            limiter ?? new RateLimiter(options.Pacing, clock),
+            new RetryPolicy(options.Pacing, random ?? new Random(7)),
             clock,
             receiverKey ?? (_ => null),
             sendOnce,

@@ -1,4 +1,5 @@
 using System.Net.Http;
+using LarkPS.Pacing;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using Xunit;
@@ -17,8 +18,8 @@ public class ItemDeadlineTests
 
     private DeliveryScheduler<string> Scheduler(DeliveryOptions options, out RateLimiter limiter, double jitter = 0.5)
     {
-        limiter = new RateLimiter(options, _clock);
-        return new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options, new FixedRandom(jitter)), _clock);
+        limiter = new RateLimiter(options.Pacing, _clock);
+        return new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options.Pacing, new FixedRandom(jitter)), _clock);
     }
 
     private static DeliveryOptions Options(TimeSpan deadline)

@@ -1,4 +1,5 @@
 using System.Net;
+using LarkPS.Pacing;
 using LarkPS.Api;
 using LarkPS.Delivery;
 
@@ -85,9 +86,9 @@ internal sealed class LarkSimulation
     /// <summary>Runs <paramref name="items"/> (work "receiver#n") through a scheduler built on <paramref name="options"/>; returns the limiter it used.</summary>
     public RateLimiter Run(IReadOnlyList<string> items, DeliveryOptions options, int lookAhead = int.MaxValue)
     {
-        var limiter = new RateLimiter(options, _clock);
+        var limiter = new RateLimiter(options.Pacing, _clock);
         _idleConnections = WarmConnections;
-        var scheduler = new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options, new Random(3)), _clock);
+        var scheduler = new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options.Pacing, new Random(3)), _clock);
         var next = 0;
         var finished = 0;
         while (finished < items.Count)
@@ -118,7 +119,7 @@ internal sealed class LarkSimulation
     // One request on the wire: connection, arrival at Lark (quota counted there), answer back.
     private void Launch(DeliveryScheduler<string> scheduler, RateLimiter limiter, DeliveryScheduler<string>.Job job, Action done)
     {
-        var record = job.Send!;
+        var ticket = job.Ticket!;
         if (job.Attempts == 1)
         {
             Started.Add((job.Work, _clock.UtcNow));
@@ -126,12 +127,12 @@ internal sealed class LarkSimulation
 
         if (CountAtDispatch)
         {
-            limiter.Leaving(record);
-            limiter.Answered(record, roundTripKnown: false);
+            ticket.Leaving();
+            ticket.Answered(roundTripKnown: false);
         }
 
         var connect = TimeSpan.Zero;
-        limiter.Starting(record, warm: _idleConnections > 0);
+        ticket.Starting(warm: _idleConnections > 0);
         if (_idleConnections > 0)
         {
             _idleConnections--;
@@ -148,7 +149,7 @@ internal sealed class LarkSimulation
         {
             if (ReportsLeaving)
             {
-                limiter.Leaving(record);
+                ticket.Leaving();
             }
 
             At(hidden + oneWay + Jittered(), () =>
@@ -158,7 +159,9 @@ internal sealed class LarkSimulation
                 At(oneWay + Jittered(), () =>
                 {
                     _idleConnections++;
-                    limiter.HeadersIn(record);
+                    // What the choke point reports: the headers are in, and the request is over.
+                    ticket.HeadersIn();
+                    ticket.Answered(roundTripKnown: answer is null or LarkApiException { HttpStatus: not null });
                     if (answer is null)
                     {
                         scheduler.Succeeded(job);

@@ -1,3 +1,4 @@
+using LarkPS.Pacing;
 using LarkPS.Delivery;
 using Xunit;
 using Xunit.Abstractions;

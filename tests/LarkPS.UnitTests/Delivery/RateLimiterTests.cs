@@ -1,3 +1,4 @@
+using LarkPS.Pacing;
 using LarkPS.Delivery;
 using Xunit;
 
@@ -5,7 +6,7 @@ namespace LarkPS.UnitTests.Delivery;
 
 public class RateLimiterTests
 {
-    private static DeliveryOptions NoMargin(int perSecond = 50, int perMinute = 1000, int perReceiver = 5) => new()
+    private static PacingOptions NoMargin(int perSecond = 50, int perMinute = 1000, int perReceiver = 5) => new()
     {
         AppPerSecond = perSecond,
         AppPerMinute = perMinute,
@@ -39,7 +40,7 @@ public class RateLimiterTests
     public void The_margin_lengthens_every_window()
     {
         var clock = new FakeClock();
-        var limiter = new RateLimiter(new DeliveryOptions { RateWindowMargin = TimeSpan.FromMilliseconds(25) }, clock);
+        var limiter = new RateLimiter(new DeliveryOptions { RateWindowMargin = TimeSpan.FromMilliseconds(25) }.Pacing, clock);
 
         for (var i = 0; i < 50; i++)
         {
@@ -90,7 +91,7 @@ public class RateLimiterTests
     {
         var clock = new FakeClock { AutoAdvance = true };
         var options = new DeliveryOptions { AppPerMinute = 0 };
-        var limiter = new RateLimiter(options, clock);
+        var limiter = new RateLimiter(options.Pacing, clock);
         var start = clock.UtcNow;
         var sends = new List<(DateTimeOffset At, string Key)>();
 

@@ -1,4 +1,5 @@
 using System.Net;
+using LarkPS.Pacing;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using Xunit;
@@ -11,7 +12,7 @@ public class RetryPolicyTests
         new($"Lark said {code}", code, "msg", http is null ? null : (HttpStatusCode)http, "log-1", retryAfter, isTransport: transport);
 
     private static RetryPolicy Policy(double jitter = 0.5, DeliveryOptions? options = null) =>
-        new(options ?? new DeliveryOptions(), new FixedRandom(jitter));
+        new((options ?? new DeliveryOptions()).Pacing, new FixedRandom(jitter));
 
     [Theory]
     [InlineData(99991400, 429, "AppRateLimit")]
@@ -115,7 +116,7 @@ public class RetryPolicyTests
     {
         // The HTTP choke point refreshes once and resends once; a refusal that still reaches the policy is final,
         // so one revoked token never costs more than one token request and one resend per item.
-        var decision = Policy().Decide(Lark(code), 1, TimeSpan.Zero, 0, CancellationToken.None);
+        var decision = Policy().Decide(Lark(code), 1, TimeSpan.Zero, CancellationToken.None);
 
         Assert.False(decision.ShouldRetry);
         Assert.Equal("TokenInvalid", decision.Failure.ToString());
@@ -153,7 +154,7 @@ public class RetryPolicyTests
     [Fact]
     public void Full_jitter_stays_within_bounds_and_spreads()
     {
-        var policy = new RetryPolicy(new DeliveryOptions(), new Random(1234));
+        var policy = new RetryPolicy(new DeliveryOptions().Pacing, new Random(1234));
 
         for (var attempt = 1; attempt <= 10; attempt++)
         {
@@ -218,7 +219,7 @@ public class RetryPolicyTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        var decision = Policy().Decide(new TaskCanceledException(), 1, TimeSpan.Zero, 0, cts.Token);
+        var decision = Policy().Decide(new TaskCanceledException(), 1, TimeSpan.Zero, cts.Token);
 
         Assert.False(decision.ShouldRetry);
         Assert.Equal(FailureKind.Canceled, decision.Failure);

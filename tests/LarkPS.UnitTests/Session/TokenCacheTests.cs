@@ -38,8 +38,16 @@ public class TokenCacheTests
         var calls = 0;
         var cache = new TokenCache(_ => { Interlocked.Increment(ref calls); return release.Task; }, clock, TimeSpan.FromMinutes(5));
 
-        var waiting = Enumerable.Range(0, 100).Select(_ => Task.Run(() => cache.GetAsync(CancellationToken.None))).ToArray();
-        await Task.Delay(50);
+        // Each caller signals once GetAsync has handed it its task: it has then joined the request under way (or made it).
+        using var joined = new CountdownEvent(100);
+        var waiting = Enumerable.Range(0, 100).Select(_ => Task.Run(() =>
+        {
+            var token = cache.GetAsync(CancellationToken.None);
+            joined.Signal();
+            return token;
+        })).ToArray();
+        Assert.True(joined.Wait(TimeSpan.FromSeconds(30)), "the callers did not all ask");
+        Assert.All(waiting, w => Assert.False(w.IsCompleted));
         release.SetResult(new TenantToken("t-shared", Start.AddHours(2)));
         var tokens = await Task.WhenAll(waiting);
 

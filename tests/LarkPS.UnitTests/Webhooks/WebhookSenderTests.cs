@@ -49,9 +49,9 @@ public sealed class WebhookSenderTests
         handler.Answer(HttpStatusCode.OK, "{\"StatusCode\":0,\"StatusMessage\":\"success\",\"code\":0,\"data\":{},\"msg\":\"success\"}");
         handler.Answer(HttpStatusCode.OK, "{\"code\":0,\"data\":{},\"msg\":\"success\"}");
 
-        await connection.HookSender!.SendAsync(Text("one"), CancellationToken.None);
+        await connection.HookSender!.SendAsync(Text("one"), null, CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(90));
-        await connection.HookSender.SendAsync(Text("two"), CancellationToken.None);
+        await connection.HookSender.SendAsync(Text("two"), null, CancellationToken.None);
 
         var first = JsonDocument.Parse(handler.Requests[0].Body).RootElement;
         var second = JsonDocument.Parse(handler.Requests[1].Body).RootElement;
@@ -70,7 +70,7 @@ public sealed class WebhookSenderTests
         var (connection, handler, _) = Connect(secret: null);
         handler.Answer(HttpStatusCode.OK, "{\"StatusCode\":0,\"StatusMessage\":\"success\"}");
 
-        var sent = await connection.HookSender!.SendAsync(Text("plain"), CancellationToken.None);
+        var sent = await connection.HookSender!.SendAsync(Text("plain"), null, CancellationToken.None);
 
         var body = JsonDocument.Parse(handler.Requests[0].Body).RootElement;
         Assert.False(body.TryGetProperty("sign", out _));
@@ -91,7 +91,7 @@ public sealed class WebhookSenderTests
         var (connection, handler, _) = Connect();
         handler.Answer(HttpStatusCode.OK, answer);
 
-        var error = await Assert.ThrowsAsync<LarkApiException>(() => connection.HookSender!.SendAsync(Text("x"), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<LarkApiException>(() => connection.HookSender!.SendAsync(Text("x"), null, CancellationToken.None));
 
         Assert.Equal(code, error.Code);
         Assert.Equal(errorId, error.ErrorId);
@@ -106,7 +106,7 @@ public sealed class WebhookSenderTests
         var (connection, handler, _) = Connect();
         handler.Answer(HttpStatusCode.OK, "{\"code\":11232,\"data\":{},\"msg\":\"frequency limited psm[lark.oapi.app_platform_runtime]appID[1500]\"}");
 
-        var error = await Assert.ThrowsAsync<LarkApiException>(() => connection.HookSender!.SendAsync(Text("x"), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<LarkApiException>(() => connection.HookSender!.SendAsync(Text("x"), null, CancellationToken.None));
 
         Assert.Equal(RetryKind.ReceiverQuota, error.Retry);
         Assert.Equal(ErrorIds.RateLimited, error.ErrorId);
@@ -119,8 +119,8 @@ public sealed class WebhookSenderTests
         handler.Fail(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 30 seconds elapsing."));
         handler.Answer(HttpStatusCode.InternalServerError, "{\"code\":1500,\"msg\":\"internal error\"}");
 
-        var timeout = await Assert.ThrowsAsync<WebhookMayHaveArrivedException>(() => connection.HookSender!.SendAsync(Text("x"), CancellationToken.None));
-        var serverError = await Assert.ThrowsAsync<WebhookMayHaveArrivedException>(() => connection.HookSender!.SendAsync(Text("y"), CancellationToken.None));
+        var timeout = await Assert.ThrowsAsync<WebhookMayHaveArrivedException>(() => connection.HookSender!.SendAsync(Text("x"), null, CancellationToken.None));
+        var serverError = await Assert.ThrowsAsync<WebhookMayHaveArrivedException>(() => connection.HookSender!.SendAsync(Text("y"), null, CancellationToken.None));
 
         Assert.True(timeout.Failure.MayHaveArrived);
         Assert.Equal(RetryKind.Never, timeout.Failure.Retry);
@@ -135,7 +135,7 @@ public sealed class WebhookSenderTests
         var (connection, handler, _) = Connect();
         handler.Fail(new HttpRequestException("Connection refused", new SocketException((int)SocketError.ConnectionRefused)));
 
-        var error = await Assert.ThrowsAsync<LarkApiException>(() => connection.HookSender!.SendAsync(Text("x"), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<LarkApiException>(() => connection.HookSender!.SendAsync(Text("x"), null, CancellationToken.None));
 
         Assert.False(error.MayHaveArrived);
         Assert.Equal(RetryKind.Transient, error.Retry);

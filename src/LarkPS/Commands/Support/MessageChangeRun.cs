@@ -50,15 +50,15 @@ internal sealed class MessageChangeRun<TWork, TResult> : IDisposable
     {
         _cmdlet = cmdlet ?? throw new ArgumentNullException(nameof(cmdlet));
         _setAttempts = setAttempts ?? throw new ArgumentNullException(nameof(setAttempts));
-        var actions = new MessageActions(connection.Client);
+        var client = connection.Client;
         var options = connection.CreateDeliveryOptions();
         _engine = new DeliveryEngine<TWork, TResult>(
             options,
             connection.RateLimiter,
-            new RetryPolicy(options),
+            new RetryPolicy(options.Pacing),
             connection.Clock,
             work => work.ReceiverKey,
-            (work, ct) => sendOnce(actions, work, ct),
+            (work, ticket, ct) => sendOnce(new MessageActions(client, ticket), work, ct),
             stopToken);
     }
 

@@ -1,36 +1,88 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using LarkPS.Api;
+using LarkPS.Session;
 
 namespace LarkPS.Commands.Support;
 
 /// <summary>
-/// -Debug for one command: while it runs, the choke point gathers every request and answer (secrets masked) into an
-/// <see cref="HttpDebugLog"/>, and <see cref="Flush"/> writes them with WriteDebug on the pipeline thread.
+/// -Debug for one command: while it runs, the choke point of each connection it watches gathers every request and
+/// answer (secrets masked) into an <see cref="HttpDebugLog"/>, and <see cref="Flush"/> writes them with WriteDebug on
+/// the pipeline thread. The log reaches the choke point explicitly, attached to the connection's <see cref="HttpDebugTap"/>.
 /// </summary>
 internal sealed class RequestDebug : IDisposable
 {
-    private readonly Cmdlet _cmdlet;
+    private readonly LarkCmdlet _cmdlet;
     private readonly HttpDebugLog _log = new();
-    private readonly HttpDebugLog? _previous;
+    private readonly List<(LarkConnection Connection, IDisposable Attachment)> _watched = new();
 
-    private RequestDebug(Cmdlet cmdlet)
+    private RequestDebug(LarkCmdlet cmdlet)
     {
         _cmdlet = cmdlet;
-        _previous = HttpDebugLog.Current;
-        HttpDebugLog.Current = _log;
     }
 
     /// <summary>Starts gathering when the command's debug output is wanted (-Debug, or $DebugPreference in the caller's scope); else null.</summary>
-    /// <remarks>Call on the pipeline thread before anything is sent: the log flows into the tasks started after it.</remarks>
-    public static RequestDebug? Begin(PSCmdlet cmdlet)
+    /// <remarks>Call on the pipeline thread; then <see cref="Watch"/> each connection the command sends through.</remarks>
+    public static RequestDebug? Begin(LarkCmdlet cmdlet)
     {
         if (cmdlet is null)
         {
             throw new ArgumentNullException(nameof(cmdlet));
         }
 
-        return IsWanted(cmdlet) ? new RequestDebug(cmdlet) : null;
+        if (!IsWanted(cmdlet))
+        {
+            return null;
+        }
+
+        // The command keeps it for its whole run (Send-LarkMessage): a RunAsync of the same command adds its connection
+        // to it instead of writing every line twice.
+        var debug = new RequestDebug(cmdlet);
+        cmdlet.RunningDebug = debug;
+        return debug;
+    }
+
+    /// <summary>
+    /// For one call of <paramref name="cmdlet"/> through <paramref name="connection"/>: the command's running log now
+    /// watches the connection too (and null is returned: it writes its lines itself), or a log of its own for this call
+    /// (dispose it to write them), or null when no debug output is wanted.
+    /// </summary>
+    public static RequestDebug? Watching(LarkCmdlet cmdlet, LarkConnection connection)
+    {
+        if (cmdlet is null)
+        {
+            throw new ArgumentNullException(nameof(cmdlet));
+        }
+
+        if (cmdlet.RunningDebug is { } running)
+        {
+            running.Watch(connection);
+            return null;
+        }
+
+        var debug = IsWanted(cmdlet) ? new RequestDebug(cmdlet) : null;
+        debug?.Watch(connection);
+        return debug;
+    }
+
+    /// <summary>Gathers what <paramref name="connection"/>'s choke point sends and receives from now on, until disposed.</summary>
+    public void Watch(LarkConnection connection)
+    {
+        if (connection is null)
+        {
+            throw new ArgumentNullException(nameof(connection));
+        }
+
+        foreach (var (watched, _) in _watched)
+        {
+            if (ReferenceEquals(watched, connection))
+            {
+                return;
+            }
+        }
+
+        _watched.Add((connection, connection.Client.Debug.Attach(_log)));
     }
 
     /// <summary>Writes what was gathered since the last call. Pipeline thread only.</summary>
@@ -56,7 +108,16 @@ internal sealed class RequestDebug : IDisposable
         finally
         {
             _log.Close();
-            HttpDebugLog.Current = _previous;
+            foreach (var (_, attachment) in _watched)
+            {
+                attachment.Dispose();
+            }
+
+            _watched.Clear();
+            if (ReferenceEquals(_cmdlet.RunningDebug, this))
+            {
+                _cmdlet.RunningDebug = null;
+            }
         }
     }
 

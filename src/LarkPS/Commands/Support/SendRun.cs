@@ -198,6 +198,7 @@ internal sealed class SendRun : IDisposable
 
         _connection ??= requireConnection();
         var connection = _connection;
+        _host.WatchDebug(connection);
         var options = connection.CreateDeliveryOptions(_settings.ThrottleLimit);
         options.ItemDeadline = _settings.ItemDeadline;
         options.MaxTotalRetryWait = options.ItemDeadline > options.MaxTotalRetryWait ? options.ItemDeadline : options.MaxTotalRetryWait;
@@ -206,10 +207,10 @@ internal sealed class SendRun : IDisposable
         _engine = new DeliveryEngine<SendWork, SentMessage>(
             options,
             connection.RateLimiter,
-            new RetryPolicy(options),
+            new RetryPolicy(options.Pacing),
             connection.Clock,
             work => transport.PacingKey(work.Prepared),
-            (work, ct) => transport.SendAsync(work.Prepared, work.Uploads, work.GivenReceiveId, ct),
+            (work, ticket, ct) => transport.SendAsync(work.Prepared, work.Uploads, work.GivenReceiveId, ticket, ct),
             _stop);
         _host.WriteVerbose(transport.DescribeRun(options.ThrottleLimit, options.IsThrottleLimitAuto, options.AppPerSecond, options.AppPerMinute, options.ReceiverPerSecond));
         return _engine;

@@ -19,6 +19,9 @@ internal interface ISendRunHost
     /// <summary>ShouldProcess, asked once per item; false skips it (-WhatIf, or No at a -Confirm prompt).</summary>
     bool ShouldSend(string target, string action);
 
+    /// <summary>-Debug gathers the requests of this connection from now on.</summary>
+    void WatchDebug(Session.LarkConnection connection);
+
     /// <summary>Writes what -Debug gathered so far.</summary>
     void FlushDebug();
 

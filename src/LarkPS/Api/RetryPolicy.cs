@@ -5,37 +5,41 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
-using LarkPS.Api;
+using LarkPS.Pacing;
 
-namespace LarkPS.Delivery;
+namespace LarkPS.Api;
 
-/// <summary>Decides, for one failed send attempt, whether to retry and after how long (Lark's retry table, exponential backoff with full jitter).</summary>
+/// <summary>
+/// The one place that decides, for a failed call, what the failure means (the code table's row, chosen once by the
+/// HTTP choke point) and how long to wait before the next attempt: Lark's retry table, exponential backoff with full
+/// jitter, and for a quota refusal the wait the refused call's windows need (the limiter learns from it here).
+/// </summary>
 /// <remarks>
-/// Retrying is safe because every attempt of a work item reuses its uuid, so Lark sends at most one message.
-/// Thread-safe: the engine calls it from many workers at once.
+/// <para>
+/// Retrying is safe because every attempt of a work item reuses its uuid, so Lark sends at most one message; a request
+/// without one (a webhook) is final once it may have arrived (its exception says so). A refused token never reaches a
+/// retry here: the choke point refreshes it once and resends once. Callers apply the verdict: the delivery scheduler
+/// (sends, replies, edits, card updates, recalls), <see cref="RetryingCaller"/> (chat pages, user look-ups).
+/// </para>
+/// <para>Thread-safe: it is called from many workers at once.</para>
 /// </remarks>
 internal sealed class RetryPolicy
 {
-    // Lark's per-receiver quota is counted per second: waiting less after a 230020 only meets the same refusal.
-    private static readonly TimeSpan ReceiverLimitFloor = TimeSpan.FromSeconds(1);
-
-    // Without a reset header, a 429 still means the app's second is used up.
-    private static readonly TimeSpan AppPauseWithoutReset = TimeSpan.FromSeconds(1);
-
-    // Spread the senders that all got the same x-ogw-ratelimit-reset, so they do not return in one burst.
-    private static readonly TimeSpan RateLimitJitter = TimeSpan.FromMilliseconds(250);
-
     private readonly Random _random;
     private readonly object _randomGate = new();
     private readonly int _maxAttempts;
     private readonly TimeSpan _maxTotalRetryWait;
     private readonly TimeSpan _baseBackoff;
     private readonly TimeSpan _maxBackoff;
+    private readonly TimeSpan _receiverRefusalFloor;
+    private readonly TimeSpan _appPauseWithoutReset;
+    private readonly TimeSpan _resetJitter;
+    private readonly int _refusalsBeforeBackoff;
 
     /// <summary>Creates a policy with the limits of <paramref name="options"/>.</summary>
-    /// <param name="options">MaxAttempts, MaxTotalRetryWait, BaseBackoff and MaxBackoff are read.</param>
+    /// <param name="options">MaxAttempts, MaxTotalRetryWait, the backoffs and the refusal figures are read.</param>
     /// <param name="random">The jitter source; pass a seeded or stub <see cref="Random"/> in tests.</param>
-    public RetryPolicy(DeliveryOptions options, Random? random = null)
+    public RetryPolicy(PacingOptions options, Random? random = null)
     {
         if (options is null)
         {
@@ -46,23 +50,86 @@ internal sealed class RetryPolicy
         _maxTotalRetryWait = options.MaxTotalRetryWait;
         _baseBackoff = options.BaseBackoff;
         _maxBackoff = options.MaxBackoff;
+        _receiverRefusalFloor = options.ReceiverRefusalFloor;
+        _appPauseWithoutReset = options.AppPauseWithoutReset;
+        _resetJitter = options.ResetJitter;
+        _refusalsBeforeBackoff = options.RefusalsBeforeBackoff;
         _random = random ?? new Random();
     }
 
-    /// <summary>Decides after a failed attempt.</summary>
+    /// <summary>Decides after a failed attempt, from the code table alone (no windows).</summary>
     /// <param name="error">What the attempt threw.</param>
     /// <param name="attempt">Attempts made so far, 1-based (1 after the first attempt failed).</param>
     /// <param name="waitedSoFar">The total of the delays already waited for this work item.</param>
     public RetryDecision Decide(Exception error, int attempt, TimeSpan waitedSoFar) =>
-        Decide(error, attempt, waitedSoFar, 0, CancellationToken.None);
+        Decide(error, attempt, waitedSoFar, CancellationToken.None);
 
-    /// <summary>Decides after a failed attempt, knowing the item's earlier token retries and our own cancellation.</summary>
+    /// <summary>
+    /// Decides after a failed attempt with the windows of the call that failed: a quota refusal teaches the limiter
+    /// that counted the refused request (its ticket travels on the exception; else <paramref name="limiter"/>), which
+    /// widens its margin, pauses, and says how long the item should wait.
+    /// </summary>
     /// <param name="error">What the attempt threw.</param>
     /// <param name="attempt">Attempts made so far, 1-based.</param>
     /// <param name="waitedSoFar">The total of the delays already waited for this work item.</param>
-    /// <param name="tokenRetriesSoFar">Retries this item already had for a refused token: only one is allowed.</param>
+    /// <param name="limiter">The windows of the attempt, for a failure whose request carried no ticket of its own.</param>
+    /// <param name="receiverKey">The attempt's receiver, for a receiver's refusal (230020, a hook's 11232); null for none.</param>
     /// <param name="ownCancellation">Our stop token: a cancellation that comes from it is never retried.</param>
-    public RetryDecision Decide(Exception error, int attempt, TimeSpan waitedSoFar, int tokenRetriesSoFar, CancellationToken ownCancellation)
+    public RetryDecision Decide(Exception error, int attempt, TimeSpan waitedSoFar, RateLimiter? limiter, string? receiverKey, CancellationToken ownCancellation)
+    {
+        var decision = Decide(error, attempt, waitedSoFar, ownCancellation);
+        var refusal = Unwrap(error) as LarkApiException;
+        limiter = refusal?.Pacing?.Limiter ?? limiter;
+        if (limiter is null)
+        {
+            return decision;
+        }
+
+        switch (decision.Failure)
+        {
+            case FailureKind.AppRateLimit:
+                var reset = refusal?.RetryAfter;
+                var appWait = limiter.OnAppRefusal(reset);
+                if (!decision.ShouldRetry)
+                {
+                    return decision;
+                }
+
+                appWait = AfterRepeatedRefusals(appWait, decision, attempt);
+                return decision.WithWait(appWait, string.Format(
+                    CultureInfo.InvariantCulture,
+                    "{0}: waiting {1} until the app's windows have room{2}, then sending a little slower (attempt {3} of {4})",
+                    FirstClause(decision.Reason),
+                    FormatSeconds(appWait),
+                    reset is { } r ? " (x-ogw-ratelimit-reset " + FormatSeconds(r) + ")" : string.Empty,
+                    attempt + 1,
+                    _maxAttempts));
+            case FailureKind.ReceiverRateLimit when receiverKey is not null:
+                var receiverWait = limiter.OnReceiverRefusal(receiverKey);
+                if (!decision.ShouldRetry)
+                {
+                    return decision;
+                }
+
+                receiverWait = AfterRepeatedRefusals(receiverWait, decision, attempt);
+                return decision.WithWait(receiverWait, string.Format(
+                    CultureInfo.InvariantCulture,
+                    "{0}: waiting {1} until this receiver's window has room (attempt {2} of {3})",
+                    FirstClause(decision.Reason),
+                    FormatSeconds(receiverWait),
+                    attempt + 1,
+                    _maxAttempts));
+            default:
+                return decision;
+        }
+    }
+
+    /// <summary>Decides after a failed attempt from the code table alone, knowing our own cancellation.</summary>
+    /// <param name="error">What the attempt threw.</param>
+    /// <param name="attempt">Attempts made so far, 1-based.</param>
+    /// <param name="waitedSoFar">The total of the delays already waited for this work item.</param>
+    /// <param name="ownCancellation">Our stop token: a cancellation that comes from it is never retried.</param>
+    public RetryDecision Decide(Exception error, int attempt, TimeSpan waitedSoFar, CancellationToken ownCancellation)
     {
         if (error is null)
         {
@@ -88,11 +155,14 @@ internal sealed class RetryPolicy
                 return RetryDecision.GiveUp($"{what}: refused again after a fresh token, not retried", kind);
         }
 
+        // The wait Lark asked for, for a quota refusal: an item's deadline is measured against it.
+        var asked = error is LarkApiException { RetryAfter: { } askedWait, Retry: RetryKind.AppQuota or RetryKind.ReceiverQuota } ? askedWait : (TimeSpan?)null;
         if (attempt >= _maxAttempts)
         {
             return RetryDecision.GiveUp(
                 string.Format(CultureInfo.InvariantCulture, "{0}: gave up after {1} attempts", what, attempt),
-                kind);
+                kind,
+                asked);
         }
 
         TimeSpan delay;
@@ -103,17 +173,17 @@ internal sealed class RetryPolicy
         switch (kind)
         {
             case FailureKind.AppRateLimit when retryAfter > TimeSpan.Zero:
-                delay = retryAfter.Value + Jitter(RateLimitJitter);
+                delay = retryAfter.Value + Jitter(_resetJitter);
                 pauseApp = retryAfter.Value;
                 why = "as x-ogw-ratelimit-reset asked";
                 break;
             case FailureKind.AppRateLimit:
                 delay = Backoff(attempt);
-                pauseApp = AppPauseWithoutReset;
+                pauseApp = _appPauseWithoutReset;
                 why = "before retrying";
                 break;
             case FailureKind.ReceiverRateLimit:
-                delay = Max(Backoff(attempt), ReceiverLimitFloor);
+                delay = Max(Backoff(attempt), _receiverRefusalFloor);
                 pauseReceiver = delay;
                 why = "for this receiver's quota";
                 break;
@@ -133,7 +203,8 @@ internal sealed class RetryPolicy
                     attempt,
                     FormatSeconds(delay),
                     FormatSeconds(_maxTotalRetryWait)),
-                kind);
+                kind,
+                asked);
         }
 
         var reason = string.Format(
@@ -144,7 +215,7 @@ internal sealed class RetryPolicy
             why,
             attempt + 1,
             _maxAttempts);
-        return RetryDecision.Retry(delay, reason, kind, pauseApp, pauseReceiver);
+        return RetryDecision.Retry(delay, reason, kind, pauseApp, pauseReceiver, asked);
     }
 
     /// <summary>Exponential backoff with full jitter: uniform in [0, min(MaxBackoff, BaseBackoff × 2^(attempt−1))).</summary>
@@ -221,6 +292,19 @@ internal sealed class RetryPolicy
             _ => $"Lark {error.Row.Meaning} {ids}",
         };
         return (kind, what.TrimEnd());
+    }
+
+    // Refused again and again: something else shares the quota; from the third refusal on, back off as the table says.
+    private TimeSpan AfterRepeatedRefusals(TimeSpan windowWait, RetryDecision decision, int attempt) =>
+        attempt >= _refusalsBeforeBackoff ? Max(windowWait, decision.Delay) : windowWait;
+
+    private static Exception Unwrap(Exception error) =>
+        error is AggregateException aggregate && aggregate.InnerExceptions.Count == 1 ? Unwrap(aggregate.InnerExceptions[0]) : error;
+
+    private static string FirstClause(string reason)
+    {
+        var colon = reason.IndexOf(':');
+        return colon > 0 ? reason.Substring(0, colon) : reason;
     }
 
     private TimeSpan Jitter(TimeSpan max) => TimeSpan.FromTicks((long)(NextDouble() * max.Ticks));

@@ -1,6 +1,6 @@
 using System;
 
-namespace LarkPS.Delivery;
+namespace LarkPS.Api;
 
 /// <summary>What kind of failure a send met, as the retry policy sees it.</summary>
 internal enum FailureKind
@@ -33,7 +33,7 @@ internal enum FailureKind
 /// <summary>The retry policy's answer for one failed attempt: retry after a delay, or give up, with a reason for -Verbose.</summary>
 internal sealed class RetryDecision
 {
-    private RetryDecision(bool shouldRetry, TimeSpan delay, string reason, FailureKind failure, TimeSpan? pauseApp, TimeSpan? pauseReceiver)
+    private RetryDecision(bool shouldRetry, TimeSpan delay, string reason, FailureKind failure, TimeSpan? pauseApp, TimeSpan? pauseReceiver, TimeSpan? asked)
     {
         ShouldRetry = shouldRetry;
         Delay = delay;
@@ -41,6 +41,7 @@ internal sealed class RetryDecision
         Failure = failure;
         PauseApp = pauseApp;
         PauseReceiver = pauseReceiver;
+        Asked = asked;
     }
 
     /// <summary>True to try again after <see cref="Delay"/>; false when the failure is final.</summary>
@@ -61,11 +62,17 @@ internal sealed class RetryDecision
     /// <summary>Where set, sends to this work's receiver should wait this long (the limiter's PauseReceiver).</summary>
     public TimeSpan? PauseReceiver { get; }
 
-    internal static RetryDecision Retry(TimeSpan delay, string reason, FailureKind failure, TimeSpan? pauseApp = null, TimeSpan? pauseReceiver = null) =>
-        new(true, delay, reason, failure, pauseApp, pauseReceiver);
+    /// <summary>For a quota refusal: the wait Lark asked for (x-ogw-ratelimit-reset or Retry-After), where it said; a deadline compares it.</summary>
+    public TimeSpan? Asked { get; }
 
-    internal static RetryDecision GiveUp(string reason, FailureKind failure) =>
-        new(false, TimeSpan.Zero, reason, failure, null, null);
+    internal static RetryDecision Retry(TimeSpan delay, string reason, FailureKind failure, TimeSpan? pauseApp = null, TimeSpan? pauseReceiver = null, TimeSpan? asked = null) =>
+        new(true, delay, reason, failure, pauseApp, pauseReceiver, asked);
+
+    internal static RetryDecision GiveUp(string reason, FailureKind failure, TimeSpan? asked = null) =>
+        new(false, TimeSpan.Zero, reason, failure, null, null, asked);
+
+    /// <summary>The same verdict with the wait and reason the limiter's windows set.</summary>
+    internal RetryDecision WithWait(TimeSpan delay, string reason) => new(ShouldRetry, delay, reason, Failure, PauseApp, PauseReceiver, Asked);
 
     /// <inheritdoc />
     public override string ToString() => Reason;

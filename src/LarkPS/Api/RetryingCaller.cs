@@ -2,26 +2,23 @@ using System;
 using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
-using LarkPS.Delivery;
 using LarkPS.Session;
 
 namespace LarkPS.Api;
 
 /// <summary>
-/// Runs one Lark call (a chat page, a batch_get_id, an upload) through the delivery machinery sends use: the call
-/// waits for a slot of its own <see cref="RateLimiter"/> (Lark counts these operations apart from sending, each at
-/// 50/s and 1000/min), and failures go to the same <see cref="RetryPolicy"/>: rate limits wait for the reset,
-/// transient faults back off, a refused token is refreshed once, anything final is thrown at once.
+/// Retries one Lark call that no delivery run carries (a chat page, a Get-LarkUser batch_get_id) as the one refusal
+/// decision says: rate limits wait until the refused call's windows have room (the choke point paced it by its quota
+/// class, apart from sending), transient faults back off, a refused token was already refreshed once at the choke
+/// point, anything final is thrown at once.
 /// </summary>
-internal sealed class PacedCaller
+internal sealed class RetryingCaller
 {
-    private readonly RateLimiter _limiter;
     private readonly RetryPolicy _policy;
     private readonly IClock _clock;
 
-    public PacedCaller(RateLimiter limiter, RetryPolicy policy, IClock clock)
+    public RetryingCaller(RetryPolicy policy, IClock clock)
     {
-        _limiter = limiter ?? throw new ArgumentNullException(nameof(limiter));
         _policy = policy ?? throw new ArgumentNullException(nameof(policy));
         _clock = clock ?? throw new ArgumentNullException(nameof(clock));
     }
@@ -38,10 +35,8 @@ internal sealed class PacedCaller
 
         var attempt = 0;
         var waited = TimeSpan.Zero;
-        var tokenRetries = 0;
         while (true)
         {
-            await _limiter.AcquireAsync(null, cancellationToken).ConfigureAwait(false);
             attempt++;
             try
             {
@@ -49,20 +44,11 @@ internal sealed class PacedCaller
             }
             catch (LarkApiException ex)
             {
-                var decision = _policy.Decide(ex, attempt, waited, tokenRetries, cancellationToken);
+                // The refusal's ticket (on the exception) names the windows that learn from it.
+                var decision = _policy.Decide(ex, attempt, waited, limiter: null, receiverKey: null, cancellationToken);
                 if (!decision.ShouldRetry)
                 {
                     throw;
-                }
-
-                if (decision.Failure == FailureKind.TokenInvalid)
-                {
-                    tokenRetries++;
-                }
-
-                if (decision.PauseApp is { } pause)
-                {
-                    _limiter.PauseApp(pause);
                 }
 
                 waited += decision.Delay;

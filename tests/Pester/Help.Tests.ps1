@@ -114,7 +114,7 @@ Describe 'Help across the module' {
         $text = (Get-Command -Module LarkPS | ForEach-Object { Get-Help $_.Name -Full | Out-String -Width 200 }) -join "`n"
         $text += Get-Help about_LarkPS | Out-String -Width 200
         # InvalidMessageBody is declared in ErrorIds but no cmdlet writes it (an unreadable body is an InvalidMessage).
-        $missing = [LarkPS.Session.LarkConnection].Assembly.GetType('LarkPS.Commands.ErrorIds', $true).GetFields() |
+        $missing = [LarkPS.Session.LarkConnection].Assembly.GetType('LarkPS.Api.ErrorIds', $true).GetFields() |
             Where-Object { $_.IsLiteral -and $_.Name -ne 'InvalidMessageBody' } |
             Where-Object { $text -notmatch "\b$($_.GetRawConstantValue())\b" } |
             ForEach-Object { $_.GetRawConstantValue() }

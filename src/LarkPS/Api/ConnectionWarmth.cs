@@ -1,6 +1,6 @@
 using System;
 using LarkPS.Pacing;
-using LarkPS.Session;
+using LarkPS.Threading;
 
 namespace LarkPS.Api;
 

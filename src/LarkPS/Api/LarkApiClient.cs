@@ -11,7 +11,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Pacing;
-using LarkPS.Session;
+using LarkPS.Threading;
 
 namespace LarkPS.Api;
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using LarkPS.Commands;
 
 namespace LarkPS.Api;
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using LarkPS.Commands;
 
 namespace LarkPS.Api;
 

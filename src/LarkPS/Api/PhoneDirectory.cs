@@ -5,7 +5,6 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using LarkPS.Session;
 using LarkPS.Threading;
 
 namespace LarkPS.Api;

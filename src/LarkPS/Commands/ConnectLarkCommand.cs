@@ -222,7 +222,7 @@ public sealed class ConnectLarkCommand : LarkCmdlet
                 ErrorIds.RegionAndBaseUri, ErrorCategory.InvalidArgument, BaseUri));
         }
 
-        if (!LarkHosts.IsAcceptable(BaseUri, out var reason))
+        if (!HostRules.IsAcceptable(BaseUri, out var reason))
         {
             ThrowTerminatingError(ErrorRecords.WithFix(
                 new ArgumentException($"Cannot use -BaseUri '{BaseUri}': {reason}."),

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Session;
+using LarkPS.Api;
 
 namespace LarkPS.Commands;
 

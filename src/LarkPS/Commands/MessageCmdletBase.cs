@@ -5,6 +5,7 @@ using System.Management.Automation;
 using LarkPS.Commands.Support;
 using LarkPS.Messages;
 using LarkPS.Session;
+using LarkPS.Api;
 
 namespace LarkPS.Commands;
 

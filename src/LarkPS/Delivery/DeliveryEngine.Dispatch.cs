@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Pacing;
-using LarkPS.Session;
 
 namespace LarkPS.Delivery;
 

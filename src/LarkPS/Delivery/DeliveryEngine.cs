@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Pacing;
-using LarkPS.Session;
+using LarkPS.Threading;
 
 namespace LarkPS.Delivery;
 

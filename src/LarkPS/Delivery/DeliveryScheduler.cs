@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using LarkPS.Api;
 using LarkPS.Pacing;
-using LarkPS.Session;
+using LarkPS.Threading;
 
 namespace LarkPS.Delivery;
 

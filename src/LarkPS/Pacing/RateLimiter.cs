@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using LarkPS.Session;
+using LarkPS.Threading;
 
 namespace LarkPS.Pacing;
 

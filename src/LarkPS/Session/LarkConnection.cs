@@ -10,6 +10,7 @@ using LarkPS.Delivery;
 using LarkPS.Pacing;
 using LarkPS.Transports;
 using LarkPS.Webhooks;
+using LarkPS.Threading;
 
 namespace LarkPS.Session;
 

@@ -1,6 +1,6 @@
 using System;
+using LarkPS.Api;
 using System.Text;
-using LarkPS.Session;
 
 namespace LarkPS.Webhooks;
 
@@ -54,7 +54,7 @@ internal sealed class WebhookAddress
             return false;
         }
 
-        if (!LarkHosts.IsAcceptable(uri, out var hostReason))
+        if (!HostRules.IsAcceptable(uri, out var hostReason))
         {
             // LarkHosts speaks of the App Secret; for a hook the URL itself is the secret.
             reason = uri.Scheme == Uri.UriSchemeHttp

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Delivery;
 using LarkPS.Pacing;
-using LarkPS.Session;
+using LarkPS.Threading;
 
 namespace LarkPS.Webhooks;
 

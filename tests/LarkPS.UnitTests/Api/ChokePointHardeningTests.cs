@@ -147,7 +147,7 @@ public class ChokePointHardeningTests
     [InlineData("https://user@open.feishu.cn")]
     public void A_base_uri_with_a_user_name_or_password_is_refused(string uri)
     {
-        Assert.False(LarkHosts.IsAcceptable(new Uri(uri), out var reason));
+        Assert.False(HostRules.IsAcceptable(new Uri(uri), out var reason));
         Assert.Contains("user name or password", reason, StringComparison.Ordinal);
     }
 }

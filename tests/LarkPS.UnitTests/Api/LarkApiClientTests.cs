@@ -6,6 +6,7 @@ using LarkPS.Api;
 using LarkPS.Delivery;
 using LarkPS.Session;
 using Xunit;
+using LarkPS.Threading;
 
 namespace LarkPS.UnitTests.Api;
 
@@ -183,7 +184,7 @@ public class LarkApiClientTests
     [InlineData("ftp://127.0.0.1", false)]
     public void Only_https_or_loopback_http_is_acceptable(string uri, bool acceptable)
     {
-        Assert.Equal(acceptable, LarkHosts.IsAcceptable(new Uri(uri), out var reason));
+        Assert.Equal(acceptable, HostRules.IsAcceptable(new Uri(uri), out var reason));
         Assert.Equal(acceptable, reason is null);
     }
 

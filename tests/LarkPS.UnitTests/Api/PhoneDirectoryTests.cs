@@ -1,5 +1,6 @@
 using LarkPS.Api;
 using Xunit;
+using LarkPS.Threading;
 
 namespace LarkPS.UnitTests.Api;
 
@@ -13,7 +14,7 @@ public class PhoneDirectoryTests
         var calls = new List<IReadOnlyList<string>>();
         var directory = new PhoneDirectory(
             (mobiles, _) => { lock (calls) { calls.Add(mobiles.ToList()); } return Task.FromResult<IReadOnlyDictionary<string, string?>>(mobiles.ToDictionary(m => m, m => (string?)("ou_" + m))); },
-            LarkPS.Session.SystemClock.Instance, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(200));
+            LarkPS.Threading.SystemClock.Instance, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(200));
 
         var numbers = Enumerable.Range(0, 120).Select(i => "138" + i.ToString("00000000")).ToArray();
         var answers = await Task.WhenAll(numbers.Select(n => Task.Run(() => directory.ResolveAsync(n, CancellationToken.None))));

@@ -4,6 +4,7 @@ using LarkPS.Api;
 using LarkPS.Delivery;
 using LarkPS.Session;
 using Xunit;
+using LarkPS.Threading;
 
 namespace LarkPS.UnitTests.Delivery;
 

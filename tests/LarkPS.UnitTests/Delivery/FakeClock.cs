@@ -1,4 +1,5 @@
 using LarkPS.Session;
+using LarkPS.Threading;
 
 namespace LarkPS.UnitTests;
 

@@ -1,5 +1,6 @@
 using Xunit;
 using LarkPS.Session;
+using LarkPS.Api;
 
 namespace LarkPS.UnitTests.Session;
 

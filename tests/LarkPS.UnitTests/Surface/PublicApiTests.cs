@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using LarkPS.Commands;
 using Xunit;
+using LarkPS.Api;
 
 namespace LarkPS.UnitTests.Surface;
 

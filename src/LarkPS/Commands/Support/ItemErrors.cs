@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using LarkPS.Messages;
 using LarkPS.Webhooks;
+using LarkPS.Api;
 
 namespace LarkPS.Commands.Support;
 

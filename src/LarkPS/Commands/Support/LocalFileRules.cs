@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using LarkPS.Messages;
+using LarkPS.Api;
 
 namespace LarkPS.Commands.Support;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using LarkPS.Messages;
+using LarkPS.Api;
 
 namespace LarkPS.Commands.Support;
 

@@ -1,4 +1,4 @@
-namespace LarkPS.Commands;
+namespace LarkPS.Api;
 
 /// <summary>
 /// The stable first half of every FullyQualifiedErrorId LarkPS writes (the second is the cmdlet's type name):

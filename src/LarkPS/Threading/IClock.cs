@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace LarkPS.Session;
+namespace LarkPS.Threading;
 
 /// <summary>Time as LarkPS sees it: the wall clock in production, a fake one in unit tests.</summary>
 internal interface IClock

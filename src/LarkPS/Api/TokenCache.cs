@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LarkPS.Threading;
 
-namespace LarkPS.Session;
+namespace LarkPS.Api;
 
 /// <summary>A tenant access token and the moment it stops working.</summary>
 internal sealed class TenantToken

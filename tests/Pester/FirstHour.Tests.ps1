@@ -1,4 +1,4 @@
-# Issue 26, "The first hour": findings 4, 7 as a newcomer meets them in real pwsh, judged by what the
+# Issue 26, "The first hour": findings 1, 4, 5, 7 as a newcomer meets them in real pwsh, judged by what the
 # user sees (error id, target, message) and by what the sandbox received. Each of these failed on 16cef51.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/LarkPS.TestSupport.psm1')
@@ -28,6 +28,64 @@ BeforeAll {
 AfterAll {
     Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
     Stop-LarkTestSandbox
+}
+
+Describe 'Finding 1: one input row is one message' {
+    BeforeEach { Reset-LarkSandbox }
+
+    It 'Import-Csv | Get-LarkUser | ? Status -eq Found | Send-LarkMessage reaches each person of a row with Email and Phone once' {
+        $users = @(Import-Csv $people | Get-LarkUser -Verbose 4>&1)
+        $verbose = @($users | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        $users = @($users | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+
+        $users.Count | Should -Be 2
+        @($users.InputType) | Should -Be @('Email', 'Email')
+        @($users.OpenId) | Should -Be @($alice.openId, $bob.openId)
+        $lookups = @(Get-LarkSandboxRequest -Path '/open-apis/contact/v3/users/batch_get_id')
+        $lookups.Count | Should -Be 1
+        $asked = $lookups[0].body | ConvertFrom-Json
+        @($asked.emails) | Should -Be @($alice.email, $bob.email)
+        $asked.PSObject.Properties.Name | Should -Not -Contain 'mobiles'
+        $verbose[0].Message | Should -Be "Input 1: used column Email '$($alice.email)'; ignored Phone '$($alice.mobile)' (of several receiver columns, LarkPS uses the first present of OpenId, Email, Phone, Chat)."
+
+        $sent = @($users | Where-Object Status -eq Found | Send-LarkMessage -Text 'Maintenance at 22:00' -ErrorVariable failed)
+
+        $failed.Count | Should -Be 0
+        $sent.Count | Should -Be 2
+        $inbox = @(Get-LarkSandboxInbox)
+        $inbox.Count | Should -Be 2
+        @($inbox.receive_id | Sort-Object) | Should -Be (@($alice.openId, $bob.openId) | Sort-Object)
+    }
+
+    It 'the same rows piped straight into Send-LarkMessage are one message each, to the Email, not refused as ambiguous' {
+        $sent = @(Import-Csv $people | Send-LarkMessage -ErrorVariable failed -ErrorAction SilentlyContinue)
+
+        $failed.Count | Should -Be 0
+        $sent.Count | Should -Be 2
+        $inbox = @(Get-LarkSandboxInbox | Sort-Object receive_id)
+        $inbox.Count | Should -Be 2
+        @($inbox.receive_id_type | Select-Object -Unique) | Should -Be @('email')
+        @($inbox.receive_id) | Should -Be @($alice.email, $bob.email)
+        @($inbox.content) | Should -Be @('{"text":"Hello Alice"}', '{"text":"Hello Bob"}')
+    }
+
+    It 'a row with a Phone and an OpenId goes to the OpenId both ways, and Get-LarkUser asks Lark nothing for it' {
+        $row = [pscustomobject]@{ Name = 'Bob'; Phone = $bob.mobile; OpenId = $bob.openId; Message = 'direct' }
+
+        $user = @($row | Get-LarkUser)
+        $row | Send-LarkMessage | Out-Null
+        $user | Where-Object Status -eq Found | Send-LarkMessage -Text 'looked up' | Out-Null
+
+        $user.Count | Should -Be 1
+        $user[0].InputType | Should -Be 'OpenId'
+        $user[0].Status | Should -Be 'Found'
+        $user[0].OpenId | Should -Be $bob.openId
+        @(Get-LarkSandboxRequest -Path '/open-apis/contact/v3/users/batch_get_id').Count | Should -Be 0
+        $inbox = @(Get-LarkSandboxInbox)
+        $inbox.Count | Should -Be 2
+        @($inbox.receive_id_type | Select-Object -Unique) | Should -Be @('open_id')
+        @($inbox.receive_id | Select-Object -Unique) | Should -Be @($bob.openId)
+    }
 }
 
 Describe 'Finding 4: content given as a JSON string is strict JSON' {
@@ -65,6 +123,59 @@ Describe 'Finding 4: content given as a JSON string is strict JSON' {
         $failed[0].ErrorDetails.Message | Should -BeLike "item 1 (chat $ops) is not a valid Lark message: content: is not valid JSON: line 1, position 2*"
         $sent.Count | Should -Be 1
         @(Get-LarkSandboxInbox).content | Should -Be @('{"text":"[WARN] disk full on db-01"}')
+    }
+}
+
+Describe 'Finding 5: header names as people write them' {
+    BeforeEach { Reset-LarkSandbox }
+
+    It 'sends a CSV whose receiver column is headed <Header> to <Wire>' -ForEach @(
+        @{ Header = 'Email Address'; Value = 'alice@example.com'; WireType = 'email'; Wire = 'alice@example.com' }
+        @{ Header = 'E-Mail Address'; Value = 'bob@example.com'; WireType = 'email'; Wire = 'bob@example.com' }
+        @{ Header = 'email_address'; Value = 'alice@example.com'; WireType = 'email'; Wire = 'alice@example.com' }
+        @{ Header = 'Mobile Phone'; Value = '13800000002'; WireType = 'open_id'; Wire = 'ou_94e54bbce8572323ffd2743ed383ebd7' }
+        @{ Header = 'Phone Number'; Value = '+1 415 555 0100'; WireType = 'open_id'; Wire = 'ou_3a6f87878523af27e92c4da26cb76f55' }
+        @{ Header = "$([char]0x624B)$([char]0x673A)$([char]0x53F7)"; Value = '13800000001'; WireType = 'open_id'; Wire = 'ou_f4313f39e4433a103e6fa8db37a8787f' }
+        @{ Header = 'Open ID'; Value = 'ou_f4313f39e4433a103e6fa8db37a8787f'; WireType = 'open_id'; Wire = 'ou_f4313f39e4433a103e6fa8db37a8787f' }
+        @{ Header = 'Chat ID'; Value = 'oc_39927562fa25da07df6771450e18c70e'; WireType = 'chat_id'; Wire = 'oc_39927562fa25da07df6771450e18c70e' }
+    ) {
+        $csv = Join-Path $folder ([guid]::NewGuid().ToString('N') + '.csv')
+        Set-Content -Path $csv -Encoding UTF8 -Value @("Name,$Header,Message", "Someone,$Value,Hi from a spreadsheet")
+
+        $sent = @(Import-Csv $csv | Send-LarkMessage -ErrorVariable failed -ErrorAction SilentlyContinue)
+
+        $failed.Count | Should -Be 0
+        $sent.Count | Should -Be 1
+        $inbox = @(Get-LarkSandboxInbox)
+        $inbox.Count | Should -Be 1
+        $inbox[0].receive_id_type | Should -Be $WireType
+        $inbox[0].receive_id | Should -Be $Wire
+        $inbox[0].content | Should -Be '{"text":"Hi from a spreadsheet"}'
+    }
+
+    It 'Get-LarkUser reads E-Mail Address and Mobile Phone columns too, one user per row' {
+        $csv = Join-Path $folder 'staff.csv'
+        Set-Content -Path $csv -Encoding UTF8 -Value @('Full Name,E-Mail Address,Mobile Phone', "Alice,$($alice.email),", "Bob,,$($bob.mobile)")
+
+        $users = @(Import-Csv $csv | Get-LarkUser -ErrorVariable failed)
+
+        $failed.Count | Should -Be 0
+        @($users.InputType) | Should -Be @('Email', 'Phone')
+        @($users.Status) | Should -Be @('Found', 'Found')
+        @($users.OpenId) | Should -Be @($alice.openId, $bob.openId)
+    }
+
+    It 'a row with no receiver column is one InvalidUserInput error naming its properties' {
+        $row = [pscustomobject]@{ Name = 'Nobody'; Department = 'Ops' }
+
+        $users = @($row | Get-LarkUser -ErrorVariable failed -ErrorAction SilentlyContinue)
+
+        $users.Count | Should -Be 0
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be "InvalidUserInput,$userId"
+        $failed[0].TargetObject | Should -Be $row
+        $failed[0].ErrorDetails.Message | Should -Be 'Input 1 has no e-mail, phone or open_id column (its properties: Name, Department).'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match 'Email or Phone column'
     }
 }
 

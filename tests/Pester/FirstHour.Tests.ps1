@@ -1,4 +1,4 @@
-# Issue 26, "The first hour": findings 1, 4, 5, 7 as a newcomer meets them in real pwsh, judged by what the
+# Issue 26, "The first hour": findings 1, 4, 5, 7 and 9 as a newcomer meets them in real pwsh, judged by what the
 # user sees (error id, target, message) and by what the sandbox received. Each of these failed on 16cef51.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/LarkPS.TestSupport.psm1')
@@ -222,5 +222,71 @@ Describe 'Finding 7: errors say the likely cause' {
         $failed[0].ErrorDetails.Message | Should -Not -BeLike '*receiveId: is missing*'
         $failed[0].ErrorDetails.Message | Should -Not -BeLike '*content: is missing*'
         @(Get-LarkSandboxSend).Count | Should -Be 0
+    }
+}
+
+Describe 'Finding 9: completion from the connection' {
+    BeforeEach {
+        Reset-LarkSandbox
+        # A new connection: its chat list is not read yet, as right after Connect-Lark.
+        Connect-LarkSandbox | Out-Null
+    }
+
+    It 'after Connect-Lark, -ReceiveType chat -ReceiveId Tab lists the chat names, quoted, from one read of the chat list' {
+        $first = Get-Completion 'Send-LarkMessage -ReceiveType chat -ReceiveId '
+        $second = Get-Completion "Send-LarkMessage -ReceiveType chat -ReceiveId 'Op"
+
+        @($first.CompletionText) | Should -Be @('General', "'Ops alerts'")
+        @($first.ListItemText) | Should -Be @('General', 'Ops alerts')
+        @($second.CompletionText) | Should -Be @("'Ops alerts'")
+        @(Get-LarkSandboxRequest -Path '/open-apis/im/v1/chats').Count | Should -Be 1
+    }
+
+    It 'completion follows -ReceiveType: none for <Type>, ids for chat_id' -ForEach @(
+        @{ Type = 'email' }
+        @{ Type = 'user' }
+        @{ Type = 'phone' }
+    ) {
+        $null = Get-LarkChat
+
+        $people = Get-Completion "Send-LarkMessage -ReceiveType $Type -ReceiveId "
+        $ids = Get-Completion 'Test-LarkMessage -ReceiveType chat_id -ReceiveId '
+
+        $people.Count | Should -Be 0
+        @($ids.CompletionText) | Should -Be @($general, $ops)
+        @($ids.ListItemText) | Should -Be @('General', 'Ops alerts')
+    }
+
+    It 'Get-LarkChat -Name Tab offers chat names, not file names' {
+        Push-Location $folder
+        try {
+            $names = Get-Completion 'Get-LarkChat -Name '
+            $partial = Get-Completion 'Get-LarkChat -Name Gen'
+        }
+        finally { Pop-Location }
+
+        @($names.CompletionText) | Should -Be @('General', "'Ops alerts'")
+        @($partial.CompletionText) | Should -Be @('General')
+    }
+
+    It 'a slow chat list: Tab waits at most about 2 seconds, the read goes on, and the next Tab lists the names' {
+        Set-LarkSandboxFault @{ latencyMs = 5000 } | Out-Null
+        try {
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $early = Get-Completion 'Send-LarkMessage -ReceiveType chat -ReceiveId '
+            $waited = $clock.Elapsed
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            do {
+                Start-Sleep -Milliseconds 250
+                $late = Get-Completion 'Send-LarkMessage -ReceiveType chat -ReceiveId '
+            } while ($late.Count -eq 0 -and [DateTime]::UtcNow -lt $deadline)
+        }
+        finally { Set-LarkSandboxFault @{ latencyMs = 0 } | Out-Null }
+
+        $early.Count | Should -Be 0
+        $waited.TotalSeconds | Should -BeGreaterOrEqual 1.9
+        $waited.TotalSeconds | Should -BeLessThan 4
+        @($late.CompletionText) | Should -Be @('General', "'Ops alerts'")
+        @(Get-LarkSandboxRequest -Path '/open-apis/im/v1/chats').Count | Should -Be 1
     }
 }

@@ -152,19 +152,22 @@ public sealed class DirectoryAndUploadTests : IDisposable
         Assert.Equal(1, world.Sandbox.Requests.Count(r => r.PathAndQuery.StartsWith(ChatsPath, StringComparison.Ordinal)));
     }
 
+    // Issue 26 changed this contract: completion reads the chat list from the connection itself (Get-LarkChat need
+    // not have run) and follows -ReceiveType: with chat it completes to the name, quoted; without, to the id.
     [Fact]
-    public async Task ReceiveId_completion_offers_cached_chat_names_completing_to_their_ids()
+    public async Task ReceiveId_completion_offers_the_connections_chat_names_read_once_and_follows_ReceiveType()
     {
         await using var world = await EngineWorld.StartAsync();
         world.Connect();
-        var before = world.Session.Invoke("$line = 'Send-LarkMessage -ReceiveType chat -ReceiveId Op'; (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.Count");
-        world.Session.Invoke("$null = Get-LarkChat");
 
-        var result = world.Session.Invoke(
+        var names = world.Session.Invoke(
             "$line = 'Send-LarkMessage -ReceiveType chat -ReceiveId Op'; (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object { $_.CompletionText + '|' + $_.ListItemText }");
+        var ids = world.Session.Invoke(
+            "$line = 'Send-LarkMessage -ReceiveId Op'; (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object { $_.CompletionText + '|' + $_.ListItemText }");
 
-        Assert.Equal(0, Assert.Single(before.Output).BaseObject);
-        Assert.Equal(new[] { SandboxSeed.OpsChatId + "|Ops alerts" }, result.Output.Select(o => o.ToString()));
+        Assert.Equal(new[] { "'Ops alerts'|Ops alerts" }, names.Output.Select(o => o.ToString()));
+        Assert.Equal(new[] { SandboxSeed.OpsChatId + "|Ops alerts" }, ids.Output.Select(o => o.ToString()));
+        Assert.Equal(1, world.Sandbox.Requests.Count(r => r.PathAndQuery.StartsWith(ChatsPath, StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -125,3 +125,21 @@ Describe '-Verbose says ShouldProcess once per run' {
         ([regex]::Matches($whatIf, 'What if')).Count | Should -Be 3
     }
 }
+
+Describe 'Many identical failures end with one summary warning' {
+    BeforeEach { Connect-LarkSandbox; Reset-LarkSandbox }
+    AfterEach { Disconnect-Lark }
+
+    It 'names the cause, the count and the fix once, after the errors' {
+        $rows = 1..3 | ForEach-Object { [pscustomobject]@{ Email = 'carol@example.com'; Message = "note $_" } }
+        $rows += [pscustomobject]@{ ChatId = $ops; Message = 'this one arrives' }
+        $sent = $rows | Send-LarkMessage -ErrorVariable failed -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
+
+        @($sent).Count | Should -Be 1
+        $failed.Count | Should -Be 3
+        $summary = @($warned | Where-Object { "$_" -match '3 items failed' })
+        $summary.Count | Should -Be 1
+        "$($summary[0])" | Should -Match '230013'
+        "$($summary[0])" | Should -Match 'availability'
+    }
+}

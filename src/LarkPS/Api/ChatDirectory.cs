@@ -27,9 +27,13 @@ internal sealed class ChatDirectory : IDisposable
     private readonly RetryingCaller _caller;
     private readonly IClock _clock;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly object _completionLock = new();
+    private readonly CancellationTokenSource _closing = new();
     private IReadOnlyList<LarkChat>? _chats;
     private DateTimeOffset _readAt;
     private int _pagesRead;
+    private Task<IReadOnlyList<LarkChat>>? _completionRead;
+    private DateTimeOffset _completionReadStarted;
 
     public ChatDirectory(LarkApiClient client, RetryingCaller caller, IClock clock)
     {
@@ -37,6 +41,15 @@ internal sealed class ChatDirectory : IDisposable
         _caller = caller ?? throw new ArgumentNullException(nameof(caller));
         _clock = clock ?? throw new ArgumentNullException(nameof(clock));
     }
+
+    /// <summary>How long Tab waits for the list before it offers what it has (issue 26: completion must feel instant).</summary>
+    public static readonly TimeSpan CompletionWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long one read for completion may take in the background (it goes on after Tab stops waiting, so the next
+    /// Tab has the list), and how long a read that failed is not tried again: Tab must not hammer Lark.
+    /// </summary>
+    public static readonly TimeSpan CompletionReadLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>The list as last read, even when stale; null before the first read. Never makes a request.</summary>
     public IReadOnlyList<LarkChat>? LastRead => Volatile.Read(ref _chats);
@@ -69,7 +82,78 @@ internal sealed class ChatDirectory : IDisposable
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    /// <summary>
+    /// The chats for tab completion: the cache while fresh; else one read shared by every Tab press (started by the
+    /// first, finishing in the background), waited for at most <paramref name="wait"/>. A read that failed is not
+    /// repeated for <see cref="CompletionReadLimit"/>. Returns what is known (the last list, or null); never throws.
+    /// </summary>
+    public IReadOnlyList<LarkChat>? ForCompletion(TimeSpan wait)
+    {
+        if (_chats is { } fresh && _clock.UtcNow - _readAt < CacheLifetime)
+        {
+            return fresh;
+        }
+
+        Task<IReadOnlyList<LarkChat>> read;
+        lock (_completionLock)
+        {
+            var current = _completionRead;
+            var retry = current is null
+                || (current.Status == TaskStatus.RanToCompletion && _clock.UtcNow - _readAt >= CacheLifetime)
+                || (current.IsCompleted && current.Status != TaskStatus.RanToCompletion && _clock.UtcNow - _completionReadStarted >= CompletionReadLimit);
+            if (retry && !_closing.IsCancellationRequested)
+            {
+                _completionReadStarted = _clock.UtcNow;
+                current = StartCompletionRead();
+                _completionRead = current;
+            }
+
+            if (current is null)
+            {
+                return LastRead;
+            }
+
+            read = current;
+        }
+
+        try
+        {
+            return read.Wait(wait) && read.Status == TaskStatus.RanToCompletion ? read.Result : LastRead;
+        }
+        catch (AggregateException)
+        {
+            // Listing failed (no im:chat:readonly scope, no network): completion offers what it has; the error is
+            // Get-LarkChat's to show.
+            return LastRead;
+        }
+    }
+
+    public void Dispose()
+    {
+        // A completion read still running ends with the connection. _closing itself is left undisposed on purpose:
+        // that read's linked token source may still be registered with it (it has no timer or handle to free).
+        _closing.Cancel();
+        _gate.Dispose();
+    }
+
+    private Task<IReadOnlyList<LarkChat>> StartCompletionRead()
+    {
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        limit.CancelAfter(CompletionReadLimit);
+        var read = Task.Run(() => GetAsync(force: false, limit.Token));
+
+        // Observed here, whatever happens: nobody may be waiting when it ends.
+        _ = read.ContinueWith(
+            t =>
+            {
+                _ = t.Exception;
+                limit.Dispose();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return read;
+    }
 
     private async Task<IReadOnlyList<LarkChat>> ReadAllAsync(CancellationToken cancellationToken)
     {

@@ -32,10 +32,10 @@ public sealed class LarkUser
         Fix = fix;
     }
 
-    /// <summary>The e-mail address or phone number as given.</summary>
+    /// <summary>The e-mail address, phone number or open_id as given.</summary>
     public string Input { get; }
 
-    /// <summary>Email or Phone.</summary>
+    /// <summary>Email, Phone, or OpenId for an open_id given in the input (taken as it is: batch_get_id cannot check one).</summary>
     public string InputType { get; }
 
     /// <summary>The value sent to Lark (a phone number normalized: mainland bare, others + country code); null when not sent.</summary>

@@ -16,6 +16,12 @@ internal sealed class UserDirectory
 {
     public const int MaxBatch = 50;
 
+    /// <summary>
+    /// The input type of an open_id given in the input (a row's OpenId column): answered as given, without a call,
+    /// since batch_get_id looks up only e-mail addresses and phone numbers. A wrong one fails at send with Lark's code.
+    /// </summary>
+    public const string OpenIdType = "OpenId";
+
     private const string VisibleRangeFix =
         "add the user to the app's availability (visible) range in the developer console (App Versions > Version Management & Release > Availability) and publish a new app version";
 
@@ -35,7 +41,7 @@ internal sealed class UserDirectory
     /// <summary>batch_get_id calls made on this connection.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
-    /// <summary>One answer per (type, value) asked, in the order asked. At most 50 emails and 50 mobiles.</summary>
+    /// <summary>One answer per (type, value) asked, in the order asked. At most 50 emails and 50 mobiles; open_ids (<see cref="OpenIdType"/>) are answered as given.</summary>
     public async Task<IReadOnlyList<LarkUser>> LookupAsync(IReadOnlyList<(string Input, string InputType, string LookedUp)> asked, CancellationToken cancellationToken)
     {
         if (asked is null)
@@ -48,6 +54,11 @@ internal sealed class UserDirectory
         if (emails.Count > MaxBatch || mobiles.Count > MaxBatch)
         {
             throw new ArgumentException("At most 50 e-mail addresses and 50 phone numbers go in one batch_get_id call.", nameof(asked));
+        }
+
+        if (emails.Count == 0 && mobiles.Count == 0)
+        {
+            return asked.Select(a => Interpret(a.Input, a.InputType, a.LookedUp, null)).ToList();
         }
 
         var request = new LarkRequest(HttpMethod.Post, "open-apis/contact/v3/users/batch_get_id?user_id_type=open_id", LarkOperation.LookupUsers, "look up users by e-mail or phone")
@@ -111,6 +122,11 @@ internal sealed class UserDirectory
 
     private static LarkUser Interpret(string input, string inputType, string lookedUp, JsonElement? item)
     {
+        if (inputType == OpenIdType)
+        {
+            return new LarkUser(input, inputType, null, lookedUp, LarkUserStatus.Found, null);
+        }
+
         var openId = item is { } i ? StringOf(i, "user_id") : null;
         if (openId is null)
         {

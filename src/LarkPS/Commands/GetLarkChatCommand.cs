@@ -24,6 +24,7 @@ public sealed class GetLarkChatCommand : LarkCmdlet
     /// <summary>Chat names; wildcards (* ? [ ]) match as in Get-Process -Name, case-insensitively. Default: every chat.</summary>
     [Parameter(Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ChatNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 

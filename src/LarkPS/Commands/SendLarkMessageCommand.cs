@@ -141,6 +141,11 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase, ISendRunHost
     {
         foreach (var item in items)
         {
+            if (item.Input.ReceiverNote is { } note)
+            {
+                WriteVerbose(item.Description + ": " + note + ".");
+            }
+
             // Generated once per item, before the one parse, so the body is written once with it and every retry
             // carries it: Lark delivers the item at most once. An item's own uuid wins.
             var prepared = _preparer!.Prepare(item, Guid.NewGuid().ToString("N"));

@@ -36,7 +36,7 @@ internal sealed class MessageParameters
 
 /// <summary>
 /// Completes an item with the cmdlet's parameters (a value on the item wins; a parameter fills what the item lacks),
-/// picks the receiver among columns such as Email or Phone, infers the receiveType from the id where none is given,
+/// picks the receiver among columns such as Email or Phone (<see cref="ReceiverColumns"/>' rule), infers the receiveType from the id where none is given,
 /// and notes a receiveType that contradicts its id. One input per receiver: -ReceiveId a,b makes two.
 /// </summary>
 internal static class MessageDefaults
@@ -55,13 +55,14 @@ internal static class MessageDefaults
         // The receivers, each with the receiveType its source implies (a column's name), if any.
         var receivers = new List<(string? Id, string? ImpliedType)>();
         var problems = new List<ValidationProblem>();
+        string? receiverNote = null;
         if (!Blank(item.ReceiveId))
         {
             receivers.Add((item.ReceiveId, null));
         }
         else if (item.ReceiverColumns.Count > 0)
         {
-            var column = PickColumn(item, givenType, problems);
+            var column = PickColumn(item, givenType, out receiverNote);
             if (column is not null)
             {
                 receivers.Add((column.Value, column.ReceiveType));
@@ -127,6 +128,7 @@ internal static class MessageDefaults
                 UpdateMulti = item.UpdateMulti || parameters.UpdateMulti,
                 SourceDescription = item.SourceDescription,
                 PropertyNames = item.PropertyNames,
+                ReceiverNote = receiverNote,
             };
             foreach (var problem in item.ReadProblems.Concat(problems))
             {
@@ -163,38 +165,13 @@ internal static class MessageDefaults
         return given;
     }
 
-    // Of several receiver columns: the one of the given receiveType, else the only one; several is a problem.
-    private static ReceiverColumn? PickColumn(MessageInput item, string? givenType, List<ValidationProblem> problems)
+    // Of several receiver columns: the one ReceiverColumns' rule picks (the given receiveType's kind, else the first
+    // present of open_id, email, phone, chat). Issue 26: a row with Email and Phone is one message, not refused.
+    private static ReceiverColumn? PickColumn(MessageInput item, string? givenType, out string? note)
     {
-        var columns = item.ReceiverColumns;
-        var normalized = Blank(givenType) ? null : ReceiveTypes.Normalize(givenType);
-        if (normalized is not null)
-        {
-            var family = ReceiveTypeInference.Family(normalized);
-            var matching = columns.Where(c => c.ReceiveType == family).ToList();
-            if (matching.Count > 0)
-            {
-                columns = matching;
-            }
-            else if (columns.Count == 1)
-            {
-                // The column's own type is what the contradiction check then compares with the given one.
-                return columns[0];
-            }
-        }
-
-        var distinct = columns.Select(c => c.Value.Trim()).Distinct(StringComparer.Ordinal).Count();
-        if (distinct == 1)
-        {
-            return columns[0];
-        }
-
-        problems.Add(new ValidationProblem(
-            "receiveId",
-            "could be any of " + string.Join(", ", columns.Select(c => c.Column + " " + ValidationProblem.Quote(c.Value.Trim()))),
-            "one receiver: give -ReceiveType (" + string.Join(" or ", columns.Select(c => c.ReceiveType).Distinct()) + ") to choose, or a receiveId property",
-            "conflict"));
-        return null;
+        var choice = ReceiverColumns.Pick(item.ReceiverColumns, givenType);
+        note = choice.Note;
+        return choice.Chosen;
     }
 
     private static string ListNames(IList<string> names) =>

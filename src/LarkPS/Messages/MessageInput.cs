@@ -43,9 +43,15 @@ internal sealed class MessageInput
 
     /// <summary>
     /// Receivers read from columns whose name tells the receiveType (Email, Phone, ChatId, OpenId…), in the item's
-    /// order; <see cref="MessageDefaults"/> picks one when the item has no receiveId of its own.
+    /// order; <see cref="MessageDefaults"/> picks one by <see cref="ReceiverColumns"/>' rule when the item has no receiveId of its own.
     /// </summary>
     public IList<ReceiverColumn> ReceiverColumns { get; } = new List<ReceiverColumn>();
+
+    /// <summary>
+    /// Which receiver column was used and which were ignored, when the item had several (issue 26), for the cmdlet's
+    /// verbose line; null otherwise.
+    /// </summary>
+    public string? ReceiverNote { get; set; }
 
     /// <summary>Every property or key name the item had (to say what it did have when Send needs something else); null for a seed body.</summary>
     public IList<string>? PropertyNames { get; set; }

@@ -23,32 +23,80 @@ internal enum MessageInputField
 }
 
 /// <summary>
-/// The property names read into a <see cref="MessageInput"/>, case-insensitive: the seed's camelCase, Lark's snake_case,
-/// and the PascalCase a PowerShell parameter would have.
+/// The property names read into a <see cref="MessageInput"/>, as people write them: compared after
+/// <see cref="NormalizeName"/> (any case; spaces, dashes, underscores and dots ignored), so the seed's camelCase, Lark's
+/// snake_case, PowerShell's PascalCase and a spreadsheet's "E-Mail Address" all match.
 /// </summary>
 internal static class MessageInputFields
 {
     private static readonly Dictionary<string, MessageInputField> Names = Build();
 
-    /// <summary>The column names that hold a receiver of a known receiveType, as help and README list them.</summary>
+    /// <summary>
+    /// THE table of receiver columns (issue 26): every name people's data has for a receiver, with the receiveType it
+    /// implies, in the order help lists them. Send-LarkMessage, Test-LarkMessage and Get-LarkUser all read it, and
+    /// docs/help-tables/receiver-columns.md and about_LarkPS show it (a unit test keeps them the same). Not here on
+    /// purpose: user_id / UserId (Lark's user_id is an id type of its own, and other systems' "user id" columns are
+    /// not Lark ids: give receiveType user_id), and a bare Group (a directory group is not a Lark chat).
+    /// </summary>
     public static IReadOnlyList<(string Name, string ReceiveType)> ReceiverAliases { get; } = new[]
     {
-        ("Email", ReceiveTypes.Email), ("Mail", ReceiveTypes.Email), ("EmailAddress", ReceiveTypes.Email), ("UserPrincipalName", ReceiveTypes.Email),
-        ("Phone", ReceiveTypes.Phone), ("Mobile", ReceiveTypes.Phone), ("MobilePhone", ReceiveTypes.Phone), ("PhoneNumber", ReceiveTypes.Phone),
-        ("ChatId", ReceiveTypes.Chat), ("chat_id", ReceiveTypes.Chat),
-        ("OpenId", ReceiveTypes.User), ("open_id", ReceiveTypes.User),
+        ("OpenId", ReceiveTypes.User), ("Open ID", ReceiveTypes.User), ("Lark Open ID", ReceiveTypes.User), ("Feishu Open ID", ReceiveTypes.User),
+
+        ("Email", ReceiveTypes.Email), ("E-Mail", ReceiveTypes.Email), ("Mail", ReceiveTypes.Email),
+        ("Email Address", ReceiveTypes.Email), ("E-Mail Address", ReceiveTypes.Email), ("Mail Address", ReceiveTypes.Email),
+        ("Work Email", ReceiveTypes.Email), ("Business Email", ReceiveTypes.Email), ("Primary Email", ReceiveTypes.Email),
+        ("UserPrincipalName", ReceiveTypes.Email), ("UPN", ReceiveTypes.Email),
+        // Headers of Feishu's own exports and Chinese spreadsheets: mailbox, e-mail, mail address.
+        ("邮箱", ReceiveTypes.Email), ("电子邮箱", ReceiveTypes.Email), ("邮件地址", ReceiveTypes.Email),
+
+        ("Phone", ReceiveTypes.Phone), ("Mobile", ReceiveTypes.Phone), ("Mobile Phone", ReceiveTypes.Phone),
+        ("Phone Number", ReceiveTypes.Phone), ("Mobile Number", ReceiveTypes.Phone), ("Phone No", ReceiveTypes.Phone), ("Mobile No", ReceiveTypes.Phone),
+        ("Cell", ReceiveTypes.Phone), ("Cell Phone", ReceiveTypes.Phone), ("Cell Number", ReceiveTypes.Phone),
+        ("Telephone", ReceiveTypes.Phone), ("Telephone Number", ReceiveTypes.Phone), ("Tel", ReceiveTypes.Phone),
+        ("Work Phone", ReceiveTypes.Phone), ("Business Phone", ReceiveTypes.Phone),
+        // Mobile, mobile number, telephone, telephone number.
+        ("手机", ReceiveTypes.Phone), ("手机号", ReceiveTypes.Phone), ("手机号码", ReceiveTypes.Phone),
+        ("电话", ReceiveTypes.Phone), ("电话号码", ReceiveTypes.Phone),
+
+        ("ChatId", ReceiveTypes.Chat), ("Chat", ReceiveTypes.Chat), ("Chat Name", ReceiveTypes.Chat), ("Group Chat", ReceiveTypes.Chat),
+        ("群聊", ReceiveTypes.Chat), // group chat
     };
 
     // After ReceiverAliases: static fields are initialized in the order they are written.
     private static readonly Dictionary<string, string> ReceiverNames = BuildReceiverNames();
 
-    /// <summary>The receiveType a column's name implies (Email → email, Mobile → phone…); null for any other name.</summary>
+    /// <summary>
+    /// A property name as compared: lower case (invariant), without spaces, dashes, underscores, dots and a byte order
+    /// mark (a CSV read with the wrong encoding keeps one on its first header). "E-Mail Address" is "emailaddress".
+    /// </summary>
+    public static string NormalizeName(string name)
+    {
+        if (name is null)
+        {
+            throw new ArgumentNullException(nameof(name));
+        }
+
+        var builder = new System.Text.StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (c is '-' or '_' or '.' or '\uFEFF' || char.IsWhiteSpace(c))
+            {
+                continue;
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The receiveType a column's name implies (Email → email, Mobile Phone → phone…); null for any other name.</summary>
     public static string? FindReceiver(string name) =>
-        ReceiverNames.TryGetValue(name.Trim(), out var type) ? type : null;
+        ReceiverNames.TryGetValue(NormalizeName(name), out var type) ? type : null;
 
     /// <summary>The field a property name feeds; null for a name LarkPS ignores (a CSV row's other columns).</summary>
     public static MessageInputField? Find(string name) =>
-        Names.TryGetValue(name.Trim(), out var field) ? field : null;
+        Names.TryGetValue(NormalizeName(name), out var field) ? field : null;
 
     /// <summary>The seed's name for a field, used in problems.</summary>
     public static string SeedName(MessageInputField field) => field switch
@@ -69,7 +117,7 @@ internal static class MessageInputFields
 
     private static Dictionary<string, MessageInputField> Build()
     {
-        var names = new Dictionary<string, MessageInputField>(StringComparer.OrdinalIgnoreCase);
+        var names = new Dictionary<string, MessageInputField>(StringComparer.Ordinal);
         Add(names, MessageInputField.ReceiveType, "receiveType", "receive_type", "receive_id_type", "receiveIdType");
         Add(names, MessageInputField.ReceiveId, "receiveId", "receive_id", "receiverId", "receiver_id");
         Add(names, MessageInputField.ContentType, "contentType", "content_type", "msg_type", "msgType", "messageType", "message_type");
@@ -92,20 +140,33 @@ internal static class MessageInputFields
 
     private static Dictionary<string, string> BuildReceiverNames()
     {
-        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, type) in ReceiverAliases)
         {
-            names.Add(name, type);
+            var key = NormalizeName(name);
+            if (Names.ContainsKey(key))
+            {
+                throw new InvalidOperationException("The receiver column '" + name + "' is also a message field's name.");
+            }
+
+            // Two spellings of one name ("Email", "E-Mail") share a key: the first is kept; they must agree.
+            if (names.TryGetValue(key, out var earlier) && earlier != type)
+            {
+                throw new InvalidOperationException("The receiver column '" + name + "' is listed for two receive types.");
+            }
+
+            names[key] = type;
         }
 
         return names;
     }
 
+    // Spellings that normalize alike (receive_id, receiveId) are one key.
     private static void Add(Dictionary<string, MessageInputField> names, MessageInputField field, params string[] spellings)
     {
         foreach (var spelling in spellings)
         {
-            names.Add(spelling, field);
+            names[NormalizeName(spelling)] = field;
         }
     }
 }

@@ -25,7 +25,9 @@ internal static class MessageJson
         Indented = false,
     };
 
-    // Lenient reading is harmless: what is sent is always re-written compact and strict.
+    // For the seed's message body (the list of messages around the content), where lenient reading is harmless:
+    // what is sent is always re-written compact and strict. Content given as a JSON string is read strictly
+    // (JsonSyntax.Strict), as Lark reads it.
     internal static readonly JsonDocumentOptions ReaderOptions = new()
     {
         AllowTrailingCommas = true,

@@ -12,6 +12,9 @@ internal static class MessageValidator
 {
     private const string ContentField = "content";
 
+    /// <summary>The field of a problem with the whole item: it could not be read as a message.</summary>
+    internal const string MessageField = "message";
+
     /// <summary>Validates <paramref name="input"/>, reporting all its problems; never throws for bad input.</summary>
     /// <param name="input">The item as read.</param>
     /// <param name="uuidIfNone">The uuid to send where the item has none (Send-LarkMessage generates one), so the body is written once, as sent.</param>
@@ -27,6 +30,13 @@ internal static class MessageValidator
         }
 
         var problems = new List<ValidationProblem>(input.ReadProblems);
+
+        // An item that could not be read as a message at all (not JSON, not an object) has that one problem: its
+        // missing receiveId and content follow from it and would only bury the cause (issue 26).
+        if (problems.Exists(p => p.Field == MessageField))
+        {
+            return new MessageValidationResult(input, problems, null);
+        }
 
         // A reply (issue 12) goes to the chat of the message it answers: it has no receiver of its own.
         var replyTo = string.IsNullOrWhiteSpace(input.ReplyTo) ? null : input.ReplyTo!.Trim();
@@ -181,32 +191,39 @@ internal static class MessageValidator
 
     private static byte[]? FromString(string json, bool isText, string? msgType, bool updateMulti, List<ValidationProblem> problems)
     {
-        if (isText)
+        // Issue 26: a string that starts like JSON is read as JSON, strictly, for every msg_type; broken JSON is an
+        // error with its position, never sent (as text it would reach the person as "{text:hi}").
+        if (isText && !JsonSyntax.LooksLikeJson(json))
         {
-            // Only a string that parses to a JSON object is content; every other string is the text itself.
-            if (json.TrimStart().StartsWith("{", StringComparison.Ordinal) && TryParse(json, out var document))
-            {
-                using (document)
-                {
-                    if (document!.RootElement.ValueKind == JsonValueKind.Object)
-                    {
-                        return CheckAndWrite(document.RootElement, msgType, updateMulti, problems);
-                    }
-                }
-            }
-
             return WrapText(json);
         }
 
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(json, MessageJson.ReaderOptions);
-            return ObjectOnly(document.RootElement, "string", msgType, updateMulti, problems);
+            document = JsonDocument.Parse(json, JsonSyntax.Strict);
         }
         catch (JsonException e)
         {
-            problems.Add(new ValidationProblem(ContentField, "is not valid JSON: " + DescribeJsonError(e), ExpectedContent(msgType), "string"));
+            var where = JsonSyntax.Where(e);
+            var fix = "Correct the content's JSON" + (where is null ? string.Empty : " at " + where) +
+                (JsonSyntax.Hint(e) is { } hint ? ": " + hint : string.Empty) +
+                (isText ? "; to send the string itself as the text, give it as -Text (or a Text, Message or Body property)." : ".");
+            problems.Add(new ValidationProblem(
+                ContentField,
+                "is not valid JSON: " + DescribeJsonError(e),
+                isText ? ExpectedContent(msgType) + " written as strict JSON" : ExpectedContent(msgType),
+                "string",
+                fix));
             return null;
+        }
+
+        using (document)
+        {
+            // For text, only a JSON object is content; a JSON array, number or string is the text itself ("[1,2,3]").
+            return isText && document.RootElement.ValueKind != JsonValueKind.Object
+                ? WrapText(json)
+                : ObjectOnly(document.RootElement, "string", msgType, updateMulti, problems);
         }
     }
 
@@ -242,20 +259,6 @@ internal static class MessageValidator
             : MessageJson.ToUtf8(content);
     }
 
-    private static bool TryParse(string json, out JsonDocument? document)
-    {
-        try
-        {
-            document = JsonDocument.Parse(json, MessageJson.ReaderOptions);
-            return true;
-        }
-        catch (JsonException)
-        {
-            document = null;
-            return false;
-        }
-    }
-
     private static byte[] WrapText(string text)
     {
         var bytes = MessageJson.WriteToUtf8(writer =>
@@ -283,23 +286,8 @@ internal static class MessageValidator
         }
     }
 
-    /// <summary>The parser's own words and where it stopped, 1-based.</summary>
-    internal static string DescribeJsonError(JsonException e)
-    {
-        var message = e.Message;
-        foreach (var marker in new[] { " Path: ", " LineNumber: " })
-        {
-            var at = message.IndexOf(marker, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                message = message.Substring(0, at);
-            }
-        }
-
-        return e.LineNumber is { } line && e.BytePositionInLine is { } position
-            ? "line " + Count(line + 1) + ", position " + Count(position + 1) + ": " + message.TrimEnd()
-            : message.TrimEnd();
-    }
+    /// <summary>Where the parser stopped (1-based), its own words, and the likely fix.</summary>
+    internal static string DescribeJsonError(JsonException e) => JsonSyntax.Describe(e);
 
     private static string KindOfScalar(object value) => value switch
     {

@@ -74,10 +74,10 @@ internal sealed class ReceiveTarget
             return new ReceiveTarget(type, null, phone);
         }
 
-        var problem = CheckId(type, id!);
+        var problem = CheckId(type, id!, given: !string.IsNullOrWhiteSpace(receiveType));
         if (problem is not null)
         {
-            problems.Add(new ValidationProblem("receiveId", problem, ExpectedId(type), "string"));
+            problems.Add(problem);
             return null;
         }
 
@@ -96,46 +96,117 @@ internal sealed class ReceiveTarget
         _ => "a receive id",
     };
 
-    private static string? CheckId(string type, string id)
+    // The problem with an id of a normalized receiveType, with the likely cause and its fix where the id's shape tells
+    // one (issue 26): a chat's name given without -ReceiveType, an e-mail address missing its domain.
+    private static ValidationProblem? CheckId(string type, string id, bool given)
     {
         switch (type)
         {
             case ReceiveTypes.User:
             case ReceiveTypes.OpenId:
-                return CheckPrefixed(id, OpenIdPrefix, "an open_id");
+                return CheckPrefixed(type, id, OpenIdPrefix, "an open_id", given);
             case ReceiveTypes.UnionId:
-                return CheckPrefixed(id, UnionIdPrefix, "a union_id");
+                return CheckPrefixed(type, id, UnionIdPrefix, "a union_id", given);
             case ReceiveTypes.Chat:
             case ReceiveTypes.ChatId:
-                return CheckPrefixed(id, ChatIdPrefix, "a chat id");
+                return CheckPrefixed(type, id, ChatIdPrefix, "a chat id", given);
             case ReceiveTypes.Email:
-                return EmailShape.IsMatch(id) ? null : ValidationProblem.Quote(id) + " is not an e-mail address";
+                return EmailShape.IsMatch(id)
+                    ? null
+                    : Problem(type, ValidationProblem.Quote(id) + " is not an e-mail address", fix: "Write the whole e-mail address" + (EmailFlaw(id) is { } flaw ? " (" + flaw + ")" : string.Empty) + ", as in 'name@example.com'.");
             default:
-                return HasWhiteSpace(id) ? ValidationProblem.Quote(id) + " has spaces, which a user_id never has" : null;
+                return HasWhiteSpace(id) ? Problem(type, ValidationProblem.Quote(id) + " has spaces, which a user_id never has") : null;
         }
     }
 
-    private static string? CheckPrefixed(string id, string prefix, string what)
+    private static ValidationProblem? CheckPrefixed(string type, string id, string prefix, string what, bool given)
     {
         if (id.Length > prefix.Length && id.StartsWith(prefix, StringComparison.Ordinal) && !HasWhiteSpace(id))
         {
             return null;
         }
 
-        return ValidationProblem.Quote(id) + " is not " + what + Hint(id, prefix);
+        var problem = ValidationProblem.Quote(id) + " is not " + what;
+        if (EmailFlaw(id) is { } flaw && !EmailShape.IsMatch(id))
+        {
+            return Problem(
+                type,
+                problem + " (it looks like an incomplete e-mail address: " + flaw + ")",
+                fix: "Write the whole e-mail address, as in 'name@example.com'" + (given ? ", and give receiveType 'email'." : "; receiveType email is then inferred from it."));
+        }
+
+        if (Suggest(id, prefix) is { } suggested)
+        {
+            return Problem(
+                type,
+                problem + " (it looks like one for receiveType '" + suggested + "')",
+                fix: "Give receiveType '" + suggested + "' for this id, or no receiveType at all: it is inferred from the id's shape.");
+        }
+
+        if (prefix == OpenIdPrefix && LooksLikeChatName(id, given))
+        {
+            return Problem(
+                type,
+                problem + (given ? " (it looks like a chat's name)" : " (without a receiveType an open_id is expected; it looks like a chat's name)"),
+                "-ReceiveType chat to send to the chat of that name, or " + ExpectedId(type),
+                "Add -ReceiveType chat (or a receiveType 'chat' property) to send to the chat named " + ValidationProblem.Quote(id) + "; Get-LarkChat lists the bot's chats.");
+        }
+
+        return Problem(type, problem);
     }
 
-    // A wrong id is most often a right id with the wrong receiveType: say which one fits.
-    private static string Hint(string id, string expectedPrefix)
+    private static ValidationProblem Problem(string type, string problem, string? expected = null, string? fix = null) =>
+        new("receiveId", problem, expected ?? ExpectedId(type), "string", fix);
+
+    // A wrong id is most often a right id with the wrong receiveType: the one that fits, if any.
+    private static string? Suggest(string id, string expectedPrefix) =>
+        expectedPrefix != OpenIdPrefix && id.StartsWith(OpenIdPrefix, StringComparison.Ordinal) ? "user" :
+        expectedPrefix != ChatIdPrefix && id.StartsWith(ChatIdPrefix, StringComparison.Ordinal) ? "chat" :
+        expectedPrefix != UnionIdPrefix && id.StartsWith(UnionIdPrefix, StringComparison.Ordinal) ? "union_id" :
+        EmailShape.IsMatch(id) ? "email" :
+        PhoneNumber.TryParse(id, out _) is not null ? "phone" :
+        null;
+
+    /// <summary>What keeps a text with an '@' from being an e-mail address ("the part after the @ has no dot"); null without an '@' or when it is one.</summary>
+    internal static string? EmailFlaw(string id)
     {
-        string? suggested =
-            expectedPrefix != OpenIdPrefix && id.StartsWith(OpenIdPrefix, StringComparison.Ordinal) ? "user" :
-            expectedPrefix != ChatIdPrefix && id.StartsWith(ChatIdPrefix, StringComparison.Ordinal) ? "chat" :
-            expectedPrefix != UnionIdPrefix && id.StartsWith(UnionIdPrefix, StringComparison.Ordinal) ? "union_id" :
-            EmailShape.IsMatch(id) ? "email" :
-            PhoneNumber.TryParse(id, out _) is not null ? "phone" :
-            null;
-        return suggested is null ? string.Empty : " (it looks like one for receiveType '" + suggested + "')";
+        var at = id.IndexOf('@');
+        if (at < 0 || EmailShape.IsMatch(id))
+        {
+            return null;
+        }
+
+        var domain = id.Substring(at + 1);
+        return domain.IndexOf('@') >= 0 ? "it has more than one @"
+            : HasWhiteSpace(id) ? "it has a space in it"
+            : at == 0 ? "nothing comes before the @"
+            : domain.Length == 0 ? "nothing comes after the @"
+            : domain.IndexOf('.') < 0 ? "the part after the @ has no dot, as example.com has"
+            : "the part after the @ has an empty piece between dots";
+    }
+
+    // A chat's name rather than an id: a space or a non-ASCII letter (Chinese names), or (when no receiveType was
+    // given at all) a plain word such as "General". Never an id of a known prefix, an address or a phone number.
+    private static bool LooksLikeChatName(string id, bool given)
+    {
+        if (id.StartsWith(OpenIdPrefix, StringComparison.Ordinal) || id.StartsWith(ChatIdPrefix, StringComparison.Ordinal)
+            || id.StartsWith(UnionIdPrefix, StringComparison.Ordinal) || id.IndexOf('@') >= 0 || PhoneNumber.TryParse(id, out _) is not null)
+        {
+            return false;
+        }
+
+        var plainWord = true;
+        foreach (var c in id)
+        {
+            if (char.IsWhiteSpace(c) || c > '\u007F')
+            {
+                return true;
+            }
+
+            plainWord &= char.IsLetter(c) || c is '-' or '\'' or '&';
+        }
+
+        return !given && plainWord;
     }
 
     private static bool HasWhiteSpace(string value)

@@ -9,12 +9,13 @@ internal sealed class ValidationProblem
 {
     private const int MaxQuotedLength = 60;
 
-    public ValidationProblem(string field, string problem, string? expected = null, string? actualKind = null)
+    public ValidationProblem(string field, string problem, string? expected = null, string? actualKind = null, string? fix = null)
     {
         Field = field ?? throw new ArgumentNullException(nameof(field));
         Problem = problem ?? throw new ArgumentNullException(nameof(problem));
         Expected = expected;
         ActualKind = actualKind;
+        Fix = fix;
     }
 
     /// <summary>The field, as the seed names it: receiveId, contentType, content.zh_cn.content[0][1].tag…</summary>
@@ -28,6 +29,12 @@ internal sealed class ValidationProblem
 
     /// <summary>The kind of value found: missing, string, number, boolean, object, array, JSON text…</summary>
     public string? ActualKind { get; }
+
+    /// <summary>
+    /// The one-line fix for the likely cause, where the problem knows it ("Add -ReceiveType chat …"): the error's
+    /// RecommendedAction. Null where the problem and what was expected say it all.
+    /// </summary>
+    public string? Fix { get; }
 
     /// <summary>Reads as "field: problem; expected …".</summary>
     public override string ToString() =>
@@ -97,6 +104,26 @@ internal sealed class MessageValidationResult
 
     /// <summary>The input that was validated.</summary>
     public MessageInput Input { get; }
+
+    /// <summary>
+    /// The one-line fix of the first problem that has one (the likely cause: a chat name without -ReceiveType, an
+    /// incomplete e-mail address, broken JSON), for the error's RecommendedAction; null when none has one.
+    /// </summary>
+    public string? RecommendedAction
+    {
+        get
+        {
+            foreach (var problem in Problems)
+            {
+                if (problem.Fix is { } fix)
+                {
+                    return fix;
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>"item 3 (receiveId 'x'): receiveId: …; content: …", or a one-line summary of the valid message.</summary>
     public override string ToString()

@@ -116,8 +116,8 @@ public class ContentValidationTests
     [InlineData("[1,2,3]")]
     [InlineData("42")]
     [InlineData("\"quoted\"")]
-    [InlineData("{not json")]
-    [InlineData("{\"text\":\"unterminated")]
+    [InlineData("[WARN] disk full")]
+    [InlineData("[1] first item")]
     [InlineData("中文告警：磁盘已满")]
     [InlineData("<at user_id=\"all\"></at> look")]
     public void A_text_string_that_is_not_a_json_object_is_the_text(string text)
@@ -133,12 +133,48 @@ public class ContentValidationTests
     [InlineData("""{"text":"hi"}""", "hi")]
     [InlineData("""  {"text":"hi"}  """, "hi")]
     [InlineData("""{"text":"\u4e2d"}""", "中")]
-    [InlineData("""{"text":"hi",}""", "hi")]
     public void A_text_string_that_is_a_json_object_is_the_content(string json, string expected)
     {
         var message = AssertValid(Validate(json, "text"));
 
         Assert.Equal(expected, ContentOf(message).GetProperty("text").GetString());
+    }
+
+    // Issue 26: a string that starts like JSON is JSON, read strictly; broken, it is an error, never the text
+    // (before, "{text:hi}" reached the person as the text "{text:hi}", and trailing commas and comments were dropped).
+    [Theory]
+    [InlineData("{text:hi}", "line 1, position 2", "names take double quotes")]
+    [InlineData("{not json", "line 1, position 2", "names take double quotes")]
+    [InlineData("{\"text\":\"unterminated", "line 1, position 22", "a string is not closed")]
+    [InlineData("{\"text\":\"hi\",}", "line 1, position 14", "remove the comma")]
+    [InlineData("{'text':'hi'}", "line 1, position 2", "double quotes, not single quotes")]
+    [InlineData("{\"text\":\"hi\"} // note", "line 1, position 15", "JSON has no comments")]
+    [InlineData("[{\"text\":\"hi\"},]", "line 1, position 16", "remove the comma")]
+    [InlineData("{\"text\":\"a\"\n \"x\":1}", "line 2, position 2", "a comma is missing")]
+    public void A_text_string_that_starts_like_json_but_is_not_strict_json_is_an_error_with_its_position(string content, string where, string hint)
+    {
+        var problem = AssertSingleProblem(Validate(content, "text"), "content");
+
+        Assert.StartsWith("is not valid JSON: " + where + ": ", problem.Problem, StringComparison.Ordinal);
+        Assert.Contains(hint, problem.Problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("reader options", problem.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("Correct the content's JSON at " + where + ": ", problem.Fix, StringComparison.Ordinal);
+        Assert.Contains("-Text", problem.Fix, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("image", "{\"image_key\":\"img_1\",}", "remove the comma")]
+    [InlineData("post", "{\"zh_cn\":{\"content\":[[{\"tag\":\"text\",\"text\":\"a\"}]]}} /* c */", "JSON has no comments")]
+    [InlineData("interactive", "{schema:\"2.0\"}", "names take double quotes")]
+    [InlineData("share_chat", "{'chat_id':'oc_1'}", "not single quotes")]
+    public void Content_json_of_every_type_is_read_strictly(string contentType, string content, string hint)
+    {
+        var problem = AssertSingleProblem(Validate(content, contentType), "content");
+
+        Assert.StartsWith("is not valid JSON: line 1, position ", problem.Problem, StringComparison.Ordinal);
+        Assert.Contains(hint, problem.Problem, StringComparison.Ordinal);
+        Assert.Equal(MessageValidator.ExpectedContent(contentType), problem.Expected);
+        Assert.DoesNotContain("-Text", problem.Fix, StringComparison.Ordinal);
     }
 
     [Fact]

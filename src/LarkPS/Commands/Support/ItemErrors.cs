@@ -18,7 +18,7 @@ internal static class ItemErrors
         var problems = string.Join("; ", result.Problems);
         return ErrorRecords.WithFix(
             new ArgumentException($"{description} is not a valid Lark message: {problems}"), ErrorIds.InvalidMessage, ErrorCategory.InvalidData, target,
-            "Fix the fields named above; Test-LarkMessage -Detailed shows every problem and the request that would be sent. The item was not sent.");
+            result.RecommendedAction ?? "Fix the fields named above; Test-LarkMessage -Detailed shows every problem and the request that would be sent. The item was not sent.");
     }
 
     public static ErrorRecord DuplicateUuid(object? target, string description, string uuid, string firstItem) =>

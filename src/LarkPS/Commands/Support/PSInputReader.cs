@@ -78,18 +78,30 @@ internal static class PSInputReader
 
             var input = new MessageInput();
             input.ReadProblems.Add(new ValidationProblem(
-                "message",
+                MessageValidator.MessageField,
                 "is a string that looks like JSON but is not a seed message body (" + e.Message + ")",
                 "a JSON array of messages or one message object with receiveId and content; to send the string itself as text, pass it as -Text (Send-LarkMessage -Text $s …)",
-                "string"));
+                "string",
+                FixFor(text, e)));
             return new[] { input };
         }
     }
 
-    private static bool LooksLikeJson(string text)
+    // A piped string "looks like JSON" as JsonSyntax decides for content: '{', or '[' opening an array of values.
+    private static bool LooksLikeJson(string text) => JsonSyntax.LooksLikeJson(text);
+
+    // Issue 26: the likely cause in one line. Text that opens like JSON (a file read with -Raw) is JSON with a mistake
+    // at one place; anything else was not meant as a message body.
+    private static string FixFor(string text, SeedBodyException error)
     {
-        var trimmed = text.TrimStart();
-        return trimmed.Length > 0 && (trimmed[0] == '{' || trimmed[0] == '[');
+        if (error.Position is { } where && LooksLikeJson(text))
+        {
+            var hint = error.InnerException is System.Text.Json.JsonException json ? JsonSyntax.Hint(json) : null;
+            return "Correct the JSON at " + where + (hint is null ? string.Empty : ": " + hint) +
+                "; nothing in it was sent.";
+        }
+
+        return "Give the message as an object with receiveId and content properties (or the seed's JSON body); to send the string as a text message, give it with -Text.";
     }
 
     private static MessageInput ReadDictionary(IDictionary dictionary)

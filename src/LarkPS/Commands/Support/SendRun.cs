@@ -25,6 +25,9 @@ internal sealed class SendRun : IDisposable
     private readonly CancellationToken _stop;
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private readonly RunResults _results;
+
+    // Many items failing for one cause end the run with one warning that names it and counts them.
+    private readonly FailureSummary _failures = new();
     private readonly UuidsInRun _uuidsInRun = new();
 
     // Items handed to the engine without their last event yet: what a stop leaves here was never accepted (not started).
@@ -58,6 +61,7 @@ internal sealed class SendRun : IDisposable
     /// </summary>
     public void ReportItemError(ErrorRecord record)
     {
+        _failures.Add(record);
         if (!_settings.StopOnError)
         {
             _host.WriteError(record);
@@ -256,6 +260,15 @@ internal sealed class SendRun : IDisposable
     }
 
     private void FinishAtEnd()
+    {
+        FinishAtEndCore();
+        if (_failures.Warning() is { } warning)
+        {
+            _host.WriteWarning(warning);
+        }
+    }
+
+    private void FinishAtEndCore()
     {
         if (_engine is null)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-
 namespace LarkPS.Authoring;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
+using LarkPS.Messages;
 
 namespace LarkPS.Authoring;
 

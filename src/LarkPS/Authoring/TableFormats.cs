@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using LarkPS.Messages;
 
 namespace LarkPS.Authoring;
 

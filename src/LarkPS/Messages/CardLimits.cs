@@ -1,4 +1,4 @@
-namespace LarkPS.Authoring;
+namespace LarkPS.Messages;
 
 /// <summary>
 /// Every limit the card and post builders keep, each with where it comes from (LARK-API.md, "Cards (JSON 2.0) and

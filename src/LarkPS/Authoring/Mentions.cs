@@ -65,6 +65,9 @@ internal sealed class MentionInput
     /// <summary>Why the value cannot be a mention; null when it can.</summary>
     public string? Problem { get; }
 
+    /// <summary>A value that cannot be a mention, with the reason in words.</summary>
+    public static MentionInput Invalid(string given, string problem) => new(given, null, null, problem);
+
     public static MentionInput Parse(string? given)
     {
         var value = given?.Trim() ?? string.Empty;

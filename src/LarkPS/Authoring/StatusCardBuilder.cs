@@ -6,8 +6,8 @@ namespace LarkPS.Authoring;
 
 /// <summary>
 /// A status card from its parts (New-LarkCard's work, without PowerShell): a coloured header with title and
-/// subtitle, a markdown body with the mentions after it, label/value fields two to a row, an image, buttons in one
-/// row, and a grey note at the foot. Labels and values are escaped, so they show as typed; the markdown body is
+/// subtitle, a markdown body with the mentions after it, label/value fields two to a row, an image, a button (several in one
+/// row), and a grey note at the foot. Labels and values are escaped, so they show as typed; the markdown body is
 /// card markdown as written.
 /// </summary>
 internal sealed class StatusCardBuilder
@@ -75,8 +75,13 @@ internal sealed class StatusCardBuilder
             elements.Add(Image);
         }
 
-        if (_buttons.Count > 0)
+        if (_buttons.Count == 1)
         {
+            elements.Add(_buttons[0]);
+        }
+        else if (_buttons.Count > 1)
+        {
+            // 2.0 stacks buttons in body.elements one per line: a column_set puts them in one row.
             elements.Add(new ColumnSetElement(_buttons.Select(b => new CardColumn(new CardElement[] { b })).ToList()));
         }
 

@@ -11,11 +11,17 @@ namespace LarkPS.Authoring;
 /// <summary>A column asked for: its header text and, optionally, a format (see <see cref="TableFormats"/>).</summary>
 internal sealed class TableColumnSpec
 {
-    public TableColumnSpec(string displayName, string? format = null)
+    /// <param name="displayName">The header text.</param>
+    /// <param name="format">A number or date format for this column.</param>
+    /// <param name="formatForAll">The format was given for every column: it applies where it fits the column and is ignored elsewhere.</param>
+    public TableColumnSpec(string displayName, string? format = null, bool formatForAll = false)
     {
         DisplayName = string.IsNullOrEmpty(displayName) ? throw new ArgumentException("A column needs a name.", nameof(displayName)) : displayName;
         Format = string.IsNullOrWhiteSpace(format) ? null : format;
+        FormatForAll = formatForAll;
     }
+
+    public bool FormatForAll { get; }
 
     public string DisplayName { get; }
 
@@ -264,19 +270,34 @@ internal sealed class TableCardBuilder
         {
             if (kind == TableDataType.Number)
             {
-                var number = TableFormats.ParseNumber(format, out var problem)
-                    ?? throw new ArgumentException("Column '" + spec.DisplayName + "': " + problem + ".");
-                return new TableColumn(name, spec.DisplayName, kind, number.Precision, number.Separator);
-            }
+                var number = TableFormats.ParseNumber(format, out var problem);
+                if (number is { } n)
+                {
+                    return new TableColumn(name, spec.DisplayName, kind, n.Precision, n.Separator);
+                }
 
-            if (kind == TableDataType.Date)
+                if (!spec.FormatForAll)
+                {
+                    throw new ArgumentException("Column '" + spec.DisplayName + "': " + problem + ".");
+                }
+            }
+            else if (kind == TableDataType.Date)
             {
-                var date = TableFormats.ParseDate(format, out var problem)
-                    ?? throw new ArgumentException("Column '" + spec.DisplayName + "': " + problem + ".");
-                return new TableColumn(name, spec.DisplayName, kind, dateFormat: date);
-            }
+                var date = TableFormats.ParseDate(format, out var problem);
+                if (date is not null)
+                {
+                    return new TableColumn(name, spec.DisplayName, kind, dateFormat: date);
+                }
 
-            warnings.Add("The format '" + format + "' of column '" + spec.DisplayName + "' was not used: its values are not all numbers or all dates, so it is a text column.");
+                if (!spec.FormatForAll)
+                {
+                    throw new ArgumentException("Column '" + spec.DisplayName + "': " + problem + ".");
+                }
+            }
+            else if (!spec.FormatForAll)
+            {
+                    warnings.Add("The format '" + format + "' of column '" + spec.DisplayName + "' was not used: its values are not all numbers or all dates, so it is a text column.");
+            }
         }
 
         return kind switch

@@ -66,6 +66,14 @@ Describe 'New-LarkCard | Send-LarkMessage' {
         (Get-DeliveredCard $sent.MessageId).header.template | Should -Be 'green'
     }
 
+    It 'is taken as -Content too, as the card''s JSON' {
+        $card = New-LarkCard -Title 'As content' -Markdown 'x'
+
+        $sent = Send-LarkMessage -ReceiveType chat -ReceiveId $ops -ContentType interactive -Content $card -ErrorAction Stop
+
+        ConvertTo-LarkCanonicalJson (Get-LarkSandboxInbox | Where-Object message_id -eq $sent.MessageId).content | Should -Be (ConvertTo-LarkCanonicalJson $card.Content)
+    }
+
     It 'shows field labels and values as typed: markup and mentions in them are escaped' {
         $sent = New-LarkCard -Title 'T' -Field ([ordered]@{ '**Owner**' = '<at id=all></at> [a](https://x)' }) | Send-LarkMessage -ReceiveType chat -ReceiveId $ops -ErrorAction Stop
 

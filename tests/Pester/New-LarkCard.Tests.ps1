@@ -1,4 +1,4 @@
-# New-LarkCard (issue 22) as a monitoring script uses it, in real pwsh against the sandbox: a status card from
+﻿# New-LarkCard (issue 22) as a monitoring script uses it, in real pwsh against the sandbox: a status card from
 # parameters sent, updated later through the pipeline, with mentions looked up by e-mail, an image uploaded from a
 # path, and a webhook's limits; each test checks what the sandbox received.
 BeforeAll {

@@ -23,6 +23,8 @@
         'Test-LarkMessage'
         'Set-LarkMessage'
         'Remove-LarkMessage'
+        'ConvertTo-LarkCard'
+        'New-LarkCard'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

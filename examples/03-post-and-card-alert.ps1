@@ -3,10 +3,11 @@
     Posts a deployment note (rich text, Chinese and English) and a red alert card to the "Ops alerts" chat.
 
 .DESCRIPTION
-    Builds both messages from hashtables: Send-LarkMessage turns a hashtable content into the JSON Lark expects,
-    so no JSON is written by hand.
-    - A post (msg_type post) in zh_cn and en_us, with a link, an @mention of the on-call engineer and a code block.
-    - An interactive card (JSON 2.0): a red header, a markdown body and a button that opens the runbook.
+    Builds both messages without writing JSON by hand:
+    - A post (msg_type post) in zh_cn and en_us, with a link, an @mention of the on-call engineer and a code block,
+      from hashtables (Send-LarkMessage turns a hashtable content into the JSON Lark expects).
+    - An interactive card (JSON 2.0) from New-LarkCard: a red header, a markdown body and a button that opens the
+      runbook.
     Test-LarkMessage -Detailed checks both first, without sending anything; only if both are valid are they sent.
 
     Returns one SentMessage per message delivered. Assumes Connect-Lark was run in this PowerShell session.
@@ -73,32 +74,15 @@ $post = [ordered]@{
     }
 }
 
-# A card in JSON 2.0: header (the red template marks an alert), body elements, a button with an open_url behavior.
-$card = [ordered]@{
-    schema = '2.0'
-    header = [ordered]@{
-        title    = @{ tag = 'plain_text'; content = 'Disk almost full on db-prod-02' }
-        subtitle = @{ tag = 'plain_text'; content = 'Monitoring alert' }
-        template = 'red'
-    }
-    body   = @{
-        elements = @(
-            @{ tag = 'markdown'; content = "**/var/lib/postgresql** is at **94%** (threshold 90%).`nFree space: 11 GB, about 6 hours at the current rate." }
-            [ordered]@{
-                tag       = 'button'
-                text      = @{ tag = 'plain_text'; content = 'Open the runbook' }
-                type      = 'danger'
-                behaviors = @(
-                    @{ type = 'open_url'; default_url = $runbook }
-                )
-            }
-        )
-    }
-}
+# The alert card (JSON 2.0) from parameters: New-LarkCard writes the header, the markdown body and the button
+# (one that opens the runbook) as Lark's card JSON, so no card schema is written here.
+$card = New-LarkCard -Title 'Disk almost full on db-prod-02' -Subtitle 'Monitoring alert' -Template red `
+    -Markdown "**/var/lib/postgresql** is at **94%** (threshold 90%).`nFree space: 11 GB, about 6 hours at the current rate." `
+    -Button @{ Text = 'Open the runbook'; Url = $runbook; Style = 'danger' }
 
 $messages = @(
     @{ receiveType = 'chat'; receiveId = $ChatId; contentType = 'post'; content = $post }
-    @{ receiveType = 'chat'; receiveId = $ChatId; contentType = 'interactive'; content = $card }
+    @{ receiveType = 'chat'; receiveId = $ChatId; contentType = $card.ContentType; content = $card.Content }
 )
 
 # Check before sending: nothing goes over the network here, not even a token request.

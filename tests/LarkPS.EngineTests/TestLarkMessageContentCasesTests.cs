@@ -30,7 +30,7 @@ public class TestLarkMessageContentCasesTests
         Assert.Equal(cases.Count, result.Output.Count);
         var disagreements = cases
             .Select((c, i) => (Case: c, Said: (bool)result.Output[i].BaseObject))
-            .Where(x => x.Said != x.Case.Accepted)
+            .Where(x => x.Said != x.Case.LarkPSAccepts)
             .Select(x => $"{x.Case.Name}: {x.Case.Verdict} ({x.Case.Source}), Test-LarkMessage said {x.Said}")
             .ToList();
         Assert.True(disagreements.Count == 0, string.Join(Environment.NewLine, disagreements));

@@ -33,6 +33,14 @@ public sealed class ContentCasesTests : IClassFixture<ContentCasesTests.Sandbox>
             code == (item.Code ?? 0),
             $"{name}: {item.Verdict} ({item.Source}), but the sandbox answered {code} {answer.GetProperty("msg").GetString()}");
         Assert.Equal(item.Accepted ? HttpStatusCode.OK : HttpStatusCode.BadRequest, status);
+        if (item.CardCode is { } sub)
+        {
+            // LARK-API.md: a 230099 names its sub-code and where in the card, "ext=ErrCode: N; ErrPath: ROOT -> …".
+            var msg = answer.GetProperty("msg").GetString()!;
+            Assert.Contains("ErrCode: " + sub + ";", msg, StringComparison.Ordinal);
+            Assert.Contains("ErrPath: ROOT -> body -> elements -> [", msg, StringComparison.Ordinal);
+        }
+
         if (item.Accepted)
         {
             var message = Assert.Single(delivered);

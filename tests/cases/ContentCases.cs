@@ -70,7 +70,15 @@ internal static class ContentCases
                 content = PadTo(name, msgType, content, pad.GetInt32(), receiveId, UuidOf(name));
             }
 
-            cases.Add(new ContentCase(name, msgType, content, code, item.GetProperty("source").GetString()!, UuidOf(name)));
+            int? cardCode = item.TryGetProperty("card_code", out var sub) ? sub.GetInt32() : null;
+            var larkPsRefuses = item.TryGetProperty("larkps", out var larkps)
+                && (larkps.GetString() == "refused" ? true : throw new InvalidDataException(name + ": larkps must be \"refused\""));
+            if (larkPsRefuses && (code is not null || !item.TryGetProperty("larkps_why", out _)))
+            {
+                throw new InvalidDataException(name + ": larkps \"refused\" is for content Lark accepts, and needs larkps_why");
+            }
+
+            cases.Add(new ContentCase(name, msgType, content, code, item.GetProperty("source").GetString()!, UuidOf(name), cardCode, larkPsRefuses));
         }
 
         return (receiveIdType, receiveId, cases);
@@ -112,11 +120,20 @@ internal static class ContentCases
 }
 
 /// <summary>One content and Lark's verdict on it: <see cref="Code"/> null when Lark sends it.</summary>
-internal sealed record ContentCase(string Name, string MsgType, string Content, int? Code, string Source, string Uuid)
+/// <remarks>
+/// <see cref="CardCode"/>: the sub-code Lark names in a 230099's msg ("ErrCode: N"), where known. <see cref="LarkPSRefuses"/>:
+/// content Lark accepts that LarkPS refuses on purpose (a table past 50 columns, whose extra columns Lark drops silently).
+/// </remarks>
+internal sealed record ContentCase(string Name, string MsgType, string Content, int? Code, string Source, string Uuid, int? CardCode = null, bool LarkPSRefuses = false)
 {
     public bool Accepted => Code is null;
 
-    public string Verdict => Code is { } code ? "Lark answers " + code : "Lark accepts it";
+    /// <summary>What the module's validator says: Lark's verdict, except where LarkPS refuses on purpose.</summary>
+    public bool LarkPSAccepts => Accepted && !LarkPSRefuses;
+
+    public string Verdict => Code is { } code
+        ? "Lark answers " + code + (CardCode is { } sub ? " (ErrCode " + sub + ")" : string.Empty)
+        : LarkPSRefuses ? "Lark accepts it, LarkPS refuses it" : "Lark accepts it";
 
     public override string ToString() => Name;
 }

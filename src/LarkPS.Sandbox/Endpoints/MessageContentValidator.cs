@@ -246,7 +246,13 @@ internal static class MessageContentValidator
                   && Kind(card, "i18n_elements", JsonValueKind.Object)
                   && Kind(card, "i18n_header", JsonValueKind.Object)
                   && Kind(card, "fallback", JsonValueKind.Object));
-        return kindsFit ? null : CardInvalid("a card field has the wrong JSON type");
+        if (!kindsFit)
+        {
+            return CardInvalid("a card field has the wrong JSON type");
+        }
+
+        // Issue 22: tables, images, buttons and the counts Lark keeps in a 2.0 body.
+        return isV2 ? CardBodyValidator.Validate(card) : null;
     }
 
     // True when the field is absent or of the kind.

@@ -96,11 +96,20 @@ const LarkRender = (() => {
         return withMentions(text, ctx, (t) => inlinePlain(t, ctx));
     }
 
+    // Card markdown shows a markup character typed as &#N; (and ~ as &sim;) as that character: decoded after the
+    // markdown is parsed, so "&#42;&#42;x&#42;&#42;" shows as **x**, never as bold. Text only: never HTML.
+    function decodeEntities(text) {
+        return text.replace(/&#(\d{1,7});|&#x([0-9a-f]{1,6});|&sim;/gi, (m, dec, hex) => {
+            const code = dec ? parseInt(dec, 10) : hex ? parseInt(hex, 16) : 0x7e;
+            return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+        });
+    }
+
     function inlinePlain(text, ctx) {
         const out = [];
         let last = 0;
         for (const m of text.matchAll(INLINE_RE)) {
-            if (m.index > last) out.push(text.slice(last, m.index));
+            if (m.index > last) out.push(decodeEntities(text.slice(last, m.index)));
             if (m[1]) out.push(h("strong", null, inlinePlain(m[2], ctx)));
             else if (m[3]) out.push(h("s", null, inlinePlain(m[4], ctx)));
             else if (m[5]) out.push(h("code", { text: m[6] }));
@@ -110,7 +119,7 @@ const LarkRender = (() => {
             else if (m[14]) out.push(h("br"));
             last = m.index + m[0].length;
         }
-        if (last < text.length) out.push(text.slice(last));
+        if (last < text.length) out.push(decodeEntities(text.slice(last)));
         return out;
     }
 
@@ -250,11 +259,87 @@ const LarkRender = (() => {
         return out;
     }
 
+    // ---- table (card JSON 2.0) ---------------------------------------------------------------
+    // Lark shows at most 50 columns and page_size rows a page (default 5); the other pages are here too, folded.
+    const MAX_COLUMNS = 50;
+
+    function pad(n, width) { return String(n).padStart(width || 2, "0"); }
+
+    // Lark's date_format tokens, in the reader's time zone; RFC 3339 with the local offset when none is given.
+    function formatDate(ms, format) {
+        const d = new Date(ms);
+        if (Number.isNaN(d.getTime())) return String(ms);
+        if (!format) {
+            const offset = -d.getTimezoneOffset();
+            const sign = offset >= 0 ? "+" : "-";
+            return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds())
+                + sign + pad(Math.floor(Math.abs(offset) / 60)) + ":" + pad(Math.abs(offset) % 60);
+        }
+        const parts = { YYYY: String(d.getFullYear()), MM: pad(d.getMonth() + 1), DD: pad(d.getDate()), HH: pad(d.getHours()), mm: pad(d.getMinutes()), ss: pad(d.getSeconds()) };
+        return format.replace(/YYYY|MM|DD|HH|mm|ss/g, (t) => parts[t]);
+    }
+
+    function formatNumber(value, format) {
+        const n = Number(value);
+        if (!Number.isFinite(n)) return String(value);
+        const precision = Number.isInteger(format?.precision) ? Math.min(Math.max(format.precision, 0), 10) : undefined;
+        const text = n.toLocaleString(undefined, {
+            minimumFractionDigits: precision, maximumFractionDigits: precision ?? 20, useGrouping: format?.separator === true,
+        });
+        return (typeof format?.symbol === "string" ? format.symbol : "") + text;
+    }
+
+    function tableCell(column, value, ctx) {
+        const type = str(column.data_type || "text");
+        const td = h("td", { class: "cell cell-" + type.replace(/[^a-z_]/gi, ""), "data-type": type });
+        if (value === undefined || value === null) return td;
+        switch (type) {
+            case "number": td.textContent = formatNumber(value, column.format); break;
+            case "date": td.textContent = formatDate(value, column.date_format); td.title = new Date(Number(value)).toString(); break;
+            case "lark_md":
+            case "markdown": td.appendChild(markdown(str(value), ctx)); break;
+            case "options": append(td, [(Array.isArray(value) ? value : [{ text: value }]).map((o) =>
+                h("span", { class: "cell-option opt-" + str(o?.color || "neutral").replace(/[^a-z]/gi, ""), text: str(o?.text ?? o) }))]); break;
+            case "persons": append(td, [(Array.isArray(value) ? value : [value]).map((id) => mention(id, null, ctx))]); break;
+            // text: shown as typed, whatever it holds (no markdown, no mention, no link).
+            default: td.textContent = typeof value === "string" ? value : JSON.stringify(value);
+        }
+        return td;
+    }
+
+    function tablePage(columns, rows, ctx) {
+        return h("table", { class: "card-table-page" },
+            h("thead", null, h("tr", null, columns.map((c) => h("th", {
+                class: str(c.data_type) === "number" ? "num" : null, title: str(c.name), text: str(c.display_name ?? c.name),
+            })))),
+            h("tbody", null, rows.map((r) => h("tr", null, columns.map((c) => tableCell(c, r && typeof r === "object" ? r[c.name] : undefined, ctx))))));
+    }
+
+    function table(e, ctx) {
+        const columns = (Array.isArray(e.columns) ? e.columns : []).filter((c) => c && typeof c === "object").slice(0, MAX_COLUMNS);
+        const rows = Array.isArray(e.rows) ? e.rows : [];
+        const size = Number.isInteger(e.page_size) && e.page_size >= 1 && e.page_size <= 10 ? e.page_size : 5;
+        const pages = Math.max(1, Math.ceil(rows.length / size));
+        const box = h("div", { class: "card-table", "data-rows": rows.length, "data-page-size": size },
+            tablePage(columns, rows.slice(0, size), ctx),
+            h("div", { class: "card-table-info", text: rows.length + " row" + (rows.length === 1 ? "" : "s") + " · page 1 of " + pages }));
+        for (let p = 1; p < pages; p++) {
+            const first = p * size;
+            box.appendChild(h("details", { class: "card-table-more" },
+                h("summary", { text: "Page " + (p + 1) + " of " + pages + " · rows " + (first + 1) + "–" + Math.min(first + size, rows.length) }),
+                tablePage(columns, rows.slice(first, first + size), ctx)));
+        }
+        return box;
+    }
+
     function cardElement(e, ctx) {
         if (!e || typeof e !== "object") return null;
         switch (e.tag) {
+            case "table": return table(e, ctx);
             case "div": {
-                const div = h("div", { class: "card-div" }, textObj(e.text, ctx));
+                // 2.0 has no note component: a grey notation-size div stands in for it.
+                const isNote = e.text && typeof e.text === "object" && e.text.text_size === "notation";
+                const div = h("div", { class: isNote ? "card-div card-note" : "card-div" }, textObj(e.text, ctx));
                 if (Array.isArray(e.fields) && e.fields.length) {
                     div.appendChild(h("div", { class: "card-fields" },
                         e.fields.map((f) => h("div", { class: "card-field" + (f.is_short ? " short" : "") }, textObj(f.text, ctx)))));
@@ -273,7 +358,7 @@ const LarkRender = (() => {
             case "img":
             case "image": return placeholder("Image", [["img_key", e.img_key], ["alt", e.alt?.content]]);
             case "column_set": return h("div", { class: "card-columns" }, (e.columns || []).map((c) =>
-                h("div", { class: "card-column" }, cardElements(c.elements, ctx))));
+                h("div", { class: "card-column" + (c?.width === "auto" ? " width-auto" : "") }, cardElements(c?.elements, ctx))));
             case "column": return h("div", { class: "card-column" }, cardElements(e.elements, ctx));
             case "collapsible_panel": return h("details", { class: "card-panel", open: e.expanded ? true : null },
                 h("summary", null, textObj(e.header?.title, ctx) || "Details"), cardElements(e.elements, ctx));

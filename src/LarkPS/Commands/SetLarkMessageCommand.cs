@@ -27,8 +27,8 @@ public sealed class SetLarkMessageCommand : LarkCmdlet
     [AllowEmptyString]
     public string? MessageId { get; set; }
 
-    /// <summary>The new content: its JSON string, a hashtable or object, or for text a plain string.</summary>
-    [Parameter(Position = 1)]
+    /// <summary>The new content: its JSON string, a hashtable or object, or for text a plain string; by property name from a card New-LarkCard or ConvertTo-LarkCard made.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     public object? Content { get; set; }
 
     /// <summary>The new text of a text message (a shortcut for -Content with -ContentType text).</summary>

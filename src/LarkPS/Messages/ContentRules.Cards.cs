@@ -98,7 +98,11 @@ internal static partial class ContentRules
         {
             if (OptionalOfKind(content, Root, "body", JsonValueKind.Object, "an object {\"elements\":[…]}", problems) is { } body)
             {
-                OptionalOfKind(body, "content.body", "elements", JsonValueKind.Array, "an array of card components", problems);
+                if (OptionalOfKind(body, "content.body", "elements", JsonValueKind.Array, "an array of card components", problems) is { } elements)
+                {
+                    // Issue 22: tables, images, buttons and Lark's counts (ContentRules.CardBody.cs).
+                    CheckCardBody(content, elements, problems);
+                }
             }
         }
         else

@@ -82,7 +82,10 @@ internal static class WebhookRules
         var checkedContent = MessageValidator.Validate(stand);
 
         // The app API's size limits (30 and 150 KB) are looser than the hook's 20 KB, checked below.
-        problems.AddRange(checkedContent.Problems.Where(p => !IsAppSizeProblem(p)));
+        problems.AddRange(checkedContent.Problems.Where(p => !IsAppSizeProblem(p) && !WebhookCardRules.IsLocalImageProblem(p)));
+
+        // Issue 22: a hook's card cannot call back, and a hook cannot upload a card's image.
+        problems.AddRange(WebhookCardRules.Check(ContentTypes.Normalize(input.ContentType), input.Content));
 
         var msgType = ContentTypes.Normalize(input.ContentType);
         if (msgType is not null && !SendableTypes.Contains(msgType))

@@ -23,7 +23,7 @@ public class ContentCasesTests
         }, item.Uuid);
 
         Assert.True(
-            result.IsValid == item.Accepted,
+            result.IsValid == item.LarkPSAccepts,
             $"{name}: {item.Verdict} ({item.Source}), but the validator says " + (result.IsValid ? "valid" : "invalid: " + result));
         if (result.IsValid)
         {

@@ -15,7 +15,7 @@ namespace LarkPS.Commands.Support;
 /// path. Each file is checked offline against Lark's limits (a problem names the item, the file and the limit); the
 /// content gets a placeholder key that the send replaces with the uploaded key. Paths resolve as PowerShell's do.
 /// </summary>
-internal static class AttachmentInputs
+internal static partial class AttachmentInputs
 {
     private const string ImagePlaceholderPrefix = "img_larkps_upload_";
     private const string FilePlaceholderPrefix = "file_larkps_upload_";
@@ -117,7 +117,8 @@ internal static class AttachmentInputs
             return new ItemUploads(files);
         }
 
-        return ApplyToPost(input, resolve);
+        // Issue 22: a card's img element may carry a local path (New-LarkCard -Image), uploaded as a post's img is.
+        return ApplyToPost(input, resolve) ?? ApplyToCard(input, resolve);
     }
 
     // A post's img nodes may carry "path" instead of image_key: each such image is checked and gets a placeholder.

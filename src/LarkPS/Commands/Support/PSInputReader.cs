@@ -289,6 +289,9 @@ internal static class PSInputReader
                 return null;
             case string s:
                 return s;
+            case Authoring.LarkCard card:
+                // Issue 22: -Content (New-LarkCard …) is the card's JSON, as piping the card gives it.
+                return card.Content;
             case ScriptBlock:
                 // Issue 14: it was sent as its source text. Content is data; a scriptblock is code to run first.
                 throw new ArgumentException(

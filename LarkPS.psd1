@@ -23,6 +23,8 @@
         'Test-LarkMessage'
         'Set-LarkMessage'
         'Remove-LarkMessage'
+        'Receive-LarkEvent'
+        'Wait-LarkCardAction'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -53,6 +53,27 @@ internal static class EventControlEndpoints
 
         var count = json.Property("count") is { ValueKind: JsonValueKind.Number } n ? Math.Clamp(n.GetInt32(), 1, 100_000) : 1;
         var repeat = json.Property("repeat") is { ValueKind: JsonValueKind.Number } r ? Math.Clamp(r.GetInt32(), 1, 10) : 1;
+        if (Delay(json) is { } delay)
+        {
+            // delay_ms: answer now, post later (a test's command is connected by then).
+            var later = json.Clone();
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(delay).ConfigureAwait(false);
+                Post(state, later, sender, chatId, text, count, repeat);
+            });
+            await Write(context, StatusCodes.Status202Accepted, new JsonObject { ["delay_ms"] = (long)delay.TotalMilliseconds }).ConfigureAwait(false);
+            return;
+        }
+
+        await Write(context, StatusCodes.Status201Created, new JsonObject { ["items"] = Post(state, json, sender, chatId, text, count, repeat) }).ConfigureAwait(false);
+    }
+
+    private static TimeSpan? Delay(JsonElement json) =>
+        json.Property("delay_ms") is { ValueKind: JsonValueKind.Number } d && d.GetInt32() > 0 ? TimeSpan.FromMilliseconds(d.GetInt32()) : null;
+
+    private static JsonArray Post(SandboxState state, JsonElement json, SandboxUser sender, string? chatId, string? text, int count, int repeat)
+    {
         var items = new JsonArray();
         for (var i = 1; i <= count; i++)
         {
@@ -75,7 +96,7 @@ internal static class EventControlEndpoints
             items.Add(new JsonObject { ["message_id"] = stored.Message.MessageId, ["event_id"] = eventId, ["sent_at_ms"] = state.Now.ToUnixTimeMilliseconds() });
         }
 
-        await Write(context, StatusCodes.Status201Created, new JsonObject { ["items"] = items }).ConfigureAwait(false);
+        return items;
     }
 
     private static (string Content, JsonArray Mentions) Content(JsonElement json, string? text, int? number, SandboxDirectory directory)
@@ -117,6 +138,23 @@ internal static class EventControlEndpoints
             }
         }
 
+        if (Delay(json) is { } delay)
+        {
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(delay).ConfigureAwait(false);
+                await ClickAsync(state, card, user, action).ConfigureAwait(false);
+            });
+            await Write(context, StatusCodes.Status202Accepted, new JsonObject { ["delay_ms"] = (long)delay.TotalMilliseconds }).ConfigureAwait(false);
+            return;
+        }
+
+        await Write(context, StatusCodes.Status200OK, await ClickAsync(state, card, user, action).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>Pushes the click, waits (as Lark does, 3 s) for the answer, applies its card; returns what the user sees.</summary>
+    private static async Task<JsonObject> ClickAsync(SandboxState state, DeliveredMessage card, SandboxUser user, JsonObject action)
+    {
         var eventId = EventPayloads.NewEventId();
         var token = "c-" + Guid.NewGuid().ToString("N");
         var delivery = state.Events.Publish(eventId, "card.action.trigger", EventPayloads.CardAction(eventId, state.Options, card, user, action, token));
@@ -145,7 +183,7 @@ internal static class EventControlEndpoints
             }
         }
 
-        await Write(context, StatusCodes.Status200OK, result).ConfigureAwait(false);
+        return result;
     }
 
     private static async Task EventAsync(HttpContext context, SandboxState state)

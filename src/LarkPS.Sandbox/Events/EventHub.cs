@@ -10,7 +10,7 @@ namespace LarkPS.Sandbox.Events;
 /// (cluster mode: each push goes to ONE of them, picked at random), every push and its acknowledgement (code 200
 /// within 3 s, or the push counts as failed and is repeated with the same event_id after the next retry delay).
 /// </summary>
-public sealed class EventHub
+public sealed class EventHub : IDisposable
 {
     private readonly object gate = new();
     private readonly SandboxOptions options;
@@ -20,6 +20,9 @@ public sealed class EventHub
     private readonly List<EventDelivery> deliveries = [];
     private readonly ConcurrentDictionary<string, (EventDelivery Delivery, PushAttempt Attempt)> byFrame = new(StringComparer.Ordinal);
     private int endpointFaultsUsed;
+
+    // Cancelled by Clear(): redeliveries of an earlier test's events must not reach a later test's client.
+    private CancellationTokenSource publishing = new();
 
     internal EventHub(SandboxOptions options)
     {
@@ -153,7 +156,13 @@ public sealed class EventHub
             deliveries.Add(delivery);
         }
 
-        _ = PushAsync(delivery);
+        CancellationToken token;
+        lock (gate)
+        {
+            token = publishing.Token;
+        }
+
+        _ = PushAsync(delivery, token);
         return delivery;
     }
 
@@ -190,6 +199,9 @@ public sealed class EventHub
             byFrame.Clear();
             connections.RemoveAll(c => c.ClosedAt is not null);
             endpointFaultsUsed = 0;
+            publishing.Cancel();
+            publishing.Dispose();
+            publishing = new CancellationTokenSource();
         }
     }
 
@@ -242,9 +254,11 @@ public sealed class EventHub
         }
     }
 
-    private async Task PushAsync(EventDelivery delivery)
+    public void Dispose() => publishing.Dispose();
+
+    private async Task PushAsync(EventDelivery delivery, CancellationToken token)
     {
-        for (var number = 1; ; number++)
+        for (var number = 1; !token.IsCancellationRequested; number++)
         {
             var attempt = await PushOnceAsync(delivery, number).ConfigureAwait(false);
             if (attempt.Outcome == "acked" || delivery.Status == "acked")
@@ -264,7 +278,14 @@ public sealed class EventHub
                 return;
             }
 
-            await Task.Delay(Options.RetryDelays[number - 1]).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Options.RetryDelays[number - 1], token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

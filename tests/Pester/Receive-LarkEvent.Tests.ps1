@@ -1,4 +1,4 @@
-# Receive-LarkEvent in real pwsh against the sandbox's long connection (issue 21): what comes out of the cmdlet, and
+﻿# Receive-LarkEvent in real pwsh against the sandbox's long connection (issue 21): what comes out of the cmdlet, and
 # what the sandbox recorded of the connection (its pushes, each acknowledgement and when it arrived).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/LarkPS.TestSupport.psm1')

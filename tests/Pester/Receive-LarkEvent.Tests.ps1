@@ -218,6 +218,38 @@ Describe 'Receive-LarkEvent' {
         @($events | Where-Object { "$_" -match '^Reconnected' }).Count | Should -Be 1
     }
 
+    It 'names the fix when the WebSocket upgrade is refused for too many connections (Handshake-Autherrcode 1000040350)' {
+        Invoke-Events '/options' @{ maxConnections = 0 } | Out-Null
+        try {
+            $err = { Receive-LarkEvent -Timeout 20 } | Should -Throw -PassThru
+        }
+        finally { Invoke-Events '/options' @{ maxConnections = 50 } | Out-Null }
+
+        $err.FullyQualifiedErrorId | Should -Be "EventConnectionLimit,$receiveId"
+        $err.Exception.Message | Should -Match 'Handshake-Autherrcode 1000040350'
+    }
+
+    It 'shares events between two connections of one app (cluster mode): each event to one of them' {
+        $connection = Get-LarkConnection
+        $manifest = Join-Path (Get-LarkRepoRoot) 'out/LarkPS/LarkPS.psd1'
+        $other = [powershell]::Create()
+        [void]$other.AddScript("Import-Module '$manifest'; Receive-LarkEvent -Connection `$args[0] -Timeout 12").AddArgument($connection)
+        $run = $other.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ((Invoke-Events '' $null).open_connections -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Send-UserMessage -Text 'shared' -Count 20 -DelayMs 2500
+
+        $mine = @(Receive-LarkEvent -Timeout 10)
+        $theirs = @($other.EndInvoke($run))
+        $other.Dispose()
+
+        ($mine.Count + $theirs.Count) | Should -Be 20
+        $mine.Count | Should -BeGreaterThan 0
+        $theirs.Count | Should -BeGreaterThan 0
+        @($mine.EventId | Where-Object { $theirs.EventId -contains $_ }).Count | Should -Be 0
+        foreach ($delivery in Get-EventDelivery) { @($delivery.attempts).Count | Should -Be 1 }
+    }
+
     It 'tells connect and each event in -Verbose, and no access_key or ticket in any stream' {
         Send-UserMessage -Text 'verbose'
 

@@ -326,6 +326,15 @@ public sealed class EventHub : IDisposable
             return attempt;
         }
 
+        // Sent means written to the socket: a burst of pushes waits for the connection's send lock first.
+        lock (gate)
+        {
+            if (attempt.AckedAt is null)
+            {
+                attempt.SentAt = Now;
+            }
+        }
+
         if (DropDue())
         {
             socket.Drop();

@@ -6,7 +6,8 @@ public sealed class PushAttempt
     public required int Number { get; init; }
     public required string? DeviceId { get; init; }
     public required string FrameMessageId { get; init; }
-    public required DateTimeOffset SentAt { get; init; }
+    /// <summary>When the frame left (its last fragment written to the socket); the 3 s deadline counts from here.</summary>
+    public required DateTimeOffset SentAt { get; set; }
     public int Fragments { get; init; } = 1;
     public DateTimeOffset? AckedAt { get; set; }
     public int? AckCode { get; set; }

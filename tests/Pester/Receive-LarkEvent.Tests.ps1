@@ -255,7 +255,8 @@ Describe 'Receive-LarkEvent' {
 
         $all = Receive-LarkEvent -Count 1 -Timeout 30 -Verbose -Debug *>&1 | Out-String -Width 400
 
-        $all | Should -Match 'Connected to Lark''s long connection at ws://127\.0\.0\.1:\d+/ws/v2'
+        $all | Should -Match 'Connected to Lark''s long connection at ws://127\.0\.0\.1:\d+ \(connection id \w+\)'
+        $all | Should -Not -Match '/ws/v2'
         $all | Should -Match 'received and acknowledged'
         $all | Should -Not -Match 'access_key='
         $all | Should -Not -Match 'ticket='

@@ -12,7 +12,7 @@ namespace LarkPS.Events;
 
 /// <summary>
 /// Where to open one long connection: the WebSocket URL Lark handed out (its access_key and ticket are secrets, so the
-/// URL itself is never shown: <see cref="Masked"/> is scheme, host and path), the connection id and the service id.
+/// URL itself is never shown: <see cref="Masked"/> is scheme and host), the connection id and the service id.
 /// </summary>
 internal sealed class EventEndpoint
 {
@@ -21,7 +21,8 @@ internal sealed class EventEndpoint
         Url = url ?? throw new ArgumentNullException(nameof(url));
         DeviceId = deviceId;
         ServiceId = serviceId;
-        Masked = url.GetLeftPart(UriPartial.Path) + (string.IsNullOrEmpty(url.Query) ? string.Empty : "?… (access_key and ticket not shown)");
+        // Scheme and host only, as the go SDK logs it: the query carries access_key and ticket.
+        Masked = url.GetLeftPart(UriPartial.Authority);
     }
 
     /// <summary>The whole URL, with the secrets in its query. Never printed.</summary>
@@ -33,7 +34,7 @@ internal sealed class EventEndpoint
     /// <summary>service_id from the query: goes into every frame the client sends.</summary>
     public int ServiceId { get; }
 
-    /// <summary>What messages may show: scheme, host and path only.</summary>
+    /// <summary>What messages may show: scheme and host only.</summary>
     public string Masked { get; }
 
     /// <inheritdoc />

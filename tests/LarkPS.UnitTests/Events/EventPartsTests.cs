@@ -150,7 +150,7 @@ public class EventPartsTests
     {
         var endpoint = new EventEndpoint(new Uri("wss://msg-frontier.feishu.cn/ws/v2?fpid=493&device_id=d1&access_key=SECRETKEY&service_id=12&ticket=SECRETTICKET"), "d1", 12);
 
-        Assert.Equal("wss://msg-frontier.feishu.cn/ws/v2?… (access_key and ticket not shown)", endpoint.Masked);
+        Assert.Equal("wss://msg-frontier.feishu.cn", endpoint.Masked);
         var scrubbed = LongConnection.Scrub("failed: " + endpoint.Url.AbsoluteUri + " and SECRETTICKET", endpoint);
         Assert.DoesNotContain("SECRETKEY", scrubbed, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRETTICKET", scrubbed, StringComparison.Ordinal);

@@ -90,6 +90,19 @@ Describe 'Wait-LarkCardAction' {
         @(Get-LarkSandboxRequest | Where-Object { $_.method -eq 'PATCH' -and $_.path_and_query -eq "/open-apis/im/v1/messages/$($sent.MessageId)" }).Count | Should -Be 1
     }
 
+    It 'pipes into Send-LarkMessage as a reply to the card' {
+        $sent = Send-LarkMessage -ReceiveId $ops -ContentType interactive -Content (New-ApprovalCard)
+        Send-Click $sent.MessageId @{ decision = 'approve' }
+
+        $reply = $sent | Wait-LarkCardAction -Timeout 30 | Send-LarkMessage -Text 'Deploying now'
+
+        $reply.ParentId | Should -Be $sent.MessageId
+        $stored = @(Get-LarkSandboxInbox | Where-Object msg_type -eq 'text')
+        $stored.Count | Should -Be 1
+        $stored[0].parent_id | Should -Be $sent.MessageId
+        ($stored[0].content | ConvertFrom-Json).text | Should -Be 'Deploying now'
+    }
+
     It 'fails with CardActionTimeout, which try/catch catches, when nobody clicks within -Timeout' {
         $sent = Send-LarkMessage -ReceiveId $ops -ContentType interactive -Content (New-ApprovalCard)
         $caught = $null

@@ -25,6 +25,8 @@
         'Remove-LarkMessage'
         'ConvertTo-LarkCard'
         'New-LarkCard'
+        'Receive-LarkEvent'
+        'Wait-LarkCardAction'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

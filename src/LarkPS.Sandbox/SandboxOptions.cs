@@ -30,6 +30,9 @@ public sealed class SandboxOptions
     // A test server has no business listening beyond this machine; the CLI's --allow-remote sets this.
     public bool AllowRemote { get; set; }
 
+    /// <summary>The long connection (issue 21): ClientConfig, acknowledgement deadline, redelivery, faults.</summary>
+    public Events.SandboxEventOptions Events { get; } = new();
+
     // The request log's byte budget (bodies over 1 MB are logged by size only, so one entry stays small).
     public long RequestLogBytes { get; set; } = State.RequestLog.DefaultMaxBytes;
 }

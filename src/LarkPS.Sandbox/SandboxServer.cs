@@ -48,6 +48,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public SandboxStats Stats => state.Stats;
 
+    /// <summary>The long connection (issue 21): its connections, pushes and acknowledgements; publish events here.</summary>
+    public Events.EventHub Events => state.Events;
+
     /// <summary>Fires when the host is told to stop (Ctrl+C, SIGTERM): the command line waits on it.</summary>
     internal CancellationToken Stopping => app.Lifetime.ApplicationStopping;
 
@@ -115,6 +118,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<RequestGuard>(options);
         app.UseMiddleware<RequestRecorder>(state);
+        app.UseWebSockets();
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
@@ -127,6 +131,8 @@ public sealed class SandboxServer : IAsyncDisposable
         ControlEndpoints.Map(app, state);
         HookEndpoints.Map(app, state);
         MessageControlEndpoints.Map(app, state);
+        EventEndpoints.Map(app, state);
+        EventControlEndpoints.Map(app, state);
 
         try
         {

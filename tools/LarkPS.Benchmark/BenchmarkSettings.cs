@@ -20,7 +20,8 @@ internal sealed record BenchmarkSettings(IReadOnlyList<int> LatenciesMs, int Jit
         "  --parallel      concurrent sends of the Node SDK contender (default 20)\n" +
         "  --stream        messages of the LarkPS memory pass, quotas off, no latency (default 100000, quick 0; 0 skips it)\n" +
         "  --no-node       LarkPS only\n" +
-        "  --only          only the workloads whose name contains this text, e.g. \"phone\" or \"1 chat\"\n" +
+        "  --only          only the workloads whose name contains this text, e.g. \"phone\" or \"1 chat\"; --only events: the long connection alone\n" +
+        "                  (1,000 events pushed, events/s received and acknowledged, push-to-object-out median and p99)\n" +
         "  --trace         a folder for one file per run: each send's arrival at the sandbox (ms from the first), HTTP status, Lark code, receive_id";
 
     /// <summary>Reads the arguments; null (after printing why) when they are wrong or --help was asked.</summary>

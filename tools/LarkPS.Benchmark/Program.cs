@@ -40,6 +40,13 @@ catch (InvalidOperationException ex)
 }
 
 using var disposePowerShell = powerShell;
+
+// Issue 21: the long connection's workload runs alone (it measures receiving, not sending).
+if (string.Equals(settings.Only, "events", StringComparison.OrdinalIgnoreCase))
+{
+    return await EventsWorkload.RunAsync(powerShell, 1000);
+}
+
 var (memoryDirectory, memoryReceivers) = BenchReceivers.Create(20);
 await SandboxWarmUp.RunAsync(memoryDirectory, memoryReceivers);
 

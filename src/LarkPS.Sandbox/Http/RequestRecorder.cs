@@ -68,7 +68,7 @@ internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
             {
                 state.Requests.Add(new RecordedRequest(
                     request.Method,
-                    request.Path.Value + request.QueryString.Value,
+                    SecretRedactor.RedactQuery(request.Path.Value + request.QueryString.Value),
                     headers,
                     Body(),
                     statusCode,

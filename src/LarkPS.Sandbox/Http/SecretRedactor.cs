@@ -13,6 +13,9 @@ namespace LarkPS.Sandbox.Http;
 internal static partial class SecretRedactor
 {
     private const string Field = "app_secret";
+
+    // The long connection's endpoint body spells it {"AppID","AppSecret"} (issue 21).
+    private const string EndpointField = "AppSecret";
     private const string Mask = "***";
 
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -21,7 +24,7 @@ internal static partial class SecretRedactor
     {
         var text = Encoding.UTF8.GetString(body);
         var escaped = text.Contains("\\u", StringComparison.OrdinalIgnoreCase);
-        if (!escaped && !text.Contains(Field, StringComparison.OrdinalIgnoreCase))
+        if (!escaped && !text.Contains(Field, StringComparison.OrdinalIgnoreCase) && !text.Contains(EndpointField, StringComparison.OrdinalIgnoreCase))
         {
             return text;
         }
@@ -58,7 +61,7 @@ internal static partial class SecretRedactor
                     case JsonTokenType.PropertyName:
                         var name = reader.GetString()!;
                         writer.WritePropertyName(name);
-                        if (string.Equals(name, Field, StringComparison.OrdinalIgnoreCase))
+                        if (string.Equals(name, Field, StringComparison.OrdinalIgnoreCase) || string.Equals(name, EndpointField, StringComparison.OrdinalIgnoreCase))
                         {
                             found = true;
                             reader.Read();
@@ -79,6 +82,13 @@ internal static partial class SecretRedactor
         redacted = found ? Encoding.UTF8.GetString(output.ToArray()) : string.Empty;
         return found;
     }
+
+    /// <summary>A path whose query's access_key and ticket (the long connection's secrets) are masked.</summary>
+    public static string RedactQuery(string pathAndQuery) =>
+        LongConnectionSecret().Replace(pathAndQuery, "$1" + Mask);
+
+    [GeneratedRegex(@"((?:^|[?&])(?:access_key|ticket)=)[^&#]*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex LongConnectionSecret();
 
     private static string Unescape(string text) =>
         UnicodeEscape().Replace(text, m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());

@@ -16,6 +16,7 @@ internal sealed class SandboxState
         Requests = new RequestLog(options.RequestLogBytes);
         CardUpdates = new CardUpdateLimiter(options);
         OperationQuotas = new OperationQuotas(options.Quotas);
+        Events = new Events.EventHub(options);
     }
 
     public SandboxOptions Options { get; }
@@ -31,6 +32,9 @@ internal sealed class SandboxState
     public HookRegistry Hooks { get; }
     public HookQuota HookQuota { get; }
     public HookFaults HookFaults { get; } = new();
+
+    /// <summary>The long connection's tickets, connections and pushes (issue 21).</summary>
+    public Events.EventHub Events { get; }
 
     public DateTimeOffset Now => Options.TimeProvider.GetUtcNow();
 
@@ -49,5 +53,6 @@ internal sealed class SandboxState
         HookFaults.Clear();
         CardUpdates.Clear();
         OperationQuotas.Clear();
+        Events.Clear();
     }
 }

@@ -240,6 +240,12 @@ const LarkRender = (() => {
         const url = b.url || b.multi_url?.url || (Array.isArray(b.behaviors) ? b.behaviors.find((x) => x?.type === "open_url")?.default_url : undefined);
         const label = b.text ? textObj(b.text, ctx) : str(b.content) || "Button";
         const attrs = { class: "card-button btn-" + type, type: "button", title: url ? "opens " + url : "callback button" };
+        // Hooks for live cards (inbox-live.js, issue 21): the callback value a click sends back, the button's name and form role.
+        const callback = Array.isArray(b.behaviors) ? b.behaviors.find((x) => x?.type === "callback") : undefined;
+        const value = callback ? callback.value : b.value;
+        if (value !== undefined) attrs["data-callback"] = JSON.stringify(value);
+        if (b.name) attrs["data-name"] = str(b.name);
+        if (b.form_action_type || b.action_type === "form_submit") attrs["data-form-action"] = str(b.form_action_type || "submit");
         return h("button", attrs, label);
     }
 
@@ -362,7 +368,9 @@ const LarkRender = (() => {
             case "column": return h("div", { class: "card-column" }, cardElements(e.elements, ctx));
             case "collapsible_panel": return h("details", { class: "card-panel", open: e.expanded ? true : null },
                 h("summary", null, textObj(e.header?.title, ctx) || "Details"), cardElements(e.elements, ctx));
-            case "form": return h("div", { class: "card-form" }, cardElements(e.elements, ctx));
+            case "form": return h("div", { class: "card-form", "data-name": e.name ? str(e.name) : null }, cardElements(e.elements, ctx));
+            case "input": return h("input", { class: "card-input", type: "text", "data-name": e.name ? str(e.name) : null,
+                placeholder: e.placeholder ? str(e.placeholder.content ?? e.placeholder) : "", "aria-label": e.label ? str(e.label.content ?? e.label) : str(e.name || "input") });
             case "person": return mention(e.user_id, null, ctx);
             default: {
                 const label = e.text ? textObj(e.text, ctx) : e.content ? str(e.content) : null;

@@ -4,7 +4,7 @@ namespace LarkPS.Api;
 /// The stable first half of every FullyQualifiedErrorId LarkPS writes (the second is the cmdlet's type name):
 /// scripts match on these, so they never change once released.
 /// </summary>
-internal static class ErrorIds
+internal static partial class ErrorIds
 {
     public const string MissingCredentials = "MissingCredentials";
     public const string InvalidBaseUri = "InvalidBaseUri";

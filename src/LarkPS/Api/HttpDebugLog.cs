@@ -36,6 +36,9 @@ internal sealed class HttpDebugLog
     {
         "app_secret", "app_access_token", "tenant_access_token", "user_access_token", "access_token", "refresh_token",
         "token", "secret", "sign", "password", "authorization", "app_ticket",
+
+        // The long connection's endpoint body (issue 21): {"AppID","AppSecret"}.
+        "AppSecret",
     };
 
     // A custom bot's address carries its token in the path: /open-apis/bot/v2/hook/<token>.

@@ -82,5 +82,7 @@ internal static class LarkEndpoints
             "a second upload only makes a second key for the same bytes"),
         new LarkEndpoint(LarkOperation.Webhook, HttpMethod.Post, "{hook host}/open-apis/bot/v2/hook/{token}", QuotaClass.Webhook, false,
             "has no uuid: Lark cannot de-duplicate it, so a request that may have arrived is never repeated"),
+        new LarkEndpoint(LarkOperation.EventEndpoint, HttpMethod.Post, "/callback/ws/endpoint", QuotaClass.None, true,
+            "the long connection's address: once per connect (LARK-API.md, Events: no tenant token, no documented quota)"),
     };
 }

@@ -38,6 +38,9 @@ internal enum LarkOperation
 
     /// <summary>POST {hook host}/open-apis/bot/v2/hook/{token}: a group's custom bot.</summary>
     Webhook,
+
+    /// <summary>POST /callback/ws/endpoint: the long connection's address (issue 21; no tenant token).</summary>
+    EventEndpoint,
 }
 
 /// <summary>How a failed call may be retried, as Lark's code says.</summary>

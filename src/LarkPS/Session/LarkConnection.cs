@@ -204,6 +204,9 @@ public sealed class LarkConnection : IDisposable
 
     internal IClock Clock => _clock;
 
+    /// <summary>Unwraps the App Secret, for the long connection's endpoint body only (issue 21); never stored.</summary>
+    internal Func<string> AppSecretReader => UnwrapSecret;
+
     /// <summary>True after Disconnect-Lark closed this connection.</summary>
     public bool IsClosed => _disposed;
 

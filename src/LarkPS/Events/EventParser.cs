@@ -1,0 +1,290 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+
+namespace LarkPS.Events;
+
+/// <summary>One event as the connection took it: its output object and what de-duplication and matching need.</summary>
+internal sealed class ReceivedEvent
+{
+    public ReceivedEvent(object output, string? eventId, string? eventType, string? messageId, string? cardMessageId)
+    {
+        Output = output;
+        EventId = eventId;
+        EventType = eventType;
+        MessageId = messageId;
+        CardMessageId = cardMessageId;
+    }
+
+    /// <summary>A <see cref="LarkMessageEvent"/>, <see cref="LarkCardActionEvent"/> or <see cref="LarkEvent"/>.</summary>
+    public object Output { get; }
+
+    public string? EventId { get; }
+
+    public string? EventType { get; }
+
+    /// <summary>A message event's message_id (Lark's docs de-duplicate message events by it); null for other events.</summary>
+    public string? MessageId { get; }
+
+    /// <summary>A card action's card (context.open_message_id); null for other events.</summary>
+    public string? CardMessageId { get; }
+
+    /// <summary>When the event left Lark, for the benchmark; null where the payload does not say.</summary>
+    public DateTimeOffset? CreateTime { get; set; }
+}
+
+/// <summary>Reads a schema 2.0 event payload (LARK-API.md, "Payloads") into LarkPS's output objects.</summary>
+internal static class EventParser
+{
+    /// <summary>Parses one whole event payload (UTF-8 JSON); throws <see cref="InvalidDataException"/> for one that is not an event.</summary>
+    public static ReceivedEvent Parse(byte[] payload, DateTimeOffset receivedAt)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException("The event is not JSON: " + ex.Message, ex);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException("The event is JSON but not an object.");
+        }
+
+        var header = Object(root, "header");
+        var body = Object(root, "event");
+        var eventId = Text(header, "event_id") ?? Text(root, "uuid");
+        var eventType = Text(header, "event_type") ?? Text(body, "type");
+        var created = Time(header, "create_time");
+        ReceivedEvent received;
+        switch (eventType)
+        {
+            case EventTypes.MessageReceive:
+                var message = ReadMessage(body, eventId, receivedAt);
+                received = new ReceivedEvent(message, eventId, eventType, message.MessageId, null);
+                break;
+            case EventTypes.CardAction:
+                var action = ReadCardAction(body, eventId, created, receivedAt);
+                received = new ReceivedEvent(action, eventId, eventType, null, action.MessageId);
+                break;
+            default:
+                var other = new LarkEvent
+                {
+                    EventId = eventId,
+                    EventType = eventType,
+                    CreateTime = created,
+                    Header = ToHashtable(header),
+                    Event = ToHashtable(body),
+                    ReceivedAt = receivedAt,
+                };
+                received = new ReceivedEvent(other, eventId, eventType, null, null);
+                break;
+        }
+
+        received.CreateTime = created;
+        return received;
+    }
+
+    /// <summary>A JSON value as PowerShell shows it: objects as case-insensitive hashtables, arrays as object[].</summary>
+    public static object? ToPowerShell(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => ToHashtable(element),
+        JsonValueKind.Array => element.EnumerateArray().Select(ToPowerShell).ToArray(),
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.Number => element.TryGetInt64(out var whole) ? whole : element.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
+
+    private static LarkMessageEvent ReadMessage(JsonElement body, string? eventId, DateTimeOffset receivedAt)
+    {
+        var sender = Object(body, "sender");
+        var message = Object(body, "message");
+        var mentions = Array(message, "mentions").Select(m =>
+        {
+            var id = Object(m, "id");
+            return new LarkMention { Key = Text(m, "key"), Name = Text(m, "name"), OpenId = Text(id, "open_id"), UnionId = Text(id, "union_id"), UserId = Text(id, "user_id") };
+        }).ToArray();
+        var type = Text(message, "message_type");
+        var content = ParseContent(Text(message, "content"));
+        return new LarkMessageEvent
+        {
+            EventId = eventId,
+            MessageId = Text(message, "message_id"),
+            ChatId = Text(message, "chat_id"),
+            ChatType = Text(message, "chat_type"),
+            SenderId = Text(Object(sender, "sender_id"), "open_id"),
+            SenderType = Text(sender, "sender_type"),
+            TenantKey = Text(sender, "tenant_key"),
+            MessageType = type,
+            Content = content is { } c ? ToHashtable(c) : null,
+            Text = content is { } parsed ? PlainText(type, parsed, mentions) : null,
+            Mentions = mentions,
+            CreateTime = Time(message, "create_time"),
+            RootId = Text(message, "root_id"),
+            ParentId = Text(message, "parent_id"),
+            ThreadId = Text(message, "thread_id"),
+            ReceivedAt = receivedAt,
+        };
+    }
+
+    private static LarkCardActionEvent ReadCardAction(JsonElement body, string? eventId, DateTimeOffset? created, DateTimeOffset receivedAt)
+    {
+        var action = Object(body, "action");
+        var context = Object(body, "context");
+        var value = action.ValueKind == JsonValueKind.Object && action.TryGetProperty("value", out var v) ? v : default;
+        return new LarkCardActionEvent
+        {
+            EventId = eventId,
+            MessageId = Text(context, "open_message_id") ?? Text(body, "open_message_id"),
+            ChatId = Text(context, "open_chat_id") ?? Text(body, "open_chat_id"),
+            OperatorId = Text(Object(body, "operator"), "open_id"),
+
+            // Documented as an object; a doc demo sends a string: that comes as @{ value = '…' }.
+            Value = value.ValueKind switch
+            {
+                JsonValueKind.Object => ToHashtable(value),
+                JsonValueKind.Undefined or JsonValueKind.Null => null,
+                _ => new Hashtable(StringComparer.OrdinalIgnoreCase) { ["value"] = ToPowerShell(value) },
+            },
+            FormValue = Object(action, "form_value") is { ValueKind: JsonValueKind.Object } form ? ToHashtable(form) : null,
+            InputValue = Text(action, "input_value"),
+            Option = Text(action, "option"),
+            Tag = Text(action, "tag"),
+            Name = Text(action, "name"),
+            Token = Text(body, "token"),
+            CreateTime = created,
+            ReceivedAt = receivedAt,
+        };
+    }
+
+    // content is a JSON string inside the event; a content that does not parse is kept out rather than failing the event.
+    private static JsonElement? ParseContent(string? content)
+    {
+        if (string.IsNullOrEmpty(content))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(content!);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? PlainText(string? type, JsonElement content, LarkMention[] mentions)
+    {
+        if (type == "text")
+        {
+            return ResolveMentions(Text(content, "text") ?? string.Empty, mentions);
+        }
+
+        if (type != "post")
+        {
+            return null;
+        }
+
+        // A received post has no locale wrapper: {"title","content":[[nodes]]}.
+        var lines = new List<string>();
+        if (Text(content, "title") is { Length: > 0 } title)
+        {
+            lines.Add(title);
+        }
+
+        foreach (var paragraph in Array(content, "content"))
+        {
+            var line = new StringBuilder();
+            foreach (var node in paragraph.ValueKind == JsonValueKind.Array ? paragraph.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            {
+                switch (Text(node, "tag"))
+                {
+                    case "text" or "a" or "code_block":
+                        line.Append(Text(node, "text"));
+                        break;
+                    case "at":
+                        line.Append('@').Append(Text(node, "user_name") ?? Text(node, "user_id"));
+                        break;
+                }
+            }
+
+            lines.Add(ResolveMentions(line.ToString(), mentions));
+        }
+
+        return string.Join("\n", lines);
+    }
+
+    private static string ResolveMentions(string text, LarkMention[] mentions)
+    {
+        // Longest key first: @_user_10 before @_user_1.
+        foreach (var mention in mentions.Where(m => !string.IsNullOrEmpty(m.Key)).OrderByDescending(m => m.Key!.Length))
+        {
+            text = text.Replace(mention.Key!, "@" + (mention.Name ?? mention.OpenId));
+        }
+
+        return text;
+    }
+
+    private static Hashtable ToHashtable(JsonElement element)
+    {
+        var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                table[property.Name] = ToPowerShell(property.Value);
+            }
+        }
+
+        return table;
+    }
+
+    private static JsonElement Object(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : default;
+
+    private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray()
+            : Enumerable.Empty<JsonElement>();
+
+    private static string? Text(JsonElement parent, string name)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString() is { Length: > 0 } s ? s : null,
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+    }
+
+    // create_time is milliseconds for messages; the card doc shows microseconds (UNCONFIRMED): accept both.
+    private static DateTimeOffset? Time(JsonElement parent, string name)
+    {
+        if (!long.TryParse(Text(parent, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0)
+        {
+            return null;
+        }
+
+        var millis = value > 100_000_000_000_000 ? value / 1000 : value;
+        return millis > 253_402_300_799_999 ? null : DateTimeOffset.FromUnixTimeMilliseconds(millis);
+    }
+}

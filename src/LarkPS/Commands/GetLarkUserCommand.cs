@@ -11,7 +11,7 @@ namespace LarkPS.Commands;
 /// Get-LarkUser: e-mail addresses and phone numbers to open_ids with contact batch_get_id (50 of each per call,
 /// paced and retried like sends). One output per input, in input order, with a Status and the fix in words.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "LarkUser", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#get-larkuser")]
+[Cmdlet(VerbsCommon.Get, "LarkUser")]
 [OutputType(typeof(LarkUser))]
 public sealed class GetLarkUserCommand : LarkCmdlet
 {

@@ -65,14 +65,14 @@ Describe 'Format views' {
         $list | Should -Match ([regex]::Escape($sent[0].Uuid))
     }
 
-    It 'shows Get-LarkUser at 80 columns with open_ids whole and each fix in full, no word cut (<Culture> culture)' -ForEach @(
-        @{ Culture = 'invariant' }, @{ Culture = 'en-US' }
+    It 'shows Get-LarkUser at <Width> columns with open_ids whole and each fix in full, no word cut (<Culture> culture)' -ForEach @(
+        @{ Culture = 'invariant'; Width = 80 }, @{ Culture = 'en-US'; Width = 80 }, @{ Culture = 'invariant'; Width = 79 }
     ) {
         $users = @(Get-LarkUser -Email $sandbox.Users['Alice'].email, $sandbox.Users['Carol'].email, $sandbox.Users['Dave'].email)
         $users.Count | Should -Be 3
 
-        $lines = @(Out-LarkTestText $users -Culture $Culture -Width 80)
-        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        $lines = @(Out-LarkTestText $users -Culture $Culture -Width $Width)
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $Width }
         $text = $lines -join "`n"
         foreach ($user in $users | Where-Object OpenId) {
             $text | Should -Match ('(?m)^' + [regex]::Escape($user.Input) + '\s+' + $user.Status + '\s+' + [regex]::Escape($user.OpenId) + '$')

@@ -85,6 +85,20 @@ Describe 'Format views' {
         }
     }
 
+    It 'lists chats at <Width> columns with every chat id whole and first (<Culture> culture)' -ForEach @(
+        @{ Culture = 'invariant'; Width = 79 }, @{ Culture = 'en-US'; Width = 80 }
+    ) {
+        $chats = @(Get-LarkChat)
+        $chats.Count | Should -BeGreaterThan 1
+
+        $lines = @(Out-LarkTestText $chats -Culture $Culture -Width $Width)
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $Width }
+        $lines[0] | Should -Match '^ChatId\s+External\s+Name\s*$'
+        foreach ($chat in $chats) {
+            ($lines -join "`n") | Should -Match ('(?m)^' + [regex]::Escape($chat.ChatId) + '\s+(True|False)\s+' + [regex]::Escape($chat.Name) + '\s*$')
+        }
+    }
+
     It 'rounds MessagesPerSecond in LastDelivery, keeping the property exact' {
         'one', 'two' | ForEach-Object { @{ receiveType = 'chat'; receiveId = $ops; text = $_ } } | Send-LarkMessage | Out-Null
         $summary = (Get-LarkConnection).LastDelivery

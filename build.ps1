@@ -7,7 +7,10 @@
         dotnet pwsh ./build.ps1 -Task Build,Test,Package
     It also runs in Windows PowerShell 5.1 (Build and Test; Package needs PSResourceGet, which ships with PowerShell 7.4+).
 
-    Build   : dotnet build LarkPS.sln, leaving an importable module in out/LarkPS.
+    Build   : dotnet build LarkPS.sln, leaving an importable module in out/LarkPS. Its help (the MAML and
+              about_LarkPS) and its manifest are generated there from docs/help/*.md and the root LarkPS.psd1 by
+              tools/LarkPS.HelpGen (target GenerateModuleHelp of src/LarkPS/LarkPS.csproj); a problem in the markdown
+              fails the build with its file and line (docs/help/README.md).
     Test    : dotnet test LarkPS.sln (xunit: unit, sandbox and engine-hosted tests), then the Pester suite in
               tests/Pester in this PowerShell, with the Pester that `dotnet restore tests/Pester/Pester.Restore.csproj`
               brings from NuGet (found wherever the restore put it). Fails when either fails, or when Pester is

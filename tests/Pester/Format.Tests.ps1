@@ -3,6 +3,18 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/LarkPS.TestSupport.psm1')
     $sandbox = Start-LarkTestSandbox -Connect
     $ops = $sandbox.Chats['Ops alerts'].chatId
+
+    # The objects as the default view shows them at -Width, in a culture: invariant (as under a C locale, where
+    # PowerShell wraps by characters) or en-US (where it wraps by words). The lines, without blank ones.
+    function Out-LarkTestText([object[]] $InputObject, [string] $Culture, [int] $Width) {
+        $before = [System.Globalization.CultureInfo]::CurrentCulture
+        try {
+            [System.Globalization.CultureInfo]::CurrentCulture = if ($Culture -eq 'invariant') { [System.Globalization.CultureInfo]::InvariantCulture } else { [System.Globalization.CultureInfo]::GetCultureInfo($Culture) }
+            $text = $InputObject | Out-String -Width $Width
+        }
+        finally { [System.Globalization.CultureInfo]::CurrentCulture = $before }
+        @($text -split "`r?`n" | Where-Object { $_.Trim() })
+    }
 }
 
 AfterAll { Stop-LarkTestSandbox }
@@ -26,24 +38,24 @@ Describe 'Format views' {
         $table | Should -Match ([regex]::Escape($ops))
     }
 
-    It 'fits 80 columns with the whole MessageId, ContentType, the receiver (wrapped, not cut) and the time as one token' {
+    It 'fits <Width> columns with every id whole on one line: MessageId, the time, ReceiveId (<Culture> culture)' -ForEach @(
+        # 79: what the console host gives a table in an 80-column window.
+        @{ Culture = 'invariant'; Width = 80 }, @{ Culture = 'en-US'; Width = 80 }, @{ Culture = 'invariant'; Width = 79 }
+    ) {
+        # Issue 26: open and chat ids (35 characters) used to wrap mid-id. In the invariant culture (a C locale)
+        # PowerShell wraps by characters, in en-US by words: the ids must fit whole in both.
         $alice = $sandbox.Users['Alice'].openId
         $sent = @(Send-LarkMessage -ReceiveId $ops, $alice -ContentType interactive -Content '{"elements":[{"tag":"markdown","content":"hi"}]}')
         $sent.Count | Should -Be 2
 
-        $lines = @(($sent | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
-        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
-        $lines[0] | Should -Match '^MessageId\s+ContentType\s+Created\s+ReceiveId\s*$'
-        $text = $lines -join "`n"
+        $lines = @(Out-LarkTestText $sent -Culture $Culture -Width $Width)
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $Width }
+        $lines[0] | Should -Match '^MessageId\s+Created\s+ReceiveId\s*$'
+        $lines.Count | Should -Be 4 -Because 'a header, its underline and one line per message: nothing wraps'
         foreach ($message in Get-LarkSandboxInbox) {
             $message.message_id | Should -Match '^om_[0-9a-f]{32}$'
-            # The whole id on one line, then the content type and the time as one token (HH:mm:ss).
-            $text | Should -Match ('(?m)^' + [regex]::Escape($message.message_id) + ' interactive \d\d:\d\d:\d\d ')
-        }
-        # A 35-character id wraps onto the next line instead of being cut: both halves are there, in the last column.
-        $receivers = ($lines | ForEach-Object { if ($_.Length -gt 57) { $_.Substring(57).Trim() } }) -join ''
-        foreach ($id in $ops, $alice) {
-            $receivers | Should -Match ([regex]::Escape($id))
+            $message.receive_id | Should -Match '^o[cu]_[0-9a-f]{32}$'
+            ($lines -join "`n") | Should -Match ('(?m)^' + [regex]::Escape($message.message_id) + ' \d\d:\d\d +' + [regex]::Escape($message.receive_id) + '$')
         }
 
         $list = $sent[0] | Format-List * | Out-String -Width 80
@@ -51,6 +63,52 @@ Describe 'Format views' {
             $list | Should -Match "(?m)^$name\s+:"
         }
         $list | Should -Match ([regex]::Escape($sent[0].Uuid))
+    }
+
+    It 'shows Get-LarkUser at <Width> columns with open_ids whole and each fix in full, no word cut (<Culture> culture)' -ForEach @(
+        @{ Culture = 'invariant'; Width = 80 }, @{ Culture = 'en-US'; Width = 80 }, @{ Culture = 'invariant'; Width = 79 }
+    ) {
+        $users = @(Get-LarkUser -Email $sandbox.Users['Alice'].email, $sandbox.Users['Carol'].email, $sandbox.Users['Dave'].email)
+        $users.Count | Should -Be 3
+
+        $lines = @(Out-LarkTestText $users -Culture $Culture -Width $Width)
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $Width }
+        $text = $lines -join "`n"
+        foreach ($user in $users | Where-Object OpenId) {
+            $text | Should -Match ('(?m)^' + [regex]::Escape($user.Input) + '\s+' + $user.Status + '\s+' + [regex]::Escape($user.OpenId) + '$')
+        }
+        # The fix, word for word, in the order it was written: no word cut off or split across lines.
+        $words = ($text -split '\s+') -join ' '
+        foreach ($user in $users | Where-Object Fix) {
+            $user.Fix.Length | Should -BeGreaterThan 40
+            $words | Should -Match ([regex]::Escape(($user.Fix -split '\s+') -join ' '))
+        }
+    }
+
+    It 'lists chats at <Width> columns with every chat id whole and first (<Culture> culture)' -ForEach @(
+        @{ Culture = 'invariant'; Width = 79 }, @{ Culture = 'en-US'; Width = 80 }
+    ) {
+        $chats = @(Get-LarkChat)
+        $chats.Count | Should -BeGreaterThan 1
+
+        $lines = @(Out-LarkTestText $chats -Culture $Culture -Width $Width)
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $Width }
+        $lines[0] | Should -Match '^ChatId\s+External\s+Name\s*$'
+        foreach ($chat in $chats) {
+            ($lines -join "`n") | Should -Match ('(?m)^' + [regex]::Escape($chat.ChatId) + '\s+(True|False)\s+' + [regex]::Escape($chat.Name) + '\s*$')
+        }
+    }
+
+    It 'rounds MessagesPerSecond in LastDelivery, keeping the property exact' {
+        'one', 'two' | ForEach-Object { @{ receiveType = 'chat'; receiveId = $ops; text = $_ } } | Send-LarkMessage | Out-Null
+        $summary = (Get-LarkConnection).LastDelivery
+
+        $text = $summary | Out-String -Width 80
+
+        $summary.MessagesPerSecond | Should -BeGreaterThan 0
+        $text | Should -Match '(?m)^MessagesPerSecond\s+:\s+\d+(\.\d)?\s*$'
+        $text | Should -Match ('(?m)^MessagesPerSecond\s+:\s+' + [regex]::Escape([string][math]::Round($summary.MessagesPerSecond, 1)) + '\s*$')
+        $text | Should -Match '(?m)^Sent\s+:\s+\d+\s*$'
     }
 
     It 'shows Test-LarkMessage -Detailed as a readable list' {

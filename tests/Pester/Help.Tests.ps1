@@ -1,15 +1,40 @@
 # Get-Help as users read it, for every cmdlet the module exports (a new cmdlet is covered by being exported):
-# the MAML help and about_LarkPS that the build copies to out/LarkPS/en-US, checked against the cmdlets
-# themselves, so a parameter, parameter set, default or error id that changes without its help fails here.
+# the MAML help and about_LarkPS that the build generates into out/LarkPS/en-US from docs/help/*.md
+# (tools/LarkPS.HelpGen), checked against the cmdlets themselves, so a parameter, parameter set, default or error id
+# that changes without its help fails here; and every cmdlet class in LarkPS.dll must have its markdown.
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/LarkPS.TestSupport.psm1')
     Import-LarkPSUnderTest
     $cmdlets = @(Get-Command -Module LarkPS -CommandType Cmdlet | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
+    $cultures = @(@{ Culture = 'invariant' }, @{ Culture = 'en-US' })
 }
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/LarkPS.TestSupport.psm1')
     Import-LarkPSUnderTest
+    $docs = Join-Path (Get-LarkRepoRoot) 'docs/help'
+
+    # Help text as Get-Help prints it at -Width, in a culture: invariant (a C locale: PowerShell then cuts long lines
+    # by characters) or en-US (it wraps them by words).
+    function Out-LarkHelpText([object] $Help, [string] $Culture, [int] $Width) {
+        $before = [System.Globalization.CultureInfo]::CurrentCulture
+        try {
+            [System.Globalization.CultureInfo]::CurrentCulture = if ($Culture -eq 'invariant') { [System.Globalization.CultureInfo]::InvariantCulture } else { [System.Globalization.CultureInfo]::GetCultureInfo($Culture) }
+            $Help | Out-String -Width $Width
+        }
+        finally { [System.Globalization.CultureInfo]::CurrentCulture = $before }
+    }
+
+    # The words of the text at 80 columns that are not the words of the same text at 1000: each is a word broken
+    # across two lines (both halves are named).
+    function Get-BrokenWord([scriptblock] $Help, [string] $Culture) {
+        $narrow = @((Out-LarkHelpText (& $Help) $Culture 80).Trim() -split '\s+')
+        $wide = @((Out-LarkHelpText (& $Help) $Culture 1000).Trim() -split '\s+')
+        for ($i = 0; $i -lt [Math]::Min($narrow.Count, $wide.Count); $i++) {
+            if ($narrow[$i] -ne $wide[$i]) { "'$($narrow[$i])' + '$($narrow[$i + 1])' (for '$($wide[$i])')"; return }
+        }
+        if ($narrow.Count -ne $wide.Count) { "$($narrow.Count) words at 80 columns, $($wide.Count) at 1000" }
+    }
 
     # Every difference between a cmdlet's metadata and its help, so one failure names them all.
     function Get-HelpProblem([string] $Name) {
@@ -85,6 +110,85 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
 
     It 'documents every parameter as the cmdlet declares it' {
         Get-HelpProblem $Name | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Help for <Name> at 80 columns' -ForEach $cmdlets {
+    It 'breaks no word across lines in Get-Help -Full (<Culture> culture)' -ForEach $cultures {
+        Get-BrokenWord { Get-Help $Name -Full } $Culture | Should -BeNullOrEmpty
+        (Out-LarkHelpText (Get-Help $Name -Full) $Culture 80) -split "`r?`n" | Where-Object { $_.Length -gt 80 } | Should -BeNullOrEmpty
+    }
+
+    It 'breaks no word in Get-Help and Get-Help -Detailed either (invariant culture)' {
+        Get-BrokenWord { Get-Help $Name } 'invariant' | Should -BeNullOrEmpty
+        Get-BrokenWord { Get-Help $Name -Detailed } 'invariant' | Should -BeNullOrEmpty
+    }
+
+    It 'shows a switch as [-Name] in SYNTAX, never with <SwitchParameter>' {
+        $text = Out-LarkHelpText (Get-Help $Name -Full) 'en-US' 1000
+        $text | Should -Not -Match '<SwitchParameter>'
+        $switches = @((Get-Command $Name).Parameters.Values | Where-Object { $_.SwitchParameter -and [System.Management.Automation.Cmdlet]::CommonParameters -notcontains $_.Name -and [System.Management.Automation.Cmdlet]::OptionalCommonParameters -notcontains $_.Name })
+        $syntax = ($text -split 'DESCRIPTION')[0]
+        foreach ($switch in $switches) {
+            $syntax | Should -Match ('\[-' + $switch.Name + '\]') -Because "-$($switch.Name) is a switch"
+        }
+    }
+
+    It 'offers no online help: no URI anywhere, no "-Online" in REMARKS' {
+        $help = Get-Help $Name -Full
+        @($help.relatedLinks.navigationLink | Where-Object { $_.uri }) | Should -BeNullOrEmpty
+        (Get-Command $Name).HelpUri | Should -BeNullOrEmpty
+        Get-Help $Name | Out-String -Width 200 | Should -Not -Match '-Online'
+    }
+
+    It 'has its docs/help/<Name>.md, whose parameter sets are the cmdlet''s' {
+        $path = Join-Path $docs "$Name.md"
+        $path | Should -Exist
+        $lines = @(Get-Content $path)
+        $start = [array]::IndexOf($lines, '## SYNTAX')
+        $end = [array]::IndexOf($lines, '## DESCRIPTION')
+        $headings = @($lines[$start..$end] | Where-Object { $_ -match '^### ' } | ForEach-Object { $_.Substring(4).Trim() })
+        $command = Get-Command $Name
+        if ($command.ParameterSets.Count -eq 1 -and $command.ParameterSets[0].Name -eq '__AllParameterSets') {
+            $headings | Should -BeNullOrEmpty
+        }
+        else {
+            $expected = @($command.ParameterSets | ForEach-Object { if ($_.IsDefault) { "$($_.Name) (Default)" } else { $_.Name } } | Sort-Object)
+            @($headings | Sort-Object) | Should -Be $expected
+        }
+    }
+}
+
+Describe 'Help from markdown' {
+    It 'has one docs/help/Verb-Noun.md for each cmdlet class in LarkPS.dll, and no other' {
+        $classes = @([LarkPS.Session.LarkConnection].Assembly.GetTypes() |
+            ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+            ForEach-Object { $_.VerbName + '-' + $_.NounName } | Sort-Object)
+        $files = @(Get-ChildItem $docs -Filter '*-*.md' | ForEach-Object { $_.BaseName } | Sort-Object)
+
+        $classes.Count | Should -BeGreaterThan 8
+        $files | Should -Be $classes
+        @(Get-Command -Module LarkPS | ForEach-Object Name | Sort-Object) | Should -Be $classes
+    }
+
+    It 'is what Get-Help reads: the MAML in out/LarkPS is generated, and no hand-written help is left in src' {
+        $maml = Join-Path (Get-LarkRepoRoot) 'out/LarkPS/en-US/LarkPS.dll-Help.xml'
+        (Get-Content $maml -TotalCount 3) -join "`n" | Should -Match 'Generated by tools/LarkPS.HelpGen'
+        Join-Path (Get-LarkRepoRoot) 'src/LarkPS/en-US' | Should -Not -Exist
+        Get-Help about_LarkPS | Out-String | Should -Match 'Every command has full help'
+    }
+
+    It 'lists every cmdlet with its synopsis in about_LarkPS' {
+        $text = Get-Help about_LarkPS | Out-String -Width 200
+        foreach ($command in Get-Command -Module LarkPS) {
+            $synopsis = (Get-Help $command.Name).Synopsis
+            ($text -split '\s+') -join ' ' | Should -Match ([regex]::Escape($command.Name + ' ' + ((($synopsis -split '\s+') -join ' '))))
+        }
+    }
+
+    It 'breaks no word of about_LarkPS at 80 columns (<Culture> culture)' -ForEach $cultures {
+        Get-BrokenWord { Get-Help about_LarkPS } $Culture | Should -BeNullOrEmpty
+        (Out-LarkHelpText (Get-Help about_LarkPS) $Culture 80) -split "`r?`n" | Where-Object { $_.Length -gt 80 } | Should -BeNullOrEmpty
     }
 }
 

@@ -13,7 +13,7 @@ namespace LarkPS.Commands;
 /// Connect-Lark: signs a self-built app in and keeps the connection for this PowerShell session; or, with -WebhookUri,
 /// keeps a group custom bot's webhook (no app, no token, no request at connect).
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "Lark", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#connect-lark", DefaultParameterSetName = EnvironmentSet)]
+[Cmdlet(VerbsCommunications.Connect, "Lark", DefaultParameterSetName = EnvironmentSet)]
 [OutputType(typeof(LarkConnection))]
 public sealed class ConnectLarkCommand : LarkCmdlet
 {

@@ -17,7 +17,7 @@ namespace LarkPS.Commands;
 /// objects' properties in order (or -Property, as Select-Object takes it), each typed from its values; as many cards
 /// as the rows need, each within Lark's limits, titled "Title (1/3)" and so on.
 /// </summary>
-[Cmdlet(VerbsData.ConvertTo, "LarkCard", HelpUri = "https://github.com/larkps/LarkPS/blob/main/docs/help/ConvertTo-LarkCard.md")]
+[Cmdlet(VerbsData.ConvertTo, "LarkCard")]
 [OutputType(typeof(LarkCard))]
 public sealed class ConvertToLarkCardCommand : LarkCmdlet
 {

@@ -4,7 +4,7 @@ using LarkPS.Session;
 namespace LarkPS.Commands;
 
 /// <summary>Disconnect-Lark: forgets this session's connection, its token and its secret.</summary>
-[Cmdlet(VerbsCommunications.Disconnect, "Lark", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#disconnect-lark")]
+[Cmdlet(VerbsCommunications.Disconnect, "Lark")]
 [OutputType(typeof(void))]
 public sealed class DisconnectLarkCommand : LarkCmdlet
 {

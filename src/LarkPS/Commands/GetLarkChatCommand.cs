@@ -11,7 +11,7 @@ namespace LarkPS.Commands;
 /// Get-LarkChat: the group chats the bot is in (every page of GET im/v1/chats), filtered by -Name (wildcards, as
 /// Get-Process -Name) or -ChatId. The list is cached on the connection for five minutes; -Force reads it again.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "LarkChat", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#get-larkchat", DefaultParameterSetName = NameSet)]
+[Cmdlet(VerbsCommon.Get, "LarkChat", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(LarkChat))]
 public sealed class GetLarkChatCommand : LarkCmdlet
 {

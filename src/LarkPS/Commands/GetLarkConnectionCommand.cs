@@ -4,7 +4,7 @@ using LarkPS.Session;
 namespace LarkPS.Commands;
 
 /// <summary>Get-LarkConnection: shows this session's connection (App ID, host, region, token expiry; never secrets).</summary>
-[Cmdlet(VerbsCommon.Get, "LarkConnection", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#get-larkconnection")]
+[Cmdlet(VerbsCommon.Get, "LarkConnection")]
 [OutputType(typeof(LarkConnection))]
 public sealed class GetLarkConnectionCommand : LarkCmdlet
 {

@@ -15,7 +15,7 @@ namespace LarkPS.Commands;
 /// object (a CSV row) is ONE input, addressed by the same rule Send-LarkMessage uses (<see cref="ReceiverColumns"/>:
 /// the first present of OpenId, Email, Phone), so a row with both an Email and a Phone is one user, sent to once.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "LarkUser", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#get-larkuser")]
+[Cmdlet(VerbsCommon.Get, "LarkUser")]
 [OutputType(typeof(LarkUser))]
 public sealed class GetLarkUserCommand : LarkCmdlet
 {

@@ -17,7 +17,7 @@ namespace LarkPS.Commands;
 /// header, a markdown body, label/value fields two to a row, an image, buttons that open a link or call back, a note
 /// and mentions. The card pipes into Send-LarkMessage, Test-LarkMessage and Set-LarkMessage.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "LarkCard", HelpUri = "https://github.com/larkps/LarkPS/blob/main/docs/help/New-LarkCard.md")]
+[Cmdlet(VerbsCommon.New, "LarkCard")]
 [OutputType(typeof(LarkCard))]
 public sealed class NewLarkCardCommand : LarkCmdlet
 {

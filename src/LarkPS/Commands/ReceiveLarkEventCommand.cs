@@ -13,7 +13,7 @@ namespace LarkPS.Commands;
 /// writes each event as it arrives, until Ctrl+C, -Count or -Timeout. Every event is acknowledged within Lark's 3 s
 /// however slow the pipeline after it; an event Lark pushes again is written once; a dropped connection reconnects.
 /// </summary>
-[Cmdlet(VerbsCommunications.Receive, "LarkEvent", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#receive-larkevent")]
+[Cmdlet(VerbsCommunications.Receive, "LarkEvent")]
 [OutputType(typeof(LarkMessageEvent), typeof(LarkCardActionEvent), typeof(LarkEvent))]
 public sealed class ReceiveLarkEventCommand : EventCmdletBase
 {

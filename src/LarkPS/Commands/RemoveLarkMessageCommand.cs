@@ -16,7 +16,7 @@ namespace LarkPS.Commands;
 /// High); a piped batch is collected and asked about once. Writes each recalled message; each one Lark refused
 /// (not the bot's own, past the recall window, already gone) is an error with the reason and the fix.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "LarkMessage", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#remove-larkmessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "LarkMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RecalledMessage))]
 public sealed class RemoveLarkMessageCommand : LarkCmdlet
 {

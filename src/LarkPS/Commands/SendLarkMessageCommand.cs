@@ -16,7 +16,7 @@ namespace LarkPS.Commands;
 /// Send-LarkMessage: validates each input item, then delivers it through a bounded window of concurrent requests
 /// at Lark's quota, retrying what Lark asks to retry with the item's uuid, so nothing is lost and nothing doubled.
 /// </summary>
-[Cmdlet(VerbsCommunications.Send, "LarkMessage", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#send-larkmessage", DefaultParameterSetName = PipelineSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Send, "LarkMessage", DefaultParameterSetName = PipelineSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SentMessage))]
 public sealed class SendLarkMessageCommand : MessageCmdletBase, ISendRunHost
 {

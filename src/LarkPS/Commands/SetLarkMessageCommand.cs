@@ -14,7 +14,7 @@ namespace LarkPS.Commands;
 /// updated in place (PATCH), which Lark allows only for cards sent with config.update_multi:true
 /// (Send-LarkMessage -Updatable). MessageId and ContentType bind by property name from Send-LarkMessage's output.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "LarkMessage", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#set-larkmessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "LarkMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ChangedMessage))]
 public sealed class SetLarkMessageCommand : LarkCmdlet
 {

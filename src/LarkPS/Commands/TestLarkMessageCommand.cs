@@ -11,7 +11,7 @@ namespace LarkPS.Commands;
 /// Test-LarkMessage: validates the input Send-LarkMessage takes, with the same validator, and sends nothing, not
 /// even a token request. $true/$false per item, or with -Detailed the problems and the exact request.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "LarkMessage", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#test-larkmessage", DefaultParameterSetName = PipelineSet)]
+[Cmdlet(VerbsDiagnostic.Test, "LarkMessage", DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(bool), typeof(MessageCheck))]
 public sealed class TestLarkMessageCommand : MessageCmdletBase
 {

@@ -16,7 +16,7 @@ namespace LarkPS.Commands;
 /// output, or -MessageId), or for -Count of them, and returns it. -Toast and -Card go to Lark in the acknowledgement,
 /// so the user who clicked sees the answer at once. A -Timeout that passes is a terminating CardActionTimeout error.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Wait, "LarkCardAction", HelpUri = "https://github.com/larkps/LarkPS/blob/main/README.md#wait-larkcardaction")]
+[Cmdlet(VerbsLifecycle.Wait, "LarkCardAction")]
 [OutputType(typeof(LarkCardActionEvent))]
 public sealed class WaitLarkCardActionCommand : EventCmdletBase
 {

@@ -141,20 +141,15 @@ public class ReceiverColumnsTests
     public void About_LarkPS_has_the_same_table_with_its_ascii_names()
     {
         // The about topic stays ASCII (Windows PowerShell reads it without a BOM): the Chinese names are in the page.
-        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "help-tables", "about_LarkPS.help.txt"));
-        var start = Array.FindIndex(lines, l => l.Trim() == "Receiver          Column names") + 2;
+        // The about topic's source is docs/help/about_LarkPS.md (the build writes the text topic from it).
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "help-tables", "about_LarkPS.md"));
+        var start = Array.FindIndex(lines, l => l.Trim() == "| Receiver | Column names |") + 2;
         var names = new Dictionary<string, List<string>>();
-        string? type = null;
-        for (var i = start; !lines[i].Trim().StartsWith("the text", StringComparison.Ordinal); i++)
+        for (var i = start; lines[i].StartsWith('|'); i++)
         {
-            var match = Regex.Match(lines[i], @"^ {8}\S.*?\((\w+)\)");
-            if (match.Success)
-            {
-                type = match.Groups[1].Value;
-                names[type] = new List<string>();
-            }
-
-            names[type!].AddRange(lines[i].Substring(26).Split(',').Select(n => n.Trim()).Where(n => n.Length > 0));
+            var cells = lines[i].Split('|');
+            var type = Regex.Match(cells[1], @"\((\w+)\)").Groups[1].Value;
+            names[type] = cells[2].Split(',').Select(n => n.Trim()).Where(n => n.Length > 0).ToList();
         }
 
         Assert.Equal(ReceiverColumns.Order, names.Keys);

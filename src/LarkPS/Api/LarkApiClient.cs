@@ -97,8 +97,12 @@ internal sealed partial class LarkApiClient : IDisposable
             throw new ArgumentNullException(nameof(request));
         }
 
-        var ticket = request.Pacing
-            ?? (_pacer is null ? null : await _pacer.AcquireAsync(LarkEndpoints.Of(request.Operation).Quota, cancellationToken).ConfigureAwait(false));
+        // A place the scheduler reserved is the scheduler's to end (when it settles the attempt, as it always has); a
+        // place taken here is ended here.
+        var own = request.Pacing is null && _pacer is not null
+            ? await _pacer.AcquireAsync(LarkEndpoints.Of(request.Operation).Quota, cancellationToken).ConfigureAwait(false)
+            : null;
+        var ticket = request.Pacing ?? own;
         var answered = false;
         try
         {
@@ -114,8 +118,8 @@ internal sealed partial class LarkApiClient : IDisposable
         }
         finally
         {
-            // The request is over: its arrival estimate is fixed now (a later report by the scheduler changes nothing).
-            ticket?.Answered(answered);
+            // The request is over: its arrival estimate is fixed now.
+            own?.Answered(answered);
         }
     }
 

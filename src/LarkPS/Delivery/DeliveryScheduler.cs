@@ -320,8 +320,8 @@ internal sealed partial class DeliveryScheduler<TWork>
 
     private void EndAttempt(Job job, bool roundTripKnown)
     {
-        // The choke point has reported the answer already where the request got that far; this ends the rest (a
-        // request never sent: the phone number was not found, an upload failed).
+        // The reserved place ends here: answered over HTTP (the choke point reported when its headers came), or not (a
+        // transport failure, or a request never sent: the phone number was not found, an upload failed).
         if (job.Ticket is { } ticket)
         {
             ticket.Answered(roundTripKnown);

@@ -10,8 +10,9 @@ namespace LarkPS.Pacing;
 /// <remarks>
 /// The delivery scheduler reserves a ticket before it starts an attempt (so it decides room without waiting); a call
 /// nobody reserved for gets one at the choke point (<see cref="IRequestPacer.AcquireAsync"/>). Thread-safe: the limiter
-/// guards the record. The first <see cref="Answered"/> fixes the arrival estimate; a later one (the scheduler ending an
-/// attempt the choke point already answered) changes nothing.
+/// guards the record. Whoever took the place ends it with <see cref="Answered"/> (the scheduler when it settles the
+/// attempt, the choke point for a place it took itself); the first Answered fixes the arrival estimate, a later one
+/// changes nothing.
 /// </remarks>
 internal sealed class PacingTicket
 {

@@ -159,9 +159,8 @@ internal sealed class LarkSimulation
                 At(oneWay + Jittered(), () =>
                 {
                     _idleConnections++;
-                    // What the choke point reports: the headers are in, and the request is over.
+                    // What the choke point reports: the headers are in (the scheduler ends the place it reserved).
                     ticket.HeadersIn();
-                    ticket.Answered(roundTripKnown: answer is null or LarkApiException { HttpStatus: not null });
                     if (answer is null)
                     {
                         scheduler.Succeeded(job);

@@ -60,16 +60,49 @@ public sealed class FakeClock : IClock
         }
 
         Timer timer;
+        var deferAdvance = false;
         lock (_gate)
         {
             var due = _now + delay;
             if (AutoAdvance)
             {
-                _now = due;
+                // A wait that can be cut short (the engine's dispatcher waits for the next due time OR a signal, and
+                // cancels the timer when the signal wins) moves time only if it is still waited for a moment later:
+                // otherwise one cancelled long wait jumped every item past its deadline (a flaky DeliveryEngineTests).
+                if (cancellationToken.CanBeCanceled)
+                {
+                    deferAdvance = true;
+                }
+                else
+                {
+                    _now = due;
+                }
             }
 
             timer = new Timer(due);
             _timers.Add(timer);
+        }
+
+        if (deferAdvance)
+        {
+            _ = Task.Run(async () =>
+            {
+                await Task.Yield();
+                lock (_gate)
+                {
+                    if (cancellationToken.IsCancellationRequested || !_timers.Contains(timer))
+                    {
+                        return;
+                    }
+
+                    if (_now < timer.Due)
+                    {
+                        _now = timer.Due;
+                    }
+                }
+
+                FireDue();
+            }, CancellationToken.None);
         }
 
         if (cancellationToken.CanBeCanceled)

@@ -18,9 +18,12 @@ Describe 'ConvertTo-LarkCard | Send-LarkMessage' {
     BeforeEach { Reset-LarkSandbox }
 
     It 'sends Get-Process | Select -First 12 Name, Id, WS, StartTime as one card whose table has typed columns and 12 rows' {
-        $processes = @(Get-Process | Select-Object -First 12 Name, Id, WS, StartTime)
+        # The same Process objects for both (a process's working set changes between two Get-Process calls; one
+        # object keeps the snapshot it read), the pipeline as the issue writes it.
+        $live = @(Get-Process | Select-Object -First 12)
+        $processes = @($live | Select-Object Name, Id, WS, StartTime)
 
-        $sent = @(Get-Process | Select -First 12 Name, Id, WS, StartTime | ConvertTo-LarkCard -Title 'Top' | Send-LarkMessage -ReceiveType chat -ReceiveId $ops -ErrorAction Stop)
+        $sent = @($live | Select -First 12 Name, Id, WS, StartTime | ConvertTo-LarkCard -Title 'Top' | Send-LarkMessage -ReceiveType chat -ReceiveId $ops -ErrorAction Stop)
 
         $sent.Count | Should -Be 1
         $sent[0].ContentType | Should -Be 'interactive'

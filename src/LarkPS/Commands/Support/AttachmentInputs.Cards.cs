@@ -20,17 +20,11 @@ internal static partial class AttachmentInputs
             return null;
         }
 
-        JsonNode? root;
-        try
-        {
-            root = input.Content is string text ? JsonNode.Parse(text) : JsonNode.Parse(MessageJson.Serialize(input.Content));
-        }
-#pragma warning disable CA1031 // Content the parser refuses is reported by the validator, with its own words.
-        catch (Exception)
+        var root = ContentAsNode(input);
+        if (root is null)
         {
             return null;
         }
-#pragma warning restore CA1031
 
         if (root is not JsonObject card || (string?)(card["schema"] as JsonValue) != "2.0" || card["body"] is not JsonObject body || body["elements"] is not JsonArray elements)
         {

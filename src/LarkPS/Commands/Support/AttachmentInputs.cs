@@ -121,6 +121,22 @@ internal static partial class AttachmentInputs
         return ApplyToPost(input, resolve) ?? ApplyToCard(input, resolve);
     }
 
+    // The item's content as a JSON tree for the post and card image walks; null when it does not parse (the
+    // validator reports that, in its own words).
+    private static JsonNode? ContentAsNode(MessageInput input)
+    {
+        try
+        {
+            return input.Content is string text ? JsonNode.Parse(text) : JsonNode.Parse(MessageJson.Serialize(input.Content));
+        }
+#pragma warning disable CA1031 // Content the parser refuses is reported by the validator, with its own words.
+        catch (Exception)
+        {
+            return null;
+        }
+#pragma warning restore CA1031
+    }
+
     // A post's img nodes may carry "path" instead of image_key: each such image is checked and gets a placeholder.
     private static ItemUploads? ApplyToPost(MessageInput input, Func<string, bool, string> resolve)
     {
@@ -129,17 +145,11 @@ internal static partial class AttachmentInputs
             return null;
         }
 
-        JsonNode? root;
-        try
-        {
-            root = input.Content is string text ? JsonNode.Parse(text) : JsonNode.Parse(MessageJson.Serialize(input.Content));
-        }
-#pragma warning disable CA1031 // Content the parser refuses is reported by the validator, with its own words.
-        catch (Exception)
+        var root = ContentAsNode(input);
+        if (root is null)
         {
             return null;
         }
-#pragma warning restore CA1031
 
         if (root is not JsonObject locales)
         {

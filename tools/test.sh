@@ -40,6 +40,13 @@ else
   [ "$status" -ne 0 ] || status=1
 fi
 
+# The failed tests again, by name with the first lines of their messages, here at the end where a log's tail shows them.
+if [ $((xunit_failed + pester_failed)) -gt 0 ]; then
+  echo
+  echo "failed tests:"
+  dotnet pwsh -NoProfile -NonInteractive -File tools/print-failures.ps1 "$results" || true
+fi
+
 passed=$((xunit_passed + pester_passed)); failed=$((xunit_failed + pester_failed))
 echo
 echo "xunit: $xunit_passed passed, $xunit_failed failed; Pester (pwsh $(dotnet pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()')): $pester_passed passed, $pester_failed failed"

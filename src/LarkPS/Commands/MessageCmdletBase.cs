@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using LarkPS.Commands.Support;
 using LarkPS.Messages;
@@ -88,6 +89,25 @@ public abstract class MessageCmdletBase : LarkCmdlet
     [Alias("UpdateMulti")]
     public SwitchParameter Updatable { get; set; }
 
+    /// <summary>
+    /// Markdown sent as a post (Lark's md node; headings, tables and HTML are not shown by Lark and are reported by
+    /// Test-LarkMessage); a default for items without content. An item's markdown or md property does the same.
+    /// </summary>
+    [Parameter]
+    [Alias("md")]
+    public string? Markdown { get; set; }
+
+    /// <summary>The title of the post -Markdown (or an item's markdown) makes.</summary>
+    [Parameter]
+    public string? Title { get; set; }
+
+    /// <summary>
+    /// People to mention in every message: e-mail addresses (looked up once, 50 a request, cached), open_ids (ou_…),
+    /// users from Get-LarkUser, or 'all'. Written as each type needs: text, post (and -Markdown) and cards.
+    /// </summary>
+    [Parameter]
+    public object[]? Mention { get; set; }
+
     private MessageItemReader? _reader;
 
     private MessageItemReader Reader => _reader ??= new MessageItemReader(MyInvocation.MyCommand.Name, WriteItemError);
@@ -144,7 +164,54 @@ public abstract class MessageCmdletBase : LarkCmdlet
                 },
                 WriteVerbose)
             : ChatNameLookup.Offline(null, WriteVerbose);
-        return new ItemPreparer(usable?.Transport ?? Transports.OfflineTransport.Instance, chats, ResolveFilePath, sending);
+        return new ItemPreparer(usable?.Transport ?? Transports.OfflineTransport.Instance, chats, ResolveFilePath, sending, ReadMentions(usable));
+    }
+
+    // -Mention, read and looked up once per run: a value that is no mention ends the command before any item (nobody
+    // is left out unnoticed); with no connection to ask, e-mail addresses are left for the send, never invented.
+    private ItemAuthoring ReadMentions(LarkConnection? connection)
+    {
+        if (Mention is not { Length: > 0 })
+        {
+            return ItemAuthoring.None;
+        }
+
+        var requests = MentionLookup.Read(Mention);
+        var emails = MentionLookup.EmailsOf(requests);
+        IReadOnlyDictionary<string, (string? OpenId, string? Problem)>? resolved = null;
+        var lookedUpWhenSent = new List<string>();
+        if (emails.Count > 0)
+        {
+            if (connection is null)
+            {
+                lookedUpWhenSent.AddRange(emails);
+            }
+            else
+            {
+                var app = RequireAppConnection(connection, "looks the e-mail addresses of -Mention up (POST /open-apis/contact/v3/users/batch_get_id)");
+                try
+                {
+                    resolved = RunAsync(app, ct => MentionLookup.ResolveAsync(app, emails, ct));
+                }
+                catch (LarkApiException ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.WithFix(ex, ex.Row.ErrorId, ex.Row.Category, emails, ex.Row.Fix,
+                        "Could not look up the e-mail addresses of -Mention: " + ex.Message + " Nothing was sent."));
+                }
+            }
+        }
+
+        var problems = new List<(object? Given, string Problem)>();
+        var mentions = MentionLookup.Complete(requests.Where(r => !(r.Input.Email is { } e && lookedUpWhenSent.Contains(e, StringComparer.OrdinalIgnoreCase))), resolved, problems);
+        if (problems.Count > 0)
+        {
+            ThrowTerminatingError(ErrorRecords.WithFix(
+                new ArgumentException("-Mention " + string.Join("; ", problems.Select(p => p.Problem.TrimEnd('.'))) + "."),
+                AuthoringErrorIds.InvalidMention, ErrorCategory.InvalidArgument, problems.Count == 1 ? problems[0].Given : problems.Select(p => p.Given).ToArray(),
+                "Give 'all', an open_id (ou_…), the user's own e-mail address, or a Found user from Get-LarkUser. Nothing was sent, so that nobody is left out unnoticed."));
+        }
+
+        return new ItemAuthoring(mentions, lookedUpWhenSent);
     }
 
     // The message parameters as defaults; null (with the error written) when they cannot be read.
@@ -172,8 +239,17 @@ public abstract class MessageCmdletBase : LarkCmdlet
             return null;
         }
 
+        if (Markdown is not null && (Content is not null || Text is not null))
+        {
+            WriteItemError(ErrorRecords.WithFix(
+                new ArgumentException("Give either -Markdown or " + (Content is not null ? "-Content" : "-Text") + ", not both: -Markdown is the message's content, sent as a post."),
+                ErrorIds.InvalidMessage, ErrorCategory.InvalidArgument, ReceiveId,
+                "Use -Markdown (with -Title) for a post written in markdown, -Text for plain text, -Content for any other content. Nothing was sent."));
+            return null;
+        }
+
         var files = new LocalFilePaths { ImagePath = ImagePath, FilePath = FilePath, LiteralPath = LiteralPath };
-        if (!files.IsEmpty && (Content is not null || Text is not null))
+        if (!files.IsEmpty && (Content is not null || Text is not null || Markdown is not null))
         {
             WriteError(ErrorRecords.WithFix(
                 new ArgumentException("Give either a file (-ImagePath, -FilePath or -LiteralPath) or -Content / -Text, not both: a file is the message's content."),
@@ -194,6 +270,8 @@ public abstract class MessageCmdletBase : LarkCmdlet
             ReplyTo = ReplyTo,
             ReplyInThread = ReplyInThread.IsPresent ? "true" : null,
             UpdateMulti = Updatable.IsPresent,
+            Markdown = Markdown,
+            Title = Title,
         };
     }
 

@@ -26,6 +26,7 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase, ISendRunHost
     private ItemPreparer? _preparer;
     private SendRun? _run;
     private bool _announced;
+    private readonly HashSet<string> _notesWritten = new(StringComparer.Ordinal);
 
     /// <summary>The connection to use; default: this session's, from Connect-Lark.</summary>
     [Parameter]
@@ -149,6 +150,16 @@ public sealed class SendLarkMessageCommand : MessageCmdletBase, ISendRunHost
             // Generated once per item, before the one parse, so the body is written once with it and every retry
             // carries it: Lark delivers the item at most once. An item's own uuid wins.
             var prepared = _preparer!.Prepare(item, Guid.NewGuid().ToString("N"));
+
+            // A note (markdown Lark's post shows as typed) is said once a run, not once per receiver.
+            foreach (var authoringNote in item.Input.Notes)
+            {
+                if (_notesWritten.Add(authoringNote.ToString()))
+                {
+                    WriteWarning($"{item.Description}: {authoringNote}" + (_notesWritten.Count == 1 ? " (each note is said once a run; Test-LarkMessage lists them per item)" : string.Empty));
+                }
+            }
+
             _run!.Offer(prepared, ItemNumber, () => RequireConnection(Connection));
         }
     }

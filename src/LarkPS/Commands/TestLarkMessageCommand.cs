@@ -43,6 +43,13 @@ public sealed class TestLarkMessageCommand : MessageCmdletBase
         {
             var prepared = _preparer!.Prepare(item, null);
             var message = prepared.Message!;
+
+            // What does not stop the send but would surprise its reader (a heading Lark's post shows as typed).
+            foreach (var note in item.Input.Notes)
+            {
+                WriteWarning($"{item.Description}: {note}");
+            }
+
             if (!message.Result.IsValid)
             {
                 WriteVerbose($"{item.Description}: " + string.Join("; ", message.Result.Problems));
@@ -63,6 +70,7 @@ public sealed class MessageCheck
         var result = prepared.Message!.Result;
         IsValid = result.IsValid;
         Problems = result.Problems.Select(p => p.ToString()).ToArray();
+        Notes = prepared.Item.Input.Notes.Select(p => p.ToString()).ToArray();
         if (result.Message is { } message)
         {
             var preview = transport.Preview(prepared.Message);
@@ -89,6 +97,12 @@ public sealed class MessageCheck
 
     /// <summary>Each problem: the field, what it holds and what is expected.</summary>
     public string[] Problems { get; }
+
+    /// <summary>
+    /// What does not make the item invalid but changes what its reader sees: markdown Lark's post does not show (it
+    /// arrives as typed), a mention looked up only when sent.
+    /// </summary>
+    public string[] Notes { get; }
 
     /// <summary>Lark's receive_id_type (a phone number is sent as open_id after the look-up).</summary>
     public string? ReceiveIdType { get; }

@@ -32,6 +32,12 @@ internal sealed class MessageParameters
 
     /// <summary>-Updatable: cards go out with config.update_multi:true.</summary>
     public bool UpdateMulti { get; set; }
+
+    /// <summary>-Markdown (issue 22): sent as a post of md nodes, for items without content of their own.</summary>
+    public string? Markdown { get; set; }
+
+    /// <summary>-Title: the title of a post made from markdown.</summary>
+    public string? Title { get; set; }
 }
 
 /// <summary>
@@ -92,14 +98,24 @@ internal static class MessageDefaults
         }
 
         // A local file is content: the item's own file or content wins over the parameters' (issue 11).
-        var hasContent = item.Content is not null || !Blank(item.Text) || !item.Files.IsEmpty;
-        if (!hasContent && parameters.Content is null && Blank(parameters.Text) && parameters.Files.IsEmpty && item.PropertyNames is { } had && (receivers[0].Id is not null || !Blank(replyTo)))
+        var hasContent = item.Content is not null || !Blank(item.Text) || !item.Files.IsEmpty || item.Markdown is not null;
+        if (!hasContent && parameters.Content is null && Blank(parameters.Text) && parameters.Files.IsEmpty && parameters.Markdown is null && item.PropertyNames is { } had && (receivers[0].Id is not null || !Blank(replyTo)))
         {
             problems.Add(new ValidationProblem(
                 "content",
                 "is missing: the item has no content property (its properties: " + ListNames(had) + ")",
-                "a content, Text, Message or Body property (or imagePath / filePath / path), or -Text / -Content / -ImagePath / -FilePath",
+                "a content, Text, Message, Body or Markdown property (or imagePath / filePath / path), or -Text / -Content / -Markdown / -ImagePath / -FilePath",
                 "missing"));
+        }
+
+        // Markdown is the item's content: beside a content, text or file of the item's own it is a contradiction.
+        if (item.Markdown is not null && (item.Content is not null || !Blank(item.Text) || !item.Files.IsEmpty))
+        {
+            problems.Add(new ValidationProblem(
+                "markdown",
+                "is given together with " + (item.Content is not null ? "content" : !Blank(item.Text) ? "text" : "a file"),
+                "either markdown (sent as a post) or the content, not both",
+                "conflict"));
         }
 
         var uuid = Blank(item.Uuid) ? parameters.Uuid : item.Uuid;
@@ -122,6 +138,11 @@ internal static class MessageDefaults
                 Content = hasContent ? item.Content : parameters.Content,
                 Text = hasContent ? item.Text : parameters.Text,
                 Files = hasContent ? item.Files : parameters.Files,
+                Markdown = hasContent ? item.Markdown : parameters.Markdown,
+
+                // The item's title only beside its own markdown (a directory object's Title is a job title).
+                Title = item.Markdown is not null && !Blank(item.Title) ? item.Title : parameters.Title,
+                TitleProblem = item.Markdown is not null ? item.TitleProblem : null,
                 Uuid = uuid,
                 ReplyTo = replyTo,
                 ReplyInThread = Blank(item.ReplyInThread) ? parameters.ReplyInThread : item.ReplyInThread,

@@ -26,6 +26,24 @@ internal sealed class MessageInput
     /// <summary>The -Text shortcut: the text of a text message, instead of <see cref="Content"/>.</summary>
     public string? Text { get; set; }
 
+    /// <summary>
+    /// Markdown sent as a post of md nodes (issue 22: -Markdown, an item's markdown or md property), instead of
+    /// <see cref="Content"/>; the item path turns it into the post before validation.
+    /// </summary>
+    public string? Markdown { get; set; }
+
+    /// <summary>The title of the post made from <see cref="Markdown"/> (-Title, or the item's title beside its markdown).</summary>
+    public string? Title { get; set; }
+
+    /// <summary>Why the item's title could not be read (an object, a list): a problem only when the item has markdown.</summary>
+    public ValidationProblem? TitleProblem { get; set; }
+
+    /// <summary>
+    /// What the item path noticed that does not stop the send (a markdown construct Lark's post does not show, an
+    /// e-mail mention looked up only when sent): Test-LarkMessage reports them, Send-LarkMessage warns of them.
+    /// </summary>
+    public IList<ValidationProblem> Notes { get; } = new List<ValidationProblem>();
+
     /// <summary>Local files sent as the content (issue 11): uploaded first, their key filled in. Empty for none.</summary>
     public LocalFilePaths Files { get; set; } = new();
 

@@ -20,6 +20,10 @@ internal enum MessageInputField
     LiteralPath,
     ReplyTo,
     ReplyInThread,
+
+    // Issue 22: markdown sent as a post, and its title.
+    Markdown,
+    Title,
 }
 
 /// <summary>
@@ -112,6 +116,8 @@ internal static class MessageInputFields
         MessageInputField.LiteralPath => "literalPath",
         MessageInputField.ReplyTo => "replyTo",
         MessageInputField.ReplyInThread => "replyInThread",
+        MessageInputField.Markdown => "markdown",
+        MessageInputField.Title => "title",
         _ => "text",
     };
 
@@ -135,6 +141,11 @@ internal static class MessageInputFields
         // A reply (issue 12): the message it answers, by the seed's, Lark's and Send-LarkMessage's output's names.
         Add(names, MessageInputField.ReplyTo, "replyTo", "reply_to", "parentId", "parent_id");
         Add(names, MessageInputField.ReplyInThread, "replyInThread", "reply_in_thread");
+
+        // Issue 22: markdown, sent as a post; its title is read only beside an item's own markdown (a directory
+        // object's Title, a job title, is no post title).
+        Add(names, MessageInputField.Markdown, "markdown", "md");
+        Add(names, MessageInputField.Title, "title");
         return names;
     }
 
@@ -214,6 +225,8 @@ internal sealed class MessageInputBuilder
             case MessageInputField.LiteralPath: Input.Files.LiteralPath = (string)value; break;
             case MessageInputField.ReplyTo: Input.ReplyTo = (string)value; break;
             case MessageInputField.ReplyInThread: Input.ReplyInThread = (string)value; break;
+            case MessageInputField.Markdown: Input.Markdown = (string)value; break;
+            case MessageInputField.Title: Input.Title = (string)value; break;
             default: Input.Text = (string)value; break;
         }
     }
@@ -230,8 +243,16 @@ internal sealed class MessageInputBuilder
     /// <summary>Notes that a field's value is of a kind it cannot take (an object for a receiveId…).</summary>
     public void WrongKind(MessageInputField field, string actualKind)
     {
-        Input.ReadProblems.Add(new ValidationProblem(
-            MessageInputFields.SeedName(field), "is " + (actualKind is "object" or "array" ? "an " : "a ") + actualKind, "a string", actualKind));
+        var problem = new ValidationProblem(
+            MessageInputFields.SeedName(field), "is " + (actualKind is "object" or "array" ? "an " : "a ") + actualKind, "a string", actualKind);
+        if (field == MessageInputField.Title)
+        {
+            // A title matters only beside the item's markdown: the item path decides then.
+            Input.TitleProblem = problem;
+            return;
+        }
+
+        Input.ReadProblems.Add(problem);
     }
 
     private object? Get(MessageInputField field) => field switch
@@ -247,6 +268,8 @@ internal sealed class MessageInputBuilder
         MessageInputField.LiteralPath => Input.Files.LiteralPath,
         MessageInputField.ReplyTo => Input.ReplyTo,
         MessageInputField.ReplyInThread => Input.ReplyInThread,
+        MessageInputField.Markdown => Input.Markdown,
+        MessageInputField.Title => Input.Title,
         _ => Input.Text,
     };
 }

@@ -18,13 +18,16 @@ internal sealed class ItemPreparer
     private readonly ChatNameLookup _chats;
     private readonly Func<string, bool, string> _resolvePath;
     private readonly bool _sending;
+    private readonly ItemAuthoring _authoring;
 
     /// <param name="transport">The connection's transport; with no connection, <see cref="OfflineTransport"/>.</param>
     /// <param name="chats">Where chat names are looked up (the bot's chat list, or only a cached one).</param>
     /// <param name="resolvePath">PowerShell's path resolution (relative paths, PSDrives, wildcards matching one file).</param>
     /// <param name="sending">True for Send-LarkMessage (a file a transport cannot upload is its own error); false for a check.</param>
-    public ItemPreparer(IMessageTransport transport, ChatNameLookup chats, Func<string, bool, string> resolvePath, bool sending)
+    /// <param name="authoring">Markdown and the run's -Mention written into each item's content; null for neither.</param>
+    public ItemPreparer(IMessageTransport transport, ChatNameLookup chats, Func<string, bool, string> resolvePath, bool sending, ItemAuthoring? authoring = null)
     {
+        _authoring = authoring ?? ItemAuthoring.None;
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         _chats = chats ?? throw new ArgumentNullException(nameof(chats));
         _resolvePath = resolvePath ?? throw new ArgumentNullException(nameof(resolvePath));
@@ -38,6 +41,10 @@ internal sealed class ItemPreparer
     public PreparedItem Prepare(InputItem item, string? uuidIfNone)
     {
         var input = item.Input;
+
+        // Markdown becomes its post and mentions are written in, so files, the receiver and the one validator all
+        // see the content that is sent.
+        _authoring.Apply(input);
         ItemUploads? uploads = null;
         if (!_transport.CanUpload)
         {

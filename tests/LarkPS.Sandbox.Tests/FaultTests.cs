@@ -12,7 +12,8 @@ public sealed class FaultTests : SandboxTestBase
     public async Task Latency_delays_open_api_answers_but_not_the_control_endpoints()
     {
         var token = await GetTokenAsync();
-        Server.Faults.Latency = TimeSpan.FromMilliseconds(400);
+        // A latency far above what a loaded machine adds to a local call, so the two sides cannot be confused.
+        Server.Faults.Latency = TimeSpan.FromMilliseconds(2000);
 
         var slow = Stopwatch.StartNew();
         var (response, _) = await SendTextAsync(token);
@@ -22,20 +23,23 @@ public sealed class FaultTests : SandboxTestBase
         quick.Stop();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(slow.Elapsed >= TimeSpan.FromMilliseconds(380), $"send took {slow.Elapsed}");
-        Assert.True(quick.Elapsed < TimeSpan.FromMilliseconds(380), $"inbox took {quick.Elapsed}");
+        Assert.True(slow.Elapsed >= TimeSpan.FromMilliseconds(1950), $"send took {slow.Elapsed}");
+        Assert.True(quick.Elapsed < TimeSpan.FromMilliseconds(1950), $"inbox took {quick.Elapsed}");
     }
 
     [Fact]
     public async Task Latency_is_asynchronous_so_parallel_calls_overlap()
     {
-        Server.Faults.Latency = TimeSpan.FromMilliseconds(300);
+        // One after another, 20 calls would take 20 x 1.5 s = 30 s; overlapping, about 1.5 s. The bound sits far from
+        // both (a run with 16 parallel test threads on 2 cores took 2.15 s against the old 2 s bound).
+        Server.Faults.Latency = TimeSpan.FromMilliseconds(1500);
 
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Http.GetAsync("open-apis/im/v1/nothing")));
         clock.Stop();
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"20 delayed calls took {clock.Elapsed}");
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(1450), $"20 delayed calls took {clock.Elapsed}, less than one latency");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"20 delayed calls took {clock.Elapsed}: they did not overlap");
     }
 
     [Fact]

@@ -38,7 +38,9 @@
         for (const article of list.querySelectorAll("article.msg[data-message-id]")) {
             decorate(article);
             const who = article.querySelector(".read-by");
-            if (who) who.textContent = readersText(article.dataset.messageId);
+            const text = readersText(article.dataset.messageId);
+            // Only a change is written: a write is a mutation, and this runs on every mutation.
+            if (who && who.textContent !== text) who.textContent = text;
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class GetLarkMessageReaderCommand : LarkCmdlet
     private LarkConnection? _connection;
 
     /// <summary>The bot's message (om_…): Send-LarkMessage's or Get-LarkMessage's output pipes in.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("message_id")]
     [AllowEmptyString]
     public string? MessageId { get; set; }

@@ -268,3 +268,42 @@ Describe 'Save-LarkMessageResource saves messages'' images and files' {
         @(Get-ChildItem -LiteralPath (Join-Path $work 'other') -Force -ErrorAction SilentlyContinue).Count | Should -Be 0
     }
 }
+
+Describe 'examples/06-escalate-unread.ps1' {
+    BeforeEach { Reset-LarkSandbox }
+
+    It 'escalates into the chat when the on-call person has not read the alert in time' {
+        $script = Join-Path (Get-LarkRepoRoot) 'examples/06-escalate-unread.ps1'
+
+        $result = & $script -OnCall $sandbox.Users['Bob'].openId -TimeoutSec 2 -PollSec 1 6>$null
+
+        $result | Should -BeNullOrEmpty
+        $inbox = @(Get-LarkSandboxInbox)
+        $inbox.Count | Should -Be 3
+        ($inbox | Where-Object chat_id -eq $ops | Where-Object { $_.content -match 'Escalating' }).Count | Should -Be 1
+        ($inbox | Where-Object parent_id -eq $inbox[0].message_id).Count | Should -Be 1
+    }
+
+    It 'returns the read as soon as the on-call person has read it, and escalates nothing' {
+        $script = Join-Path (Get-LarkRepoRoot) 'examples/06-escalate-unread.ps1'
+        $bob = $sandbox.Users['Bob'].openId
+        # Bob reads the alert the moment it arrives (as the inbox page's Mark read button would).
+        $job = Start-ThreadJob -ScriptBlock {
+            param($url, $bob)
+            for ($i = 0; $i -lt 100; $i++) {
+                $alert = @(Invoke-RestMethod "$url/_sandbox/inbox") | ForEach-Object { $_ } | Select-Object -First 1
+                if ($alert) {
+                    Invoke-RestMethod -Method Post -Uri "$url/_sandbox/messages/$($alert.message_id)/read" -ContentType 'application/json' -Body (@{ reader_id = $bob } | ConvertTo-Json) | Out-Null
+                    return
+                }
+                Start-Sleep -Milliseconds 100
+            }
+        } -ArgumentList $sandbox.Url, $bob
+
+        $read = & $script -OnCall $bob -TimeoutSec 30 -PollSec 1 6>$null
+        $job | Wait-Job | Remove-Job
+
+        $read.UserId | Should -Be $bob
+        @(Get-LarkSandboxInbox).Count | Should -Be 1
+    }
+}

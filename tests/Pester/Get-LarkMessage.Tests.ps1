@@ -171,7 +171,7 @@ Describe 'Get-LarkMessageReader lists who read the bot''s message' {
         $readers[0].UserId | Should -Be $sandbox.Users['Bob'].openId
         $readers[0].UserIdType | Should -Be 'open_id'
         # Lark's read time is milliseconds: the mark's time to the millisecond.
-        $readers[0].ReadTime.ToUnixTimeMilliseconds() | Should -Be ([DateTimeOffset]::Parse($mark.read_time).ToUnixTimeMilliseconds())
+        $readers[0].ReadTime.ToUnixTimeMilliseconds() | Should -Be (([DateTimeOffset]$mark.read_time).ToUnixTimeMilliseconds())
         (Get-LarkSandboxRequest -Path "/open-apis/im/v1/messages/$($alert.MessageId)/read_users")[0].path_and_query | Should -Match 'user_id_type=open_id&page_size=100'
     }
 

@@ -14,6 +14,5 @@ internal static partial class ErrorIds
     public const string ResourceUnsupported = "ResourceUnsupported";
     public const string ResourceExists = "ResourceExists";
     public const string ResourceFileFailed = "ResourceFileFailed";
-    public const string NoResources = "NoResources";
     public const string InvalidTimeRange = "InvalidTimeRange";
 }

@@ -34,7 +34,7 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
     public string? ChatId { get; set; }
 
     /// <summary>A thread (omt_…): its root and replies. With -Replies, taken from the piped message where it has one.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ThreadSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ThreadSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = RepliesSet, ValueFromPipelineByPropertyName = true)]
     [Alias("thread_id")]
     [AllowNull]
@@ -49,20 +49,20 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
     public string? MessageId { get; set; }
 
     /// <summary>The replies of -MessageId: its thread's messages, or the replies to it in its chat.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = RepliesSet)]
+    [Parameter(ParameterSetName = RepliesSet)]
     public SwitchParameter Replies { get; set; }
 
     /// <summary>Messages created at or after this time (local unless the DateTime says UTC).</summary>
     [Parameter(ParameterSetName = ChatSet)]
     [Parameter(ParameterSetName = ThreadSet)]
     [Parameter(ParameterSetName = RepliesSet)]
-    public DateTime? After { get; set; }
+    public DateTime After { get; set; }
 
     /// <summary>Messages created before this time.</summary>
     [Parameter(ParameterSetName = ChatSet)]
     [Parameter(ParameterSetName = ThreadSet)]
     [Parameter(ParameterSetName = RepliesSet)]
-    public DateTime? Before { get; set; }
+    public DateTime Before { get; set; }
 
     /// <summary>Newest first (Lark's ByCreateTimeDesc); oldest first without it.</summary>
     [Parameter(ParameterSetName = ChatSet)]
@@ -81,8 +81,8 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
     protected override void ProcessRecord()
     {
         var connection = _connection!;
-        DateTimeOffset? after = After is { } a ? new DateTimeOffset(a) : null;
-        DateTimeOffset? before = Before is { } b ? new DateTimeOffset(b) : null;
+        DateTimeOffset? after = MyInvocation.BoundParameters.ContainsKey(nameof(After)) ? new DateTimeOffset(After) : null;
+        DateTimeOffset? before = MyInvocation.BoundParameters.ContainsKey(nameof(Before)) ? new DateTimeOffset(Before) : null;
         if (after is { } from && before is { } to && from >= to)
         {
             WriteError(ErrorRecords.WithFix(

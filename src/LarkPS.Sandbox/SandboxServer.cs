@@ -133,6 +133,9 @@ public sealed class SandboxServer : IAsyncDisposable
         MessageControlEndpoints.Map(app, state);
         EventEndpoints.Map(app, state);
         EventControlEndpoints.Map(app, state);
+        HistoryEndpoints.Map(app, state);
+        ResourceEndpoints.Map(app, state);
+        HistoryControlEndpoints.Map(app, state);
 
         try
         {
@@ -172,6 +175,7 @@ public sealed class SandboxServer : IAsyncDisposable
         finally
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            state.Uploads.Dispose();
         }
     }
 

@@ -79,7 +79,8 @@ internal static class UploadEndpoints
         }
 
         // Images are kept whole (at most 10 MB) so the inbox page can show them.
-        var form = await ReadFormAsync(context, "image", MaxImageBytes, (int)MaxImageBytes).ConfigureAwait(false);
+        using var blob = new UploadBlob(state.Uploads);
+        var form = await ReadFormAsync(context, "image", MaxImageBytes, (int)MaxImageBytes, blob.Stream).ConfigureAwait(false);
         if (form is null)
         {
             return;
@@ -100,6 +101,7 @@ internal static class UploadEndpoints
         }
 
         var key = "img_v3_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        blob.Keep(key);
         state.Uploads.Remember(new UploadRecord(key, UploadStore.ImageType, null, form.FileBytes!.Value, info!.ContentType, form.FileHead));
         await LarkResponses.Ok(context, new JsonObject { ["image_key"] = key }).ConfigureAwait(false);
     }
@@ -111,7 +113,8 @@ internal static class UploadEndpoints
             return;
         }
 
-        var form = await ReadFormAsync(context, "file", MaxFileBytes, 0).ConfigureAwait(false);
+        using var blob = new UploadBlob(state.Uploads);
+        var form = await ReadFormAsync(context, "file", MaxFileBytes, 0, blob.Stream).ConfigureAwait(false);
         if (form is null)
         {
             return;
@@ -134,17 +137,18 @@ internal static class UploadEndpoints
         }
 
         var key = "file_v3_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        blob.Keep(key);
         state.Uploads.Remember(new UploadRecord(key, fileType, fileName, form.FileBytes!.Value, null, null));
         await LarkResponses.Ok(context, new JsonObject { ["file_key"] = key }).ConfigureAwait(false);
     }
 
     /// <summary>The form, or null once an error has been answered.</summary>
-    private static async Task<MultipartUpload?> ReadFormAsync(HttpContext context, string fileField, long maxFileBytes, int keepBytes)
+    private static async Task<MultipartUpload?> ReadFormAsync(HttpContext context, string fileField, long maxFileBytes, int keepBytes, Stream copyTo)
     {
         MultipartUpload? form;
         try
         {
-            form = await MultipartUpload.ReadAsync(context, fileField, maxFileBytes, Math.Max(keepBytes, FileHeadBytes)).ConfigureAwait(false);
+            form = await MultipartUpload.ReadAsync(context, fileField, maxFileBytes, Math.Max(keepBytes, FileHeadBytes), copyTo).ConfigureAwait(false);
         }
         catch (BadHttpRequestException)
         {
@@ -209,4 +213,28 @@ internal static class UploadEndpoints
         LarkResponses.Error(
             context, StatusCodes.Status400BadRequest, LarkCodes.UploadTooLarge, "The file size exceeds the limit.",
             [new FieldViolation(field, null, $"at most {limit / (1024 * 1024)} MB")]);
+
+    /// <summary>An upload's bytes on their way to disk (issue 25): kept under the key when accepted, deleted otherwise.</summary>
+    private sealed class UploadBlob(UploadStore uploads) : IDisposable
+    {
+        private bool kept;
+
+        public FileStream Stream { get; } = new(uploads.NewBlobPath(), FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+
+        public void Keep(string key)
+        {
+            Stream.Dispose();
+            uploads.KeepBlob(key, Stream.Name);
+            kept = true;
+        }
+
+        public void Dispose()
+        {
+            Stream.Dispose();
+            if (!kept)
+            {
+                File.Delete(Stream.Name);
+            }
+        }
+    }
 }

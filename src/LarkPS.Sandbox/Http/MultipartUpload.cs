@@ -31,7 +31,7 @@ internal sealed class MultipartUpload
     public string Field(string name) => Fields.TryGetValue(name, out var value) ? value : string.Empty;
 
     /// <summary>Null when the request is not multipart/form-data.</summary>
-    public static async Task<MultipartUpload?> ReadAsync(HttpContext context, string fileField, long maxFileBytes, int keepBytes = 0)
+    public static async Task<MultipartUpload?> ReadAsync(HttpContext context, string fileField, long maxFileBytes, int keepBytes = 0, Stream? copyTo = null)
     {
         var contentType = context.Request.ContentType;
         if (contentType is null
@@ -63,7 +63,7 @@ internal sealed class MultipartUpload
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? string.Empty;
             if (string.Equals(name, fileField, StringComparison.Ordinal))
             {
-                fileBytes = await CountAsync(section.Body, maxFileBytes + 1, head, keepBytes, cancel).ConfigureAwait(false);
+                fileBytes = await CountAsync(section.Body, maxFileBytes + 1, head, keepBytes, copyTo, cancel).ConfigureAwait(false);
                 tooLarge = fileBytes > maxFileBytes;
                 if (tooLarge)
                 {
@@ -80,7 +80,8 @@ internal sealed class MultipartUpload
         return new MultipartUpload(fields, fileBytes, tooLarge, head.ToArray());
     }
 
-    private static async Task<long> CountAsync(Stream body, long stopAt, MemoryStream head, int keepBytes, CancellationToken cancel)
+    // copyTo (issue 25): where the whole file goes as it is read, for downloads later; null keeps only the head.
+    private static async Task<long> CountAsync(Stream body, long stopAt, MemoryStream head, int keepBytes, Stream? copyTo, CancellationToken cancel)
     {
         var buffer = new byte[81920];
         long total = 0;
@@ -89,6 +90,11 @@ internal sealed class MultipartUpload
         {
             var keep = (int)Math.Min(read, Math.Max(0, keepBytes - head.Length));
             head.Write(buffer, 0, keep);
+            if (copyTo is not null)
+            {
+                await copyTo.WriteAsync(buffer.AsMemory(0, read), cancel).ConfigureAwait(false);
+            }
+
             total += read;
         }
 

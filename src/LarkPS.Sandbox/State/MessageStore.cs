@@ -17,6 +17,7 @@ internal sealed class MessageStore(SandboxOptions options)
     private readonly List<string> order = [];
     private readonly TrackedMessages byId = new();
     private readonly Dictionary<string, (string MessageId, DateTimeOffset Until)> uuids = new(StringComparer.Ordinal);
+    private readonly HistoryIndex history = new();
 
     /// <summary>
     /// Stores the message built by <paramref name="create"/>, unless <paramref name="uuid"/> was used
@@ -39,6 +40,7 @@ internal sealed class MessageStore(SandboxOptions options)
             var stored = new StoredMessage(message, message.Time);
             order.Add(message.MessageId);
             byId[message.MessageId] = stored;
+            history.Add(message);
             if (!string.IsNullOrEmpty(uuid))
             {
                 uuids[uuid] = (message.MessageId, now + UuidMemory);
@@ -94,6 +96,7 @@ internal sealed class MessageStore(SandboxOptions options)
             }
 
             var older = stored.Message with { Time = stored.Message.Time - age };
+            history.Move(stored.Message, older);
             byId[messageId] = new StoredMessage(older, stored.UpdateTime - age < older.Time ? older.Time : stored.UpdateTime - age);
             return older;
         }
@@ -123,6 +126,25 @@ internal sealed class MessageStore(SandboxOptions options)
             order.Clear();
             byId.Clear();
             uuids.Clear();
+            history.Clear();
+        }
+    }
+
+    /// <summary>One page of a chat's or thread's history (issue 25): see <see cref="HistoryIndex.Page"/>.</summary>
+    public HistorySlice HistoryPage(string containerKey, long startMs, long endMs, bool descending, HistoryPosition? after, int size)
+    {
+        lock (gate)
+        {
+            return history.Page(containerKey, startMs, endMs, descending, after, size, id => byId[id]);
+        }
+    }
+
+    /// <summary>The thread (omt_…) <paramref name="messageId"/> is the root of, if any.</summary>
+    public string? ThreadRootedAt(string messageId)
+    {
+        lock (gate)
+        {
+            return history.ThreadOf(messageId);
         }
     }
 }

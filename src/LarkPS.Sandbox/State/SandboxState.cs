@@ -33,6 +33,11 @@ internal sealed class SandboxState
     public HookQuota HookQuota { get; }
     public HookFaults HookFaults { get; } = new();
 
+    /// <summary>Issue 25: read marks from the inbox page, and scopes a test took away.</summary>
+    public ReadMarks Reads { get; } = new();
+
+    public SandboxScopes Scopes { get; } = new();
+
     /// <summary>The long connection's tickets, connections and pushes (issue 21).</summary>
     public Events.EventHub Events { get; }
 
@@ -54,5 +59,7 @@ internal sealed class SandboxState
         CardUpdates.Clear();
         OperationQuotas.Clear();
         Events.Clear();
+        Reads.Clear();
+        Scopes.Clear();
     }
 }

@@ -12,7 +12,7 @@ internal sealed record UploadRecord(string Key, string FileType, string? FileNam
 /// bytes are kept for the inbox page up to <see cref="MaxKeptBytes"/> in all; older images then lose
 /// their bytes (never their record).
 /// </summary>
-internal sealed class UploadStore
+internal sealed class UploadStore : IDisposable
 {
     /// <summary>The pseudo file type recorded for image uploads.</summary>
     public const string ImageType = "image";
@@ -57,4 +57,40 @@ internal sealed class UploadStore
 
     /// <summary>How many uploads succeeded since the sandbox started.</summary>
     public int Count => keys.Count;
+
+    // Issue 25: every upload's whole bytes, on disk (never in memory), for GET im/v1/messages/{id}/resources/{key}.
+    private readonly Lazy<string> blobs = new(() => Directory.CreateTempSubdirectory("larkps-sandbox-uploads-").FullName);
+
+    /// <summary>A new file to write an upload's bytes into while it is read; kept by <see cref="KeepBlob"/> once accepted.</summary>
+    public string NewBlobPath() => Path.Combine(blobs.Value, Guid.NewGuid().ToString("N") + ".part");
+
+    /// <summary>Keeps the bytes written to <paramref name="partPath"/> as the upload <paramref name="key"/>'s.</summary>
+    public void KeepBlob(string key, string partPath) => File.Move(partPath, Path.Combine(blobs.Value, key), overwrite: true);
+
+    /// <summary>The file holding the upload's bytes; null for a key this sandbox did not issue.</summary>
+    public string? BlobOf(string key)
+    {
+        if (!blobs.IsValueCreated || key.IndexOfAny(['/', '\\', '.']) >= 0)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(blobs.Value, key);
+        return File.Exists(path) ? path : null;
+    }
+
+    public void Dispose()
+    {
+        if (blobs.IsValueCreated)
+        {
+            try
+            {
+                Directory.Delete(blobs.Value, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A download still reading a file: the temp folder is left for the OS to clean.
+            }
+        }
+    }
 }

@@ -338,6 +338,11 @@ internal sealed partial class LarkApiClient : IDisposable
                     0, null, response.StatusCode, logId, operation: request.Operation, pseudoCode: LarkCodeTable.Redirected, mayHaveArrived: true, idempotent: request.Idempotent);
             }
 
+            if (request.Download is { } sink && status is >= 200 and < 300 && !IsJson(response))
+            {
+                return await StreamAnswerAsync(sink, response, request, host, logId, cancellationToken).ConfigureAwait(false);
+            }
+
             byte[] bytes;
             try
             {

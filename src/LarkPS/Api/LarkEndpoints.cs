@@ -84,5 +84,15 @@ internal static class LarkEndpoints
             "has no uuid: Lark cannot de-duplicate it, so a request that may have arrived is never repeated"),
         new LarkEndpoint(LarkOperation.EventEndpoint, HttpMethod.Post, "/callback/ws/endpoint", QuotaClass.None, true,
             "the long connection's address: once per connect (LARK-API.md, Events: no tenant token, no documented quota)"),
+
+        // Issue 25, reading back: each API has its own 50/s and 1000/min (LARK-API.md, Reading back).
+        new LarkEndpoint(LarkOperation.ListMessages, HttpMethod.Get, "/open-apis/im/v1/messages?container_id_type={chat|thread}&container_id={id}&start_time={s}&end_time={s}&sort_type={sort}&page_size={n}&page_token={token}", QuotaClass.MessageHistory, true,
+            "reads only"),
+        new LarkEndpoint(LarkOperation.GetMessage, HttpMethod.Get, "/open-apis/im/v1/messages/{message_id}", QuotaClass.MessageGet, true,
+            "reads only"),
+        new LarkEndpoint(LarkOperation.ReadUsers, HttpMethod.Get, "/open-apis/im/v1/messages/{message_id}/read_users?user_id_type={type}&page_size={n}&page_token={token}", QuotaClass.ReadReceipts, true,
+            "reads only"),
+        new LarkEndpoint(LarkOperation.DownloadResource, HttpMethod.Get, "/open-apis/im/v1/messages/{message_id}/resources/{file_key}?type={image|file}", QuotaClass.MessageResource, true,
+            "reads only: a repeat writes the same bytes to the same part file again"),
     };
 }

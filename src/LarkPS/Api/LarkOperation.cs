@@ -41,6 +41,18 @@ internal enum LarkOperation
 
     /// <summary>POST /callback/ws/endpoint: the long connection's address (issue 21; no tenant token).</summary>
     EventEndpoint,
+
+    /// <summary>GET /open-apis/im/v1/messages: a chat's or a thread's history (issue 25).</summary>
+    ListMessages,
+
+    /// <summary>GET /open-apis/im/v1/messages/{message_id}: one message (issue 25).</summary>
+    GetMessage,
+
+    /// <summary>GET /open-apis/im/v1/messages/{message_id}/read_users: who read a message the bot sent (issue 25).</summary>
+    ReadUsers,
+
+    /// <summary>GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}: an image or file of a message (issue 25).</summary>
+    DownloadResource,
 }
 
 /// <summary>How a failed call may be retried, as Lark's code says.</summary>

@@ -52,4 +52,10 @@ internal sealed class LarkRequest
     /// null for a call nobody reserved for: the choke point then waits for one itself.
     /// </summary>
     public PacingTicket? Pacing { get; set; }
+
+    /// <summary>
+    /// Issue 25: where a successful answer's bytes go (a download), streamed and bounded, never read into memory; null
+    /// for a JSON answer. An error answer is read as JSON as always, whatever was asked for.
+    /// </summary>
+    public IAnswerSink? Download { get; set; }
 }

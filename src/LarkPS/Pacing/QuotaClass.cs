@@ -23,4 +23,16 @@ internal enum QuotaClass
 
     /// <summary>Image and file uploads: 50/s and 1000/min (LARK-API.md, Quotas and Other message operations).</summary>
     Upload,
+
+    /// <summary>Pages of a chat's or thread's history (GET im/v1/messages): 50/s and 1000/min (LARK-API.md, Reading back).</summary>
+    MessageHistory,
+
+    /// <summary>One message by id (GET im/v1/messages/{id}): 50/s and 1000/min, apart from history pages.</summary>
+    MessageGet,
+
+    /// <summary>Read receipts (GET im/v1/messages/{id}/read_users): 50/s and 1000/min.</summary>
+    ReadReceipts,
+
+    /// <summary>Downloads of messages' images and files (GET …/resources/{file_key}): 50/s and 1000/min.</summary>
+    MessageResource,
 }

@@ -32,6 +32,7 @@ public sealed class LarkConnection : IDisposable
     private ChatDirectory? _chats;
     private UserDirectory? _users;
     private Uploads.Uploader? _uploads;
+    private MessageHistory? _history;
 
     internal LarkConnection(string appId, SecureString appSecret, Uri baseUri, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null)
     {
@@ -65,6 +66,7 @@ public sealed class LarkConnection : IDisposable
         Chats = new ChatDirectory(Client, CreateRetryingCaller(), _clock);
         Users = new UserDirectory(Client, CreateRetryingCaller());
         Uploads = new Uploads.Uploader(Client);
+        History = new MessageHistory(Client, CreateRetryingCaller());
         Transport = new AppTransport(AppId, Client.BaseUri, Sender, Uploads);
     }
 
@@ -165,6 +167,9 @@ public sealed class LarkConnection : IDisposable
 
     /// <summary>Uploads of local images and files, one per distinct content on this connection.</summary>
     internal Uploads.Uploader Uploads { get => _uploads ?? throw NoOpenApi(); private set => _uploads = value; }
+
+    /// <summary>Reading back (issue 25): history, one message, read receipts, resources.</summary>
+    internal MessageHistory History { get => _history ?? throw NoOpenApi(); private set => _history = value; }
 
     /// <summary>How this connection delivers messages (the app API or the hook), chosen here once.</summary>
     internal IMessageTransport Transport { get; }

@@ -240,7 +240,12 @@ internal sealed partial class DeliveryScheduler<TWork>
         EndAttempt(job, answered);
         job.LastError = error;
         var left = TimeLeft(job);
-        var decision = _retryPolicy.Decide(error, job.Attempts, job.Waited, _limiter, job.Key, ownCancellation);
+        var decision = _retryPolicy.Decide(error, job.Attempts, job.Waited, _limiter, job.Key, ownCancellation, job.QuotaRefusals);
+        if (decision.Failure is FailureKind.AppRateLimit or FailureKind.ReceiverRateLimit)
+        {
+            // Not counted against MaxAttempts: only the item's deadline (its time budget) ends a quota refusal's retries.
+            job.QuotaRefusals++;
+        }
 
         // Lark refused for a quota and asked for a wait (x-ogw-ratelimit-reset, Retry-After) that ends after the item's
         // deadline: waiting cannot help, so it fails now and says so. The limiter has learned of the refusal all the same.
@@ -253,7 +258,7 @@ internal sealed partial class DeliveryScheduler<TWork>
         if (job.CutByDeadline && decision.Failure != FailureKind.Canceled)
         {
             // The attempt was cancelled at the deadline: the item's time is up, whatever the attempt count.
-            var cut = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error);
+            var cut = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error, job.QuotaRefusals);
             return Finish(job, DeliveryEventKind.Failed, cut.Message, cut);
         }
 
@@ -269,14 +274,14 @@ internal sealed partial class DeliveryScheduler<TWork>
 
         if (left <= TimeSpan.Zero)
         {
-            var expired = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error);
+            var expired = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error, job.QuotaRefusals);
             return Finish(job, DeliveryEventKind.Failed, expired.Message, expired);
         }
 
         var delay = decision.Delay;
         if (delay > left)
         {
-            var late = ItemDeadlineException.NextAttemptTooLate(_itemDeadline, delay, left, job.Attempts, error);
+            var late = ItemDeadlineException.NextAttemptTooLate(_itemDeadline, delay, left, job.Attempts, error, job.QuotaRefusals);
             return Finish(job, DeliveryEventKind.Failed, late.Message, late);
         }
 

@@ -159,8 +159,17 @@ internal sealed class PacingOptions
 
     // ---- Retries (RetryPolicy) ----
 
-    /// <summary>Choice (21c41e8): attempts per item, the first included.</summary>
+    /// <summary>
+    /// Choice (21c41e8): attempts per item, the first included. Quota refusals (429 / 99991400, 230020, 11232) do not
+    /// count (issue 24): they are retried until the item's deadline, <see cref="ItemDeadline"/>, its time budget.
+    /// </summary>
     public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>
+    /// Choice (issue 24): a quota refusal without x-ogw-ratelimit-reset backs off at most this long. Lark's windows are a
+    /// second (the minute's reset is announced), so a longer wait only spends the item's budget; retries are not counted.
+    /// </summary>
+    public TimeSpan MaxQuotaBackoff { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>Choice (21c41e8): the total one item may wait between attempts.</summary>
     public TimeSpan MaxTotalRetryWait { get; set; } = TimeSpan.FromMinutes(2);

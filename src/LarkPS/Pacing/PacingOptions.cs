@@ -78,6 +78,26 @@ internal sealed class PacingOptions
     /// <summary>Choice (8dba888): a refused send never retries sooner than this, whatever the windows say (the server's window is fuller than ours by at least one).</summary>
     public TimeSpan LeastRefusalWait { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    // ---- Sharing a quota with senders we cannot see (FairShare: AIMD, issue 24) ----
+
+    /// <summary>Choice (issue 24): a refusal our own windows cannot explain cuts the share to this part of what it was (TCP's halving).</summary>
+    public double ShareDecrease { get; set; } = 0.5;
+
+    /// <summary>Choice (issue 24): while no such refusal comes the share climbs this much a second (at 50/s, one call a second more each second).</summary>
+    public double ShareIncreasePerSecond { get; set; } = 0.02;
+
+    /// <summary>Choice (issue 24): the share never falls below this (at 50/s and 1000/min: 2/s and 50/min).</summary>
+    public double ShareFloor { get; set; } = 0.05;
+
+    /// <summary>Choice (issue 24): refusals within this long of a cut are the same signal (one window's worth) and cut once.</summary>
+    public TimeSpan ShareCutAtMostEvery { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Choice (issue 24): a refusal while our own count of the window (or the machine's, when shared) is within this many of
+    /// the limit is our pacing's mistake (the margin learns it); further below, someone else spends the quota and the share is cut.
+    /// </summary>
+    public int ForeignRefusalSlack { get; set; } = 2;
+
     // ---- The network's fastest round trip (RoundTripEstimator) ----
 
     /// <summary>Measured (db3d416): the allowance taken off the fastest warm round trip, at least this, for the first measurement.</summary>
@@ -120,6 +140,26 @@ internal sealed class PacingOptions
 
     /// <summary>Choice (8dba888): how often the limiter drops records that can no longer count, and idle receivers.</summary>
     public TimeSpan PruneEvery { get; set; } = TimeSpan.FromSeconds(1);
+
+    // ---- Sharing one app's quota on one machine (SharedQuotaFile, issue 24) ----
+
+    /// <summary>Choice (issue 24): calls the shared file remembers; above 1000/min the minute window counts only these.</summary>
+    public int SharedRecords { get; set; } = 2048;
+
+    /// <summary>
+    /// Choice (issue 24): a call in the shared file that was never answered counts as arriving "now" this long at most, so a
+    /// crashed process's calls stop holding the windows; an answer normally comes within a round trip.
+    /// </summary>
+    public TimeSpan SharedUnansweredHold { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Choice (issue 24): how long a claim retries the file's lock (held for microseconds) before the call goes ahead on this process's windows alone.</summary>
+    public TimeSpan SharedLockTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Choice (issue 24): added to the shared windows on top of the claiming limiter's margin: another process's calls are
+    /// known by the times it published (its own estimates), which can differ from ours by a timer's resolution and jitter.
+    /// </summary>
+    public TimeSpan SharedWindowMargin { get; set; } = TimeSpan.FromMilliseconds(10);
 
     // ---- Requests in flight (the scheduler's automatic ThrottleLimit) ----
 

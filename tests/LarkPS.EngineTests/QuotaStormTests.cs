@@ -81,6 +81,7 @@ public class QuotaStormTests
         Assert.Equal(2, result.Errors.Count);
         foreach (var error in result.Errors)
         {
+            _log.WriteLine(error.Exception.Message);
             Assert.Equal("QuotaBudgetSpent,LarkPS.Commands.SendLarkMessageCommand", error.FullyQualifiedErrorId);
             Assert.Equal(System.Management.Automation.ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
             Assert.Contains("time budget of 3.0 s (-DeadlineSec) is spent", error.Exception.Message, StringComparison.Ordinal);

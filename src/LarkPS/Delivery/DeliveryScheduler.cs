@@ -42,6 +42,7 @@ internal sealed partial class DeliveryScheduler<TWork>
     private readonly int _autoThrottleFloor;
     private readonly int _endPhaseWindows;
     private readonly Action? _leaving;
+    private readonly TimeSpan _leastQuotaAttemptTime;
 
     // Items waiting to start an attempt, in submission order (retries go back to their place), and how many of them
     // each receiver has.
@@ -78,6 +79,7 @@ internal sealed partial class DeliveryScheduler<TWork>
         _autoThrottleFloor = options.Pacing.AutoThrottleFloor;
         _endPhaseWindows = options.Pacing.EndPhaseWindows;
         _leaving = leaving;
+        _leastQuotaAttemptTime = options.Pacing.LeastQuotaAttemptTime;
     }
 
     /// <summary>Accepted items not finished yet (waiting, backing off or in flight).</summary>
@@ -279,7 +281,11 @@ internal sealed partial class DeliveryScheduler<TWork>
         }
 
         var delay = decision.Delay;
-        if (delay > left)
+
+        // After a quota refusal, a retry that would start with less than LeastQuotaAttemptTime left is likely cut in flight
+        // (and then may have arrived): the budget is spent now, and the item did not arrive.
+        var quotaRefused = decision.Failure is FailureKind.AppRateLimit or FailureKind.ReceiverRateLimit;
+        if (delay > left || (quotaRefused && delay + _leastQuotaAttemptTime > left))
         {
             var late = ItemDeadlineException.NextAttemptTooLate(_itemDeadline, delay, left, job.Attempts, error, job.QuotaRefusals);
             return Finish(job, DeliveryEventKind.Failed, late.Message, late);

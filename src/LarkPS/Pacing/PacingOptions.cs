@@ -237,6 +237,12 @@ internal sealed class PacingOptions
     /// <summary>Choice (c39f4c9): one total time per item from its first attempt, what the README promises.</summary>
     public TimeSpan ItemDeadline { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Choice (issue 24): after a quota refusal, a retry is started only with at least this much of the item's deadline
+    /// left; with less it would likely be cut in flight (and may have arrived), so the item fails now as QuotaBudgetSpent.
+    /// </summary>
+    public TimeSpan LeastQuotaAttemptTime { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Choice (21c41e8): how long requests in flight may still finish after a stop before they are cancelled.</summary>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromMilliseconds(500);
 

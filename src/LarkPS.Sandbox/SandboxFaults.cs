@@ -13,6 +13,8 @@ public sealed class SandboxFaults
     private int failBeforeStore;
     private int failAfterStore;
     private int dropConnections;
+    private int refuseAppQuota;
+    private string? busyChat;
     private readonly object revokeGate = new();
     private int? revokeTokenAfterUses;
     private int revokeGeneration;
@@ -98,6 +100,28 @@ public sealed class SandboxFaults
         set => Volatile.Write(ref dropConnections, Math.Max(0, value));
     }
 
+    /// <summary>
+    /// A quota storm (issue 24): the next N send-message calls answer HTTP 429, 99991400, with x-ogw-ratelimit-reset 1,
+    /// as when other programs on the same app spend its quota; nothing is stored and the app's windows are not charged.
+    /// </summary>
+    public int RefuseAppQuota
+    {
+        get => Volatile.Read(ref refuseAppQuota);
+        set => Volatile.Write(ref refuseAppQuota, Math.Max(0, value));
+    }
+
+    /// <summary>
+    /// A chat other bots keep full (issue 24): every send-message call into this chat id answers 230020 until this is
+    /// set to null. Null (the default) turns it off.
+    /// </summary>
+    public string? BusyChat
+    {
+        get => Volatile.Read(ref busyChat);
+        set => Volatile.Write(ref busyChat, string.IsNullOrEmpty(value) ? null : value);
+    }
+
+    internal bool TryConsumeRefuseAppQuota() => TryConsume(ref refuseAppQuota);
+
     internal bool TryConsumeFailBeforeStore() => TryConsume(ref failBeforeStore);
 
     internal bool TryConsumeFailAfterStore() => TryConsume(ref failAfterStore);
@@ -119,6 +143,8 @@ public sealed class SandboxFaults
         FailBeforeStore = 0;
         FailAfterStore = 0;
         DropConnections = 0;
+        RefuseAppQuota = 0;
+        BusyChat = null;
         RevokeTokenAfterUses = null;
     }
 

@@ -186,6 +186,8 @@ internal static class ControlEndpoints
         ["failAfterStore"] = faults.FailAfterStore,
         ["revokeTokenAfterUses"] = faults.RevokeTokenAfterUses,
         ["dropConnections"] = faults.DropConnections,
+        ["refuseAppQuota"] = faults.RefuseAppQuota,
+        ["busyChat"] = faults.BusyChat,
     };
 
     private static JsonObject Stats(SandboxStats stats) => new()
@@ -222,6 +224,8 @@ internal static class ControlEndpoints
                     case "FAILBEFORESTORE": faults.FailBeforeStore = value.GetInt32(); break;
                     case "FAILAFTERSTORE": faults.FailAfterStore = value.GetInt32(); break;
                     case "DROPCONNECTIONS": faults.DropConnections = value.GetInt32(); break;
+                    case "REFUSEAPPQUOTA": faults.RefuseAppQuota = value.GetInt32(); break;
+                    case "BUSYCHAT": faults.BusyChat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
                     case "REVOKETOKENAFTERUSES":
                         faults.RevokeTokenAfterUses = value.ValueKind == JsonValueKind.Null ? null : value.GetInt32();
                         break;
@@ -233,7 +237,7 @@ internal static class ControlEndpoints
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
-            await BadRequestAsync(context, "fault values must be whole numbers").ConfigureAwait(false);
+            await BadRequestAsync(context, "fault values must be whole numbers (busyChat: a chat id or null)").ConfigureAwait(false);
             return;
         }
 

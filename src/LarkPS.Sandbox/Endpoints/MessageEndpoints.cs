@@ -20,7 +20,7 @@ internal static class MessageEndpoints
 
     private static async Task SendAsync(HttpContext context, SandboxState state)
     {
-        if (await FaultBeforeStoreAsync(context, state).ConfigureAwait(false) || !await AdmitAppAsync(context, state).ConfigureAwait(false))
+        if (await FaultBeforeStoreAsync(context, state).ConfigureAwait(false) || await QuotaStormAsync(context, state).ConfigureAwait(false) || !await AdmitAppAsync(context, state).ConfigureAwait(false))
         {
             return;
         }
@@ -60,7 +60,7 @@ internal static class MessageEndpoints
 
     private static async Task ReplyAsync(HttpContext context, SandboxState state)
     {
-        if (await FaultBeforeStoreAsync(context, state).ConfigureAwait(false) || !await AdmitAppAsync(context, state).ConfigureAwait(false))
+        if (await FaultBeforeStoreAsync(context, state).ConfigureAwait(false) || await QuotaStormAsync(context, state).ConfigureAwait(false) || !await AdmitAppAsync(context, state).ConfigureAwait(false))
         {
             return;
         }
@@ -160,7 +160,7 @@ internal static class MessageEndpoints
         string chatId,
         Func<DeliveredMessage> create)
     {
-        if (!state.Quota.TryAdmitReceiver(state.Now, chatId))
+        if (string.Equals(state.Faults.BusyChat, chatId, StringComparison.Ordinal) || !state.Quota.TryAdmitReceiver(state.Now, chatId))
         {
             state.Stats.RefusedByReceiverQuota();
             await RefuseAsync(context, new SendProblem(LarkCodes.ReceiverRateLimited, "This operation triggers the frequency limit.")).ConfigureAwait(false);
@@ -202,6 +202,21 @@ internal static class MessageEndpoints
         }
 
         return false;
+    }
+
+    /// <summary>The quota storm fault (RefuseAppQuota): true when this call was refused as Lark refuses over the app's quota.</summary>
+    internal static async Task<bool> QuotaStormAsync(HttpContext context, SandboxState state)
+    {
+        if (!state.Faults.TryConsumeRefuseAppQuota())
+        {
+            return false;
+        }
+
+        state.Stats.RefusedByAppQuota();
+        context.Response.Headers["x-ogw-ratelimit-limit"] = state.Options.Quotas.AppPerSecond.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["x-ogw-ratelimit-reset"] = "1";
+        await LarkResponses.Error(context, StatusCodes.Status429TooManyRequests, LarkCodes.AppRateLimited, "request trigger frequency limit").ConfigureAwait(false);
+        return true;
     }
 
     internal static async Task<bool> AdmitAppAsync(HttpContext context, SandboxState state)

@@ -49,6 +49,9 @@ internal static partial class ErrorIds
     public const string JournalUnusable = "JournalUnusable";
     public const string DeadlineExceeded = "DeadlineExceeded";
 
+    // Issue 24: quota refusals are retried until the item's time budget (-DeadlineSec) is spent, then this.
+    public const string QuotaBudgetSpent = "QuotaBudgetSpent";
+
     // Issue 11: chats, users, uploads.
     public const string ChatNotFound = "ChatNotFound";
     public const string ChatNameAmbiguous = "ChatNameAmbiguous";

@@ -35,6 +35,7 @@ internal sealed class RetryPolicy
     private readonly TimeSpan _appPauseWithoutReset;
     private readonly TimeSpan _resetJitter;
     private readonly int _refusalsBeforeBackoff;
+    private readonly TimeSpan _maxQuotaBackoff;
 
     /// <summary>Creates a policy with the limits of <paramref name="options"/>.</summary>
     /// <param name="options">MaxAttempts, MaxTotalRetryWait, the backoffs and the refusal figures are read.</param>
@@ -54,6 +55,7 @@ internal sealed class RetryPolicy
         _appPauseWithoutReset = options.AppPauseWithoutReset;
         _resetJitter = options.ResetJitter;
         _refusalsBeforeBackoff = options.RefusalsBeforeBackoff;
+        _maxQuotaBackoff = options.MaxQuotaBackoff;
         _random = random ?? new Random();
     }
 
@@ -75,9 +77,13 @@ internal sealed class RetryPolicy
     /// <param name="limiter">The windows of the attempt, for a failure whose request carried no ticket of its own.</param>
     /// <param name="receiverKey">The attempt's receiver, for a receiver's refusal (230020, a hook's 11232); null for none.</param>
     /// <param name="ownCancellation">Our stop token: a cancellation that comes from it is never retried.</param>
-    public RetryDecision Decide(Exception error, int attempt, TimeSpan waitedSoFar, RateLimiter? limiter, string? receiverKey, CancellationToken ownCancellation)
+    /// <param name="quotaRefusals">
+    /// How many of the item's earlier attempts were quota refusals (this one not included). They do not count against
+    /// MaxAttempts: a quota refusal means "not yet", and only the item's time budget (its deadline) ends its retries.
+    /// </param>
+    public RetryDecision Decide(Exception error, int attempt, TimeSpan waitedSoFar, RateLimiter? limiter, string? receiverKey, CancellationToken ownCancellation, int quotaRefusals = 0)
     {
-        var decision = Decide(error, attempt, waitedSoFar, ownCancellation);
+        var decision = Decide(error, attempt, waitedSoFar, ownCancellation, quotaRefusals);
         var refusal = Unwrap(error) as LarkApiException;
         limiter = refusal?.Pacing?.Limiter ?? limiter;
         if (limiter is null)
@@ -95,15 +101,14 @@ internal sealed class RetryPolicy
                     return decision;
                 }
 
-                appWait = AfterRepeatedRefusals(appWait, decision, attempt);
+                appWait = AfterRepeatedRefusals(appWait, decision, quotaRefusals + 1);
                 return decision.WithWait(appWait, string.Format(
                     CultureInfo.InvariantCulture,
-                    "{0}: waiting {1} until the app's windows have room{2}, then sending a little slower (attempt {3} of {4})",
+                    "{0}: waiting {1} until the app's windows have room{2}, then sending a little slower ({3})",
                     FirstClause(decision.Reason),
                     FormatSeconds(appWait),
                     reset is { } r ? " (x-ogw-ratelimit-reset " + FormatSeconds(r) + ")" : string.Empty,
-                    attempt + 1,
-                    _maxAttempts));
+                    AttemptWords(attempt, quota: true)));
             case FailureKind.ReceiverRateLimit when receiverKey is not null:
                 var receiverWait = limiter.OnReceiverRefusal(receiverKey);
                 if (!decision.ShouldRetry)
@@ -111,14 +116,13 @@ internal sealed class RetryPolicy
                     return decision;
                 }
 
-                receiverWait = AfterRepeatedRefusals(receiverWait, decision, attempt);
+                receiverWait = AfterRepeatedRefusals(receiverWait, decision, quotaRefusals + 1);
                 return decision.WithWait(receiverWait, string.Format(
                     CultureInfo.InvariantCulture,
-                    "{0}: waiting {1} until this receiver's window has room (attempt {2} of {3})",
+                    "{0}: waiting {1} until this receiver's window has room ({2})",
                     FirstClause(decision.Reason),
                     FormatSeconds(receiverWait),
-                    attempt + 1,
-                    _maxAttempts));
+                    AttemptWords(attempt, quota: true)));
             default:
                 return decision;
         }
@@ -129,7 +133,8 @@ internal sealed class RetryPolicy
     /// <param name="attempt">Attempts made so far, 1-based.</param>
     /// <param name="waitedSoFar">The total of the delays already waited for this work item.</param>
     /// <param name="ownCancellation">Our stop token: a cancellation that comes from it is never retried.</param>
-    public RetryDecision Decide(Exception error, int attempt, TimeSpan waitedSoFar, CancellationToken ownCancellation)
+    /// <param name="quotaRefusals">How many earlier attempts were quota refusals: they do not count against MaxAttempts.</param>
+    public RetryDecision Decide(Exception error, int attempt, TimeSpan waitedSoFar, CancellationToken ownCancellation, int quotaRefusals = 0)
     {
         if (error is null)
         {
@@ -157,7 +162,11 @@ internal sealed class RetryPolicy
 
         // The wait Lark asked for, for a quota refusal: an item's deadline is measured against it.
         var asked = error is LarkApiException { RetryAfter: { } askedWait, Retry: RetryKind.AppQuota or RetryKind.ReceiverQuota } ? askedWait : (TimeSpan?)null;
-        if (attempt >= _maxAttempts)
+
+        // Issue 24: a quota refusal is "not yet", never "no": it is retried until the item's time budget (its deadline,
+        // MaxTotalRetryWait here) is spent, whatever the count; other failures count their attempts, refusals left out.
+        var quota = kind is FailureKind.AppRateLimit or FailureKind.ReceiverRateLimit;
+        if (!quota && attempt - Math.Max(0, quotaRefusals) >= _maxAttempts)
         {
             return RetryDecision.GiveUp(
                 string.Format(CultureInfo.InvariantCulture, "{0}: gave up after {1} attempts", what, attempt),
@@ -178,12 +187,12 @@ internal sealed class RetryPolicy
                 why = "as x-ogw-ratelimit-reset asked";
                 break;
             case FailureKind.AppRateLimit:
-                delay = Backoff(attempt);
+                delay = Min(Backoff(attempt), _maxQuotaBackoff);
                 pauseApp = _appPauseWithoutReset;
                 why = "before retrying";
                 break;
             case FailureKind.ReceiverRateLimit:
-                delay = Max(Backoff(attempt), _receiverRefusalFloor);
+                delay = Max(Min(Backoff(attempt), _maxQuotaBackoff), _receiverRefusalFloor);
                 pauseReceiver = delay;
                 why = "for this receiver's quota";
                 break;
@@ -209,12 +218,11 @@ internal sealed class RetryPolicy
 
         var reason = string.Format(
             CultureInfo.InvariantCulture,
-            "{0}: waiting {1} {2} (attempt {3} of {4})",
+            "{0}: waiting {1} {2} ({3})",
             what,
             FormatSeconds(delay),
             why,
-            attempt + 1,
-            _maxAttempts);
+            AttemptWords(attempt - (quota ? 0 : Math.Max(0, quotaRefusals)), quota));
         return RetryDecision.Retry(delay, reason, kind, pauseApp, pauseReceiver, asked);
     }
 
@@ -294,9 +302,16 @@ internal sealed class RetryPolicy
         return (kind, what.TrimEnd());
     }
 
-    // Refused again and again: something else shares the quota; from the third refusal on, back off as the table says.
-    private TimeSpan AfterRepeatedRefusals(TimeSpan windowWait, RetryDecision decision, int attempt) =>
-        attempt >= _refusalsBeforeBackoff ? Max(windowWait, decision.Delay) : windowWait;
+    // Refused again and again: something else shares the quota; from the third refusal on, back off as the table says
+    // (for a refusal with x-ogw-ratelimit-reset, that is the reset: the count of refusals never grows the wait past it).
+    private TimeSpan AfterRepeatedRefusals(TimeSpan windowWait, RetryDecision decision, int refusals) =>
+        refusals >= _refusalsBeforeBackoff ? Max(windowWait, decision.Delay) : windowWait;
+
+    // "attempt 3 of 8" while the count means something; past it, a quota refusal's retries run on the item's time budget.
+    private string AttemptWords(int attempt, bool quota) =>
+        !quota || attempt + 1 <= _maxAttempts
+            ? string.Format(CultureInfo.InvariantCulture, "attempt {0} of {1}", attempt + 1, _maxAttempts)
+            : string.Format(CultureInfo.InvariantCulture, "attempt {0}; quota refusals are retried until the item's deadline", attempt + 1);
 
     private static Exception Unwrap(Exception error) =>
         error is AggregateException aggregate && aggregate.InnerExceptions.Count == 1 ? Unwrap(aggregate.InnerExceptions[0]) : error;
@@ -319,6 +334,8 @@ internal sealed class RetryPolicy
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a >= b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a <= b ? a : b;
 
     internal static string FormatSeconds(TimeSpan value) =>
         value.TotalSeconds.ToString(value < TimeSpan.FromSeconds(1) && value > TimeSpan.Zero ? "0.00" : "0.0", CultureInfo.InvariantCulture) + " s";

@@ -34,6 +34,7 @@ internal sealed class RetryingCaller
         }
 
         var attempt = 0;
+        var refusals = 0;
         var waited = TimeSpan.Zero;
         while (true)
         {
@@ -45,10 +46,16 @@ internal sealed class RetryingCaller
             catch (LarkApiException ex)
             {
                 // The refusal's ticket (on the exception) names the windows that learn from it.
-                var decision = _policy.Decide(ex, attempt, waited, limiter: null, receiverKey: null, cancellationToken);
+                // Quota refusals do not count against MaxAttempts: MaxTotalRetryWait is their budget.
+                var decision = _policy.Decide(ex, attempt, waited, limiter: null, receiverKey: null, cancellationToken, refusals);
                 if (!decision.ShouldRetry)
                 {
                     throw;
+                }
+
+                if (decision.Failure is FailureKind.AppRateLimit or FailureKind.ReceiverRateLimit)
+                {
+                    refusals++;
                 }
 
                 waited += decision.Delay;

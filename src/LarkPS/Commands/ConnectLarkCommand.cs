@@ -94,6 +94,14 @@ public sealed class ConnectLarkCommand : LarkCmdlet
     [ValidateRange(1, 10000)]
     public int QuotaPerReceiverPerSecond { get; set; } = 5;
 
+    /// <summary>
+    /// Pace this connection on its own. By default every PowerShell on this machine that uses the same app and host (or
+    /// the same webhook) shares one pacing through a small file in the temp folder, so scripts started together stay
+    /// within Lark's quota together; with this switch the connection counts only its own calls.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter NoQuotaSharing { get; set; }
+
     /// <summary>Return the connection object.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -109,7 +117,7 @@ public sealed class ConnectLarkCommand : LarkCmdlet
         var baseUri = ResolveBaseUri();
         var (appId, secret) = ResolveCredentials();
         var quotas = new DeliveryOptions { AppPerSecond = QuotaPerSecond, AppPerMinute = QuotaPerMinute, ReceiverPerSecond = QuotaPerReceiverPerSecond };
-        var connection = new LarkConnection(appId, secret, baseUri, timeout: TimeSpan.FromSeconds(TimeoutSec), quotas: quotas);
+        var connection = new LarkConnection(appId, secret, baseUri, timeout: TimeSpan.FromSeconds(TimeoutSec), quotas: quotas, sharing: Sharing());
         WriteVerbose($"Requesting a tenant access token for app '{appId}' from {connection.BaseUri.GetLeftPart(UriPartial.Authority)}.");
         try
         {
@@ -133,6 +141,19 @@ public sealed class ConnectLarkCommand : LarkCmdlet
         {
             WriteObject(connection);
         }
+    }
+
+    // Issue 24: shared with the machine's other processes on the same app and host (or hook) unless -NoQuotaSharing.
+    private Pacing.QuotaSharing? Sharing()
+    {
+        if (NoQuotaSharing)
+        {
+            WriteVerbose("Quota sharing is off (-NoQuotaSharing): this connection paces only its own calls.");
+            return null;
+        }
+
+        WriteVerbose("Pacing is shared with the other PowerShell processes on this machine that use the same app and host (or hook), through files in " + System.IO.Path.Combine(System.IO.Path.GetTempPath(), "LarkPS-quota") + " (named by a hash; -NoQuotaSharing turns this off).");
+        return new Pacing.QuotaSharing();
     }
 
     // Plain Connect-Lark with no app variables but LARK_WEBHOOK_URI set: the webhook of a CI job.
@@ -174,7 +195,7 @@ public sealed class ConnectLarkCommand : LarkCmdlet
             AppPerMinute = MyInvocation.BoundParameters.ContainsKey(nameof(QuotaPerMinute)) ? QuotaPerMinute : defaults.AppPerMinute,
             ReceiverPerSecond = MyInvocation.BoundParameters.ContainsKey(nameof(QuotaPerReceiverPerSecond)) ? QuotaPerReceiverPerSecond : defaults.ReceiverPerSecond,
         };
-        var connection = new LarkConnection(hook!, secret, timeout: TimeSpan.FromSeconds(TimeoutSec), quotas: quotas);
+        var connection = new LarkConnection(hook!, secret, timeout: TimeSpan.FromSeconds(TimeoutSec), quotas: quotas, sharing: Sharing());
         WriteVerbose($"Connected to the custom bot {hook!.Masked} ({(connection.IsSigned ? "requests are signed with its secret" : "unsigned: no secret given")}); no request was made, so the address and secret are checked by the first send.");
         ConnectionStore.Current = connection;
         if (PassThru)

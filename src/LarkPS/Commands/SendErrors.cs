@@ -26,8 +26,8 @@ internal static class SendErrors
                 action = WithLogId(lark.Row.Fix, lark);
                 break;
             case Delivery.ItemDeadlineException late:
-                id = ErrorIds.DeadlineExceeded;
-                category = ErrorCategory.OperationTimeout;
+                id = late.ErrorId;
+                category = late.ErrorId == ErrorIds.QuotaBudgetSpent ? ErrorCategory.LimitsExceeded : ErrorCategory.OperationTimeout;
                 action = late.Advice;
                 break;
             case OperationCanceledException:

@@ -24,6 +24,9 @@ internal sealed partial class DeliveryScheduler<TWork>
 
         public int Attempts { get; set; }
 
+        /// <summary>How many of the attempts Lark refused for a quota (they are retried until the deadline, not counted).</summary>
+        public int QuotaRefusals { get; set; }
+
         public TimeSpan Waited { get; set; }
 
         public Exception? LastError { get; set; }

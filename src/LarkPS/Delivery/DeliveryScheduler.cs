@@ -42,6 +42,7 @@ internal sealed partial class DeliveryScheduler<TWork>
     private readonly int _autoThrottleFloor;
     private readonly int _endPhaseWindows;
     private readonly Action? _leaving;
+    private readonly TimeSpan _leastQuotaAttemptTime;
 
     // Items waiting to start an attempt, in submission order (retries go back to their place), and how many of them
     // each receiver has.
@@ -78,6 +79,7 @@ internal sealed partial class DeliveryScheduler<TWork>
         _autoThrottleFloor = options.Pacing.AutoThrottleFloor;
         _endPhaseWindows = options.Pacing.EndPhaseWindows;
         _leaving = leaving;
+        _leastQuotaAttemptTime = options.Pacing.LeastQuotaAttemptTime;
     }
 
     /// <summary>Accepted items not finished yet (waiting, backing off or in flight).</summary>
@@ -240,7 +242,12 @@ internal sealed partial class DeliveryScheduler<TWork>
         EndAttempt(job, answered);
         job.LastError = error;
         var left = TimeLeft(job);
-        var decision = _retryPolicy.Decide(error, job.Attempts, job.Waited, _limiter, job.Key, ownCancellation);
+        var decision = _retryPolicy.Decide(error, job.Attempts, job.Waited, _limiter, job.Key, ownCancellation, job.QuotaRefusals);
+        if (decision.Failure is FailureKind.AppRateLimit or FailureKind.ReceiverRateLimit)
+        {
+            // Not counted against MaxAttempts: only the item's deadline (its time budget) ends a quota refusal's retries.
+            job.QuotaRefusals++;
+        }
 
         // Lark refused for a quota and asked for a wait (x-ogw-ratelimit-reset, Retry-After) that ends after the item's
         // deadline: waiting cannot help, so it fails now and says so. The limiter has learned of the refusal all the same.
@@ -253,7 +260,7 @@ internal sealed partial class DeliveryScheduler<TWork>
         if (job.CutByDeadline && decision.Failure != FailureKind.Canceled)
         {
             // The attempt was cancelled at the deadline: the item's time is up, whatever the attempt count.
-            var cut = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error);
+            var cut = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error, job.QuotaRefusals);
             return Finish(job, DeliveryEventKind.Failed, cut.Message, cut);
         }
 
@@ -269,14 +276,18 @@ internal sealed partial class DeliveryScheduler<TWork>
 
         if (left <= TimeSpan.Zero)
         {
-            var expired = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error);
+            var expired = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error, job.QuotaRefusals);
             return Finish(job, DeliveryEventKind.Failed, expired.Message, expired);
         }
 
         var delay = decision.Delay;
-        if (delay > left)
+
+        // After a quota refusal, a retry that would start with less than LeastQuotaAttemptTime left is likely cut in flight
+        // (and then may have arrived): the budget is spent now, and the item did not arrive.
+        var quotaRefused = decision.Failure is FailureKind.AppRateLimit or FailureKind.ReceiverRateLimit;
+        if (delay > left || (quotaRefused && delay + _leastQuotaAttemptTime > left))
         {
-            var late = ItemDeadlineException.NextAttemptTooLate(_itemDeadline, delay, left, job.Attempts, error);
+            var late = ItemDeadlineException.NextAttemptTooLate(_itemDeadline, delay, left, job.Attempts, error, job.QuotaRefusals);
             return Finish(job, DeliveryEventKind.Failed, late.Message, late);
         }
 

@@ -10,13 +10,27 @@ namespace LarkPS.Delivery;
 /// </summary>
 internal sealed class ItemDeadlineException : TimeoutException
 {
-    private ItemDeadlineException(string message, TimeSpan deadline, bool mayHaveArrived, Exception? last, string advice)
+    private ItemDeadlineException(string message, TimeSpan deadline, bool mayHaveArrived, Exception? last, string advice, string errorId = ErrorIds.DeadlineExceeded)
         : base(message, last)
     {
         Deadline = deadline;
         MayHaveArrived = mayHaveArrived;
         Advice = advice;
+        ErrorId = errorId;
     }
+
+    /// <summary>
+    /// DeadlineExceeded; or QuotaBudgetSpent (issue 24) when Lark's last answer was a quota refusal: the item was
+    /// retried for its whole budget and the quota never had room (other scripts or machines spend the same app's).
+    /// </summary>
+    public string ErrorId { get; }
+
+    /// <summary>The advice for an item whose budget went to quota refusals (the RecommendedAction of QuotaBudgetSpent).</summary>
+    public const string QuotaAdvice =
+        "Send it again later (the same uuid is safe). Give quota refusals more time with a longer -DeadlineSec on Send-LarkMessage; " +
+        "where several scripts share the app on one machine, keep Connect-Lark's quota sharing on (no -NoQuotaSharing); " +
+        "where other machines share it, give each a share with Connect-Lark -QuotaPerSecond and -QuotaPerMinute " +
+        "(README: Several scripts or machines on one app).";
 
     /// <summary>The item's deadline.</summary>
     public TimeSpan Deadline { get; }
@@ -28,8 +42,13 @@ internal sealed class ItemDeadlineException : TimeoutException
     public string Advice { get; }
 
     /// <summary>The deadline passed while an attempt ran or before the next could start.</summary>
-    public static ItemDeadlineException Expired(TimeSpan deadline, int attempts, Exception last)
+    public static ItemDeadlineException Expired(TimeSpan deadline, int attempts, Exception last, int quotaRefusals = 0)
     {
+        if (IsQuotaRefusal(last))
+        {
+            return BudgetSpent(deadline, attempts, quotaRefusals, (LarkApiException)last, null);
+        }
+
         var mayHaveArrived = MayHaveArrivedAfter(last);
         var message = string.Format(
             CultureInfo.InvariantCulture,
@@ -59,8 +78,13 @@ internal sealed class ItemDeadlineException : TimeoutException
     }
 
     /// <summary>The wait before the next attempt would end after the deadline.</summary>
-    public static ItemDeadlineException NextAttemptTooLate(TimeSpan deadline, TimeSpan wait, TimeSpan left, int attempts, Exception last)
+    public static ItemDeadlineException NextAttemptTooLate(TimeSpan deadline, TimeSpan wait, TimeSpan left, int attempts, Exception last, int quotaRefusals = 0)
     {
+        if (IsQuotaRefusal(last))
+        {
+            return BudgetSpent(deadline, attempts, quotaRefusals, (LarkApiException)last, left);
+        }
+
         var mayHaveArrived = MayHaveArrivedAfter(last);
         var message = string.Format(
             CultureInfo.InvariantCulture,
@@ -73,6 +97,22 @@ internal sealed class ItemDeadlineException : TimeoutException
             mayHaveArrived ? "It may have arrived." : "Lark refused it: it did not arrive.");
         return new ItemDeadlineException(message, deadline, mayHaveArrived, last, ResendAdvice(mayHaveArrived));
     }
+
+    /// <summary>Lark kept refusing the item for a quota until its budget was spent: it did not arrive.</summary>
+    private static ItemDeadlineException BudgetSpent(TimeSpan deadline, int attempts, int quotaRefusals, LarkApiException last, TimeSpan? left)
+    {
+        var message = string.Format(
+            CultureInfo.InvariantCulture,
+            "Lark refused it for a rate limit {0} time(s) in {1} attempt(s) (the last: {2}) and its time budget of {3} (-DeadlineSec) is spent{4}: something else spends the same quota (other scripts or machines on this app, or other bots in the chat). It did not arrive.",
+            Math.Max(1, quotaRefusals),
+            attempts,
+            last.Message.TrimEnd('.'),
+            Format(deadline),
+            left is { } l && l > TimeSpan.Zero ? " (" + Format(l) + " were left, less than the wait for the quota's next room)" : string.Empty);
+        return new ItemDeadlineException(message, deadline, mayHaveArrived: false, last, QuotaAdvice, ErrorIds.QuotaBudgetSpent);
+    }
+
+    private static bool IsQuotaRefusal(Exception last) => last is LarkApiException { Retry: RetryKind.AppQuota or RetryKind.ReceiverQuota };
 
     private static bool MayHaveArrivedAfter(Exception last) => last is not LarkApiException { MayHaveArrived: false };
 

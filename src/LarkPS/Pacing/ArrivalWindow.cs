@@ -76,6 +76,21 @@ internal sealed class ArrivalWindow
         return Math.Max(1, kth + length - now);
     }
 
+    /// <summary>How many sends are estimated to have arrived after <paramref name="since"/> (unanswered ones count as arriving now).</summary>
+    public int Count(long now, long since, long fastestRoundTrip)
+    {
+        var count = _answered.Count - FirstAfter(since + fastestRoundTrip);
+        foreach (var record in _unanswered)
+        {
+            if (record.Estimate(now, fastestRoundTrip) > since)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>The earliest arrival estimate after <paramref name="since"/>, or <paramref name="since"/> when there is none.</summary>
     public long EarliestAfter(long since, long fastestRoundTrip)
     {

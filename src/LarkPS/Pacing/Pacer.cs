@@ -11,8 +11,8 @@ namespace LarkPS.Pacing;
 /// quota class (from the endpoint table) unless the delivery scheduler already reserved one.
 /// </summary>
 /// <remarks>
-/// Issue 24 plugs in here: a pacer that also counts other processes' calls (a coordination file) is another
-/// implementation, or wraps <see cref="Pacer"/>; what the limiters learn from refusals stays in <see cref="RateLimiter"/>.
+/// Other processes on the machine are counted inside each limiter (issue 24: <see cref="SharedQuotaFile"/>); what the
+/// limiters learn from refusals stays in <see cref="RateLimiter"/>.
 /// </remarks>
 internal interface IRequestPacer
 {
@@ -27,6 +27,15 @@ internal sealed class Pacer : IRequestPacer
 
     /// <summary>Every class gets the quotas and figures of <paramref name="options"/> (the connection's quotas apply to each).</summary>
     public Pacer(PacingOptions options, IClock clock)
+        : this(options, clock, shared: null)
+    {
+    }
+
+    /// <summary>
+    /// As above; <paramref name="shared"/> gives each class the machine's shared file of its quota (issue 24), so every
+    /// process on this machine with the same app and host (or hook) counts the others' calls; null, or a null file, for none.
+    /// </summary>
+    public Pacer(PacingOptions options, IClock clock, Func<QuotaClass, SharedQuotaFile?>? shared)
     {
         if (options is null)
         {
@@ -42,7 +51,7 @@ internal sealed class Pacer : IRequestPacer
         {
             if (quota != QuotaClass.None)
             {
-                _limiters.Add(quota, new RateLimiter(options, clock));
+                _limiters.Add(quota, new RateLimiter(options, clock, options.RateWindowMargin, shared?.Invoke(quota)));
             }
         }
     }

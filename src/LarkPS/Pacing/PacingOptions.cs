@@ -78,6 +78,26 @@ internal sealed class PacingOptions
     /// <summary>Choice (8dba888): a refused send never retries sooner than this, whatever the windows say (the server's window is fuller than ours by at least one).</summary>
     public TimeSpan LeastRefusalWait { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    // ---- Sharing a quota with senders we cannot see (FairShare: AIMD, issue 24) ----
+
+    /// <summary>Choice (issue 24): a refusal our own windows cannot explain cuts the share to this part of what it was (TCP's halving).</summary>
+    public double ShareDecrease { get; set; } = 0.5;
+
+    /// <summary>Choice (issue 24): while no such refusal comes the share climbs this much a second (at 50/s, one call a second more each second).</summary>
+    public double ShareIncreasePerSecond { get; set; } = 0.02;
+
+    /// <summary>Choice (issue 24): the share never falls below this (at 50/s and 1000/min: 2/s and 50/min).</summary>
+    public double ShareFloor { get; set; } = 0.05;
+
+    /// <summary>Choice (issue 24): refusals within this long of a cut are the same signal (one window's worth) and cut once.</summary>
+    public TimeSpan ShareCutAtMostEvery { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Choice (issue 24): a refusal while our own count of the window (or the machine's, when shared) is within this many of
+    /// the limit is our pacing's mistake (the margin learns it); further below, someone else spends the quota and the share is cut.
+    /// </summary>
+    public int ForeignRefusalSlack { get; set; } = 2;
+
     // ---- The network's fastest round trip (RoundTripEstimator) ----
 
     /// <summary>Measured (db3d416): the allowance taken off the fastest warm round trip, at least this, for the first measurement.</summary>
@@ -121,6 +141,26 @@ internal sealed class PacingOptions
     /// <summary>Choice (8dba888): how often the limiter drops records that can no longer count, and idle receivers.</summary>
     public TimeSpan PruneEvery { get; set; } = TimeSpan.FromSeconds(1);
 
+    // ---- Sharing one app's quota on one machine (SharedQuotaFile, issue 24) ----
+
+    /// <summary>Choice (issue 24): calls the shared file remembers; above 1000/min the minute window counts only these.</summary>
+    public int SharedRecords { get; set; } = 2048;
+
+    /// <summary>
+    /// Choice (issue 24): a call in the shared file that was never answered counts as arriving "now" this long at most, so a
+    /// crashed process's calls stop holding the windows; an answer normally comes within a round trip.
+    /// </summary>
+    public TimeSpan SharedUnansweredHold { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Choice (issue 24): how long a claim retries the file's lock (held for microseconds) before the call goes ahead on this process's windows alone.</summary>
+    public TimeSpan SharedLockTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Choice (issue 24): added to the shared windows on top of the claiming limiter's margin: another process's calls are
+    /// known by the times it published (its own estimates), which can differ from ours by a timer's resolution and jitter.
+    /// </summary>
+    public TimeSpan SharedWindowMargin { get; set; } = TimeSpan.FromMilliseconds(10);
+
     // ---- Requests in flight (the scheduler's automatic ThrottleLimit) ----
 
     /// <summary>Choice (8dba888): the fewest requests in flight the automatic sizing uses.</summary>
@@ -159,8 +199,17 @@ internal sealed class PacingOptions
 
     // ---- Retries (RetryPolicy) ----
 
-    /// <summary>Choice (21c41e8): attempts per item, the first included.</summary>
+    /// <summary>
+    /// Choice (21c41e8): attempts per item, the first included. Quota refusals (429 / 99991400, 230020, 11232) do not
+    /// count (issue 24): they are retried until the item's deadline, <see cref="ItemDeadline"/>, its time budget.
+    /// </summary>
     public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>
+    /// Choice (issue 24): a quota refusal without x-ogw-ratelimit-reset backs off at most this long. Lark's windows are a
+    /// second (the minute's reset is announced), so a longer wait only spends the item's budget; retries are not counted.
+    /// </summary>
+    public TimeSpan MaxQuotaBackoff { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>Choice (21c41e8): the total one item may wait between attempts.</summary>
     public TimeSpan MaxTotalRetryWait { get; set; } = TimeSpan.FromMinutes(2);
@@ -187,6 +236,12 @@ internal sealed class PacingOptions
 
     /// <summary>Choice (c39f4c9): one total time per item from its first attempt, what the README promises.</summary>
     public TimeSpan ItemDeadline { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Choice (issue 24): after a quota refusal, a retry is started only with at least this much of the item's deadline
+    /// left; with less it would likely be cut in flight (and may have arrived), so the item fails now as QuotaBudgetSpent.
+    /// </summary>
+    public TimeSpan LeastQuotaAttemptTime { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Choice (21c41e8): how long requests in flight may still finish after a stop before they are cancelled.</summary>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromMilliseconds(500);

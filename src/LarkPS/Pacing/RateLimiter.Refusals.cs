@@ -13,9 +13,11 @@ internal sealed partial class RateLimiter
     /// </summary>
     public TimeSpan OnAppRefusal(TimeSpan? reset)
     {
+        var shared = SharedCounts(_clock.UtcNow.UtcTicks, null);
         lock (_gate)
         {
             var now = _clock.UtcNow.UtcTicks;
+            LearnFromAppRefusalLocked(now, shared);
             _margin.Refused(now);
             var margin = _margin.At(now);
 
@@ -43,11 +45,13 @@ internal sealed partial class RateLimiter
             throw new ArgumentNullException(nameof(receiverKey));
         }
 
+        var shared = SharedCounts(_clock.UtcNow.UtcTicks, receiverKey);
         lock (_gate)
         {
             var now = _clock.UtcNow.UtcTicks;
-            _margin.Refused(now);
             var receiver = ReceiverLocked(receiverKey);
+            LearnFromReceiverRefusalLocked(now, receiver, shared.Receiver);
+            _margin.Refused(now);
             var margin = _margin.At(now);
             var wait = Math.Max(ReceiverWaitLocked(now, receiver), margin);
 

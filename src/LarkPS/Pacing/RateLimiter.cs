@@ -58,6 +58,15 @@ internal sealed partial class RateLimiter
 
     /// <summary>Creates a limiter with the quotas and figures of <paramref name="options"/> and its own base margin.</summary>
     public RateLimiter(PacingOptions options, IClock clock, TimeSpan margin)
+        : this(options, clock, margin, shared: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a limiter whose windows also count every other process's calls on this machine through
+    /// <paramref name="shared"/> (issue 24); null counts this process's calls only.
+    /// </summary>
+    public RateLimiter(PacingOptions options, IClock clock, TimeSpan margin, SharedQuotaFile? shared)
     {
         if (options is null)
         {
@@ -75,6 +84,10 @@ internal sealed partial class RateLimiter
         _roundTrips = new RoundTripEstimator(options);
         _margin = new MarginLearner(options, margin);
         _lastPrune = _clock.UtcNow.UtcTicks;
+        _shared = shared;
+        _appShare = new FairShare(options);
+        _options = options;
+        _sharedMargin = options.SharedWindowMargin.Ticks;
     }
 
     /// <summary>How many receivers the limiter holds state for (idle ones are pruned about once a second).</summary>
@@ -180,47 +193,6 @@ internal sealed partial class RateLimiter
         return true;
     }
 
-    /// <summary>Check and record under one lock, so two callers never take the last slot; the record then tracks the request.</summary>
-    public bool TryRecord(string? receiverKey, out SendRecord? record, out TimeSpan wait)
-    {
-        lock (_gate)
-        {
-            var now = _clock.UtcNow.UtcTicks;
-            PruneLocked(now);
-            ReceiverState? receiver = null;
-            if (receiverKey is not null)
-            {
-                _receivers.TryGetValue(receiverKey, out receiver);
-            }
-
-            var waitTicks = Math.Max(AppWaitLocked(now), ReceiverWaitLocked(now, receiver));
-            if (waitTicks > 0)
-            {
-                wait = RoundUpToMilliseconds(waitTicks);
-                record = null;
-                return false;
-            }
-
-            record = new SendRecord(receiverKey, now);
-            _app.Add(record);
-            if (receiverKey is not null && _receiverLimit > 0)
-            {
-                if (receiver is null)
-                {
-                    receiver = new ReceiverState();
-                    _receivers.Add(receiverKey, receiver);
-                }
-
-                receiver.Sends.Add(record);
-                receiver.LastRecorded = now;
-                record.Receiver = receiver;
-            }
-
-            wait = TimeSpan.Zero;
-            return true;
-        }
-    }
-
     /// <summary>How long until a call to <paramref name="receiverKey"/> would be allowed; records nothing.</summary>
     public TimeSpan TimeUntilAvailable(string? receiverKey)
     {
@@ -291,6 +263,7 @@ internal sealed partial class RateLimiter
             throw new ArgumentNullException(nameof(record));
         }
 
+        long estimate;
         lock (_gate)
         {
             var now = _clock.UtcNow.UtcTicks;
@@ -314,6 +287,13 @@ internal sealed partial class RateLimiter
             record.AnsweredAt = now;
             _app.Answer(record);
             record.Receiver?.Sends.Answer(record);
+            estimate = record.Estimate(now, _roundTrips.Fastest);
+        }
+
+        // Outside the lock: other processes count the call at its arrival estimate from now on.
+        if (record.SharedSequence > 0)
+        {
+            _shared?.Answered(record.SharedSequence, estimate);
         }
     }
 
@@ -342,12 +322,12 @@ internal sealed partial class RateLimiter
         var margin = _margin.At(now);
         if (_appPerSecond > 0)
         {
-            wait = Math.Max(wait, _app.Wait(now, _appPerSecond, TimeSpan.TicksPerSecond + margin, _roundTrips.Fastest));
+            wait = Math.Max(wait, _app.Wait(now, AppPerSecondNow(now), TimeSpan.TicksPerSecond + margin, _roundTrips.Fastest));
         }
 
         if (_appPerMinute > 0)
         {
-            wait = Math.Max(wait, _app.Wait(now, _appPerMinute, TimeSpan.TicksPerMinute + margin, _roundTrips.Fastest));
+            wait = Math.Max(wait, _app.Wait(now, AppPerMinuteNow(now), TimeSpan.TicksPerMinute + margin, _roundTrips.Fastest));
         }
 
         return wait;
@@ -364,7 +344,7 @@ internal sealed partial class RateLimiter
         if (_receiverLimit > 0)
         {
             var margin = _margin.At(now);
-            wait = Math.Max(wait, receiver.Sends.Wait(now, _receiverLimit, TimeSpan.TicksPerSecond + margin, _roundTrips.Fastest));
+            wait = Math.Max(wait, receiver.Sends.Wait(now, ReceiverLimitNow(now, receiver), TimeSpan.TicksPerSecond + margin, _roundTrips.Fastest));
         }
 
         return wait;
@@ -387,7 +367,7 @@ internal sealed partial class RateLimiter
         foreach (var pair in _receivers)
         {
             pair.Value.Sends.Prune(now - receiverKeep + fastest);
-            if (pair.Value.Sends.IsEmpty && pair.Value.PausedUntil <= now && pair.Value.LastRecorded < now - receiverKeep)
+            if (pair.Value.Sends.IsEmpty && pair.Value.PausedUntil <= now && pair.Value.LastRecorded < now - receiverKeep && (pair.Value.Share is null || pair.Value.Share.At(now) >= 1))
             {
                 (idle ??= new List<string>()).Add(pair.Key);
             }
@@ -416,5 +396,8 @@ internal sealed partial class RateLimiter
         public long PausedUntil { get; set; }
 
         public long LastRecorded { get; set; }
+
+        /// <summary>This receiver's share of its quota, learned from refusals others caused (issue 24: AIMD).</summary>
+        public FairShare? Share { get; set; }
     }
 }

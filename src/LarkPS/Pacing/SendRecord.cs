@@ -32,6 +32,9 @@ internal sealed class SendRecord
 
     internal RateLimiter.ReceiverState? Receiver { get; set; }
 
+    // Its place in the machine's shared file (issue 24), 0 when none: the answer publishes its arrival estimate there.
+    internal long SharedSequence { get; set; }
+
     // The arrival estimate as of now: the later of what is known and what not being answered yet implies.
     internal long Estimate(long now, long fastestRoundTrip)
     {

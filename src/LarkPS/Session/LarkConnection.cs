@@ -34,7 +34,7 @@ public sealed class LarkConnection : IDisposable
     private Uploads.Uploader? _uploads;
     private MessageHistory? _history;
 
-    internal LarkConnection(string appId, SecureString appSecret, Uri baseUri, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null)
+    internal LarkConnection(string appId, SecureString appSecret, Uri baseUri, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null, QuotaSharing? sharing = null)
     {
         if (string.IsNullOrWhiteSpace(appId))
         {
@@ -53,7 +53,7 @@ public sealed class LarkConnection : IDisposable
 
         // One pacer per connection, one limiter per quota class: the quotas are the app's, shared by every command of the
         // session; Lark counts chat lists, contact look-ups and uploads apart from sends, each at 50/s and 1000/min.
-        Pacer = new Pacer(CreateDeliveryOptions().Pacing, _clock);
+        Pacer = CreatePacer(sharing, "app\n" + AppId + "\n" + baseUri.GetLeftPart(UriPartial.Authority).ToLowerInvariant());
         RateLimiter = Pacer.For(QuotaClass.Messages);
         LarkApiClient? client = null;
         Tokens = new TokenCache(ct => client!.FetchTenantTokenAsync(AppId, UnwrapSecret, _clock, ct), _clock, TokenCache.DefaultRefreshMargin);
@@ -74,7 +74,7 @@ public sealed class LarkConnection : IDisposable
     /// A webhook connection: posts into the group of one custom bot (Lark's custom-bot quotas: 100/min and 5/s).
     /// No request is made here; the hook token and secret stay in memory and are never shown.
     /// </summary>
-    internal LarkConnection(WebhookAddress hook, SecureString? hookSecret, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null)
+    internal LarkConnection(WebhookAddress hook, SecureString? hookSecret, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null, QuotaSharing? sharing = null)
     {
         Hook = hook ?? throw new ArgumentNullException(nameof(hook));
         Kind = LarkConnectionKind.Webhook;
@@ -88,8 +88,9 @@ public sealed class LarkConnection : IDisposable
         QuotaPerMinute = limits.AppPerMinute;
         QuotaPerReceiverPerSecond = limits.ReceiverPerSecond;
 
-        // The hook's quotas are its own (per hook, not per app): one pacer per webhook connection.
-        Pacer = new Pacer(CreateDeliveryOptions().Pacing, _clock);
+        // The hook's quotas are its own (per hook, not per app): one pacer per webhook connection, shared on the machine by
+        // the hook's address (hashed: the address is a secret).
+        Pacer = CreatePacer(sharing, "hook\n" + hook.Origin.GetLeftPart(UriPartial.Authority).ToLowerInvariant() + "\n" + hook.Token);
         RateLimiter = Pacer.For(QuotaClass.Webhook);
         Client = new LarkApiClient(hook.Origin, (handlerFactory ?? CreateDefaultHandler)(), timeout ?? DefaultTimeout, tokens: null, _clock, Pacer);
         Region = LarkHosts.RegionOf(Client.BaseUri);
@@ -176,6 +177,18 @@ public sealed class LarkConnection : IDisposable
 
     private InvalidOperationException NoOpenApi() =>
         new("This is a webhook connection (" + Hook?.Masked + "): a group's custom bot has no access to Lark's Open API.");
+
+    /// <summary>True when this connection's pacing is shared with the other processes on this machine (issue 24).</summary>
+    internal bool SharesQuota { get; private set; }
+
+    private Pacer CreatePacer(QuotaSharing? sharing, string sharer)
+    {
+        var options = CreateDeliveryOptions().Pacing;
+        SharesQuota = sharing is not null;
+        return sharing is null
+            ? new Pacer(options, _clock)
+            : new Pacer(options, _clock, quota => SharedQuotaFile.For(sharer, quota, options, sharing.Folder));
+    }
 
     private RetryingCaller CreateRetryingCaller() => new(new RetryPolicy(CreateDeliveryOptions().Pacing), _clock);
 

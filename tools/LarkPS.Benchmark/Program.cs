@@ -5,6 +5,7 @@
 //
 //   dotnet run --project tools/LarkPS.Benchmark -c Release [-- --quick] [--latencies 20,100,300] [--jitter-ms 20] [--handshake-ms 50]
 //   (--help lists the rest: --only a workload, --trace a folder for each send's arrival time)
+//   --only events: the long connection's receiving; --only shared: 1, 3 and 5 pwsh processes on one app; --only history: reading 100,000 messages back (quick: 20,000)
 using LarkPS.Benchmark;
 using LarkPS.Sandbox;
 
@@ -45,6 +46,18 @@ using var disposePowerShell = powerShell;
 if (string.Equals(settings.Only, "events", StringComparison.OrdinalIgnoreCase))
 {
     return await EventsWorkload.RunAsync(powerShell, 1000);
+}
+
+// Issue 24: several real pwsh processes on one app, with and without the machine-wide quota sharing.
+if (string.Equals(settings.Only, "shared", StringComparison.OrdinalIgnoreCase))
+{
+    return await SharedQuotaWorkload.RunAsync(root, manifest, settings.Quick, settings.LatenciesMs.Contains(100) ? 100 : settings.LatenciesMs[0], settings.JitterMs, settings.HandshakeMs);
+}
+
+// Issue 25: reading back runs alone too (it measures reading, not sending), at the first latency given.
+if (string.Equals(settings.Only, "history", StringComparison.OrdinalIgnoreCase))
+{
+    return await HistoryWorkload.RunAsync(powerShell, settings.Quick ? 20_000 : 100_000, settings.LatenciesMs[0], settings.JitterMs, settings.HandshakeMs);
 }
 
 var (memoryDirectory, memoryReceivers) = BenchReceivers.Create(20);

@@ -44,6 +44,11 @@ internal sealed partial class DeliveryScheduler<TWork>
         // Clock ticks of the item's deadline, set when its first attempt starts.
         public long DeadlineTicks { get; set; }
 
+        // Clock ticks when the running attempt started, and the longest an attempt of this item has taken.
+        public long AttemptStartedTicks { get; set; }
+
+        public TimeSpan LongestAttempt { get; set; }
+
         /// <summary>Set by the engine when it cancelled the running attempt at the deadline.</summary>
         public bool CutByDeadline { get; set; }
     }

@@ -197,6 +197,7 @@ internal sealed partial class DeliveryScheduler<TWork>
             }
 
             job.Ticket = ticket;
+            job.AttemptStartedTicks = now;
             job.Attempts++;
             InFlight++;
             due.Add(job);
@@ -239,7 +240,18 @@ internal sealed partial class DeliveryScheduler<TWork>
         }
 
         var answered = error is LarkApiException { HttpStatus: not null };
+
+        // An attempt whose body never started to leave cannot have arrived: what the item last met is the earlier
+        // attempt's failure (a quota refusal: its budget, not "may have arrived"). Sends always carry a JSON body that
+        // reports leaving (LarkApiClient.JsonContent).
+        var previous = job.Ticket is { HasLeft: false } ? job.LastError : null;
         EndAttempt(job, answered);
+        var took = TimeSpan.FromTicks(_clock.UtcNow.UtcTicks - job.AttemptStartedTicks);
+        if (took > job.LongestAttempt)
+        {
+            job.LongestAttempt = took;
+        }
+
         job.LastError = error;
         var left = TimeLeft(job);
         var decision = _retryPolicy.Decide(error, job.Attempts, job.Waited, _limiter, job.Key, ownCancellation, job.QuotaRefusals);
@@ -260,7 +272,9 @@ internal sealed partial class DeliveryScheduler<TWork>
         if (job.CutByDeadline && decision.Failure != FailureKind.Canceled)
         {
             // The attempt was cancelled at the deadline: the item's time is up, whatever the attempt count.
-            var cut = ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error, job.QuotaRefusals);
+            var cut = previous is not null
+                ? ItemDeadlineException.Expired(_itemDeadline, job.Attempts - 1, previous, job.QuotaRefusals)
+                : ItemDeadlineException.Expired(_itemDeadline, job.Attempts, error, job.QuotaRefusals);
             return Finish(job, DeliveryEventKind.Failed, cut.Message, cut);
         }
 
@@ -282,10 +296,12 @@ internal sealed partial class DeliveryScheduler<TWork>
 
         var delay = decision.Delay;
 
-        // After a quota refusal, a retry that would start with less than LeastQuotaAttemptTime left is likely cut in flight
-        // (and then may have arrived): the budget is spent now, and the item did not arrive.
+        // After a quota refusal, a retry that would start with less than LeastQuotaAttemptTime left, or less than twice the
+        // longest attempt of this item so far (a slow or loaded round trip), is likely cut in flight (and then may have
+        // arrived): the budget is spent now, and the item did not arrive.
         var quotaRefused = decision.Failure is FailureKind.AppRateLimit or FailureKind.ReceiverRateLimit;
-        if (delay > left || (quotaRefused && delay + _leastQuotaAttemptTime > left))
+        var attemptNeeds = job.LongestAttempt + job.LongestAttempt > _leastQuotaAttemptTime ? job.LongestAttempt + job.LongestAttempt : _leastQuotaAttemptTime;
+        if (delay > left || (quotaRefused && delay + attemptNeeds > left))
         {
             var late = ItemDeadlineException.NextAttemptTooLate(_itemDeadline, delay, left, job.Attempts, error, job.QuotaRefusals);
             return Finish(job, DeliveryEventKind.Failed, late.Message, late);

@@ -239,7 +239,8 @@ internal sealed class PacingOptions
 
     /// <summary>
     /// Choice (issue 24): after a quota refusal, a retry is started only with at least this much of the item's deadline
-    /// left; with less it would likely be cut in flight (and may have arrived), so the item fails now as QuotaBudgetSpent.
+    /// left (or twice the item's longest attempt so far, when that is more: a loaded machine's round trip); with less it
+    /// would likely be cut in flight (and may have arrived), so the item fails now as QuotaBudgetSpent.
     /// </summary>
     public TimeSpan LeastQuotaAttemptTime { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 
 namespace LarkPS.Pacing;
 
@@ -17,6 +18,7 @@ namespace LarkPS.Pacing;
 internal sealed class PacingTicket
 {
     private readonly Action? _leaving;
+    private int _left;
 
     internal PacingTicket(RateLimiter limiter, SendRecord record, Action? leaving)
     {
@@ -34,9 +36,16 @@ internal sealed class PacingTicket
     /// <summary>The request is handed to HttpClient; <paramref name="warm"/> when a kept-alive connection is likely ready for it.</summary>
     public void Starting(bool warm) => Limiter.Starting(Record, warm);
 
+    /// <summary>
+    /// Whether the request's body started to leave (<see cref="Leaving"/>): before that nothing of it can have reached
+    /// Lark (an attempt cut while it waited for its slot, a token, an upload or a free connection sent nothing).
+    /// </summary>
+    public bool HasLeft => Volatile.Read(ref _left) == 1;
+
     /// <summary>The request's body is being written now: a connection was ready.</summary>
     public void Leaving()
     {
+        Volatile.Write(ref _left, 1);
         Limiter.Leaving(Record);
         _leaving?.Invoke();
     }

@@ -170,7 +170,7 @@ function Test-LarkDocOutput {
     .SYNOPSIS
         Whether the actual output matches the output the documentation shows, both through ConvertTo-LarkDocText.
         In the documented output, a line '...' stands for any text (or none), and an id shortened with '...'
-        (oc_3992...) for any id that starts so.
+        (oc_3992..., omt_...) for any id that starts so.
     #>
     param([AllowEmptyString()] [AllowNull()] [string] $Expected, [AllowEmptyString()] [string] $Actual, [string] $SandboxUrl)
     $want = ConvertTo-LarkDocText ([string]$Expected)
@@ -180,7 +180,7 @@ function Test-LarkDocOutput {
     [void]$pattern.Append('^')
     foreach ($token in $want -split ' ') {
         if ($token -eq '...') { [void]$pattern.Append('(?:.*? )?'); continue }
-        $escaped = [regex]::Escape($token) -replace '(o[cun]_[0-9a-f]*)\\\.\\\.\\\.', '$1[0-9a-f]*'
+        $escaped = [regex]::Escape($token) -replace '((?:o[cun]|omt)_[0-9a-f]*)\\\.\\\.\\\.', '$1[0-9a-f]*'
         [void]$pattern.Append($escaped).Append(' ')
     }
     [void]$pattern.Append('$')

@@ -13,6 +13,8 @@ public sealed class SandboxFaults
     private int failBeforeStore;
     private int failAfterStore;
     private int dropConnections;
+    private int batchDropBeforeAccept;
+    private int batchDropAfterAccept;
     private readonly object revokeGate = new();
     private int? revokeTokenAfterUses;
     private int revokeGeneration;
@@ -98,6 +100,27 @@ public sealed class SandboxFaults
         set => Volatile.Write(ref dropConnections, Math.Max(0, value));
     }
 
+    /// <summary>The next N batch_send calls (issue 23) abort the connection before anything is accepted.</summary>
+    public int BatchDropBeforeAccept
+    {
+        get => Volatile.Read(ref batchDropBeforeAccept);
+        set => Volatile.Write(ref batchDropBeforeAccept, Math.Max(0, value));
+    }
+
+    /// <summary>
+    /// The next N batch_send calls that would succeed are accepted (Lark fans them out), then the connection is
+    /// aborted before the answer: the client cannot know, and since a batch has no uuid, a resend would deliver twice.
+    /// </summary>
+    public int BatchDropAfterAccept
+    {
+        get => Volatile.Read(ref batchDropAfterAccept);
+        set => Volatile.Write(ref batchDropAfterAccept, Math.Max(0, value));
+    }
+
+    internal bool TryConsumeBatchDropBeforeAccept() => TryConsume(ref batchDropBeforeAccept);
+
+    internal bool TryConsumeBatchDropAfterAccept() => TryConsume(ref batchDropAfterAccept);
+
     internal bool TryConsumeFailBeforeStore() => TryConsume(ref failBeforeStore);
 
     internal bool TryConsumeFailAfterStore() => TryConsume(ref failAfterStore);
@@ -119,6 +142,8 @@ public sealed class SandboxFaults
         FailBeforeStore = 0;
         FailAfterStore = 0;
         DropConnections = 0;
+        BatchDropBeforeAccept = 0;
+        BatchDropAfterAccept = 0;
         RevokeTokenAfterUses = null;
     }
 

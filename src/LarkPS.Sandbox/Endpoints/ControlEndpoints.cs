@@ -186,6 +186,8 @@ internal static class ControlEndpoints
         ["failAfterStore"] = faults.FailAfterStore,
         ["revokeTokenAfterUses"] = faults.RevokeTokenAfterUses,
         ["dropConnections"] = faults.DropConnections,
+        ["batchDropBeforeAccept"] = faults.BatchDropBeforeAccept,
+        ["batchDropAfterAccept"] = faults.BatchDropAfterAccept,
     };
 
     private static JsonObject Stats(SandboxStats stats) => new()
@@ -222,6 +224,8 @@ internal static class ControlEndpoints
                     case "FAILBEFORESTORE": faults.FailBeforeStore = value.GetInt32(); break;
                     case "FAILAFTERSTORE": faults.FailAfterStore = value.GetInt32(); break;
                     case "DROPCONNECTIONS": faults.DropConnections = value.GetInt32(); break;
+                    case "BATCHDROPBEFOREACCEPT": faults.BatchDropBeforeAccept = value.GetInt32(); break;
+                    case "BATCHDROPAFTERACCEPT": faults.BatchDropAfterAccept = value.GetInt32(); break;
                     case "REVOKETOKENAFTERUSES":
                         faults.RevokeTokenAfterUses = value.ValueKind == JsonValueKind.Null ? null : value.GetInt32();
                         break;

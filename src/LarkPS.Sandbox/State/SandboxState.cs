@@ -17,6 +17,7 @@ internal sealed class SandboxState
         CardUpdates = new CardUpdateLimiter(options);
         OperationQuotas = new OperationQuotas(options.Quotas);
         Events = new Events.EventHub(options);
+        Batches = new BatchMessageStore(options.Batch);
     }
 
     public SandboxOptions Options { get; }
@@ -32,6 +33,9 @@ internal sealed class SandboxState
     public HookRegistry Hooks { get; }
     public HookQuota HookQuota { get; }
     public HookFaults HookFaults { get; } = new();
+
+    /// <summary>Batch messages (issue 23).</summary>
+    public BatchMessageStore Batches { get; }
 
     /// <summary>The long connection's tickets, connections and pushes (issue 21).</summary>
     public Events.EventHub Events { get; }
@@ -54,5 +58,6 @@ internal sealed class SandboxState
         CardUpdates.Clear();
         OperationQuotas.Clear();
         Events.Clear();
+        Batches.Clear();
     }
 }

@@ -41,6 +41,24 @@ internal enum LarkOperation
 
     /// <summary>POST /callback/ws/endpoint: the long connection's address (issue 21; no tenant token).</summary>
     EventEndpoint,
+
+    /// <summary>POST /open-apis/message/v4/batch_send/: one message to up to 200 users or departments per list (issue 23).</summary>
+    BatchSend,
+
+    /// <summary>GET /open-apis/im/v1/batch_messages/{batch_message_id}/get_progress.</summary>
+    BatchProgress,
+
+    /// <summary>GET /open-apis/im/v1/batch_messages/{batch_message_id}/read_user.</summary>
+    BatchReadUsers,
+
+    /// <summary>DELETE /open-apis/im/v1/batch_messages/{batch_message_id}: recall a batch.</summary>
+    BatchRecall,
+
+    /// <summary>GET /open-apis/contact/v3/departments/{department_id}/children.</summary>
+    DepartmentChildren,
+
+    /// <summary>GET /open-apis/contact/v3/users/find_by_department.</summary>
+    DepartmentUsers,
 }
 
 /// <summary>How a failed call may be retried, as Lark's code says.</summary>

@@ -23,4 +23,13 @@ internal enum QuotaClass
 
     /// <summary>Image and file uploads: 50/s and 1000/min (LARK-API.md, Quotas and Other message operations).</summary>
     Upload,
+
+    /// <summary>Batch sends (message/v4/batch_send): 50/s and 1000/min, counted apart from im/v1 sends (LARK-API.md, Batch messages).</summary>
+    BatchSend,
+
+    /// <summary>A batch's progress, read users and recall (im/v1/batch_messages): 50/s and 1000/min.</summary>
+    BatchQuery,
+
+    /// <summary>Department pages and users by department (contact v3): 50/s and 1000/min.</summary>
+    Departments,
 }

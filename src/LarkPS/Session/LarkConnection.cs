@@ -32,6 +32,8 @@ public sealed class LarkConnection : IDisposable
     private ChatDirectory? _chats;
     private UserDirectory? _users;
     private Uploads.Uploader? _uploads;
+    private BatchMessages? _batches;
+    private DepartmentDirectory? _departments;
 
     internal LarkConnection(string appId, SecureString appSecret, Uri baseUri, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null)
     {
@@ -65,6 +67,8 @@ public sealed class LarkConnection : IDisposable
         Chats = new ChatDirectory(Client, CreateRetryingCaller(), _clock);
         Users = new UserDirectory(Client, CreateRetryingCaller());
         Uploads = new Uploads.Uploader(Client);
+        BatchMessages = new BatchMessages(Client, CreateRetryingCaller());
+        Departments = new DepartmentDirectory(Client, CreateRetryingCaller(), _clock);
         Transport = new AppTransport(AppId, Client.BaseUri, Sender, Uploads);
     }
 
@@ -166,6 +170,12 @@ public sealed class LarkConnection : IDisposable
     /// <summary>Uploads of local images and files, one per distinct content on this connection.</summary>
     internal Uploads.Uploader Uploads { get => _uploads ?? throw NoOpenApi(); private set => _uploads = value; }
 
+    /// <summary>Batch messages (issue 23): send, progress, reads, recall.</summary>
+    internal BatchMessages BatchMessages { get => _batches ?? throw NoOpenApi(); private set => _batches = value; }
+
+    /// <summary>The department tree and department members (issue 23), the tree cached for <see cref="DepartmentDirectory.CacheLifetime"/>.</summary>
+    internal DepartmentDirectory Departments { get => _departments ?? throw NoOpenApi(); private set => _departments = value; }
+
     /// <summary>How this connection delivers messages (the app API or the hook), chosen here once.</summary>
     internal IMessageTransport Transport { get; }
 
@@ -225,6 +235,7 @@ public sealed class LarkConnection : IDisposable
         _disposed = true;
         Tokens.Clear();
         _chats?.Dispose();
+        _departments?.Dispose();
         Client.Dispose();
         _appSecret.Dispose();
     }

@@ -190,11 +190,9 @@ internal sealed class BroadcastRun
         // Before the request leaves: a run killed now leaves these receivers "may have been sent", never lost.
         _journal?.Submitted(journalId, request.Receivers.Select(r => _journal.KeyOf(fingerprint, r.Kind, r.Id)).ToList());
         request.Attempts = 1;
-        var retries = _api.RetryReasons.Count;
         try
         {
             var answer = await _api.SendAsync(body, cancellationToken).ConfigureAwait(false);
-            request.Attempts += Math.Max(0, _api.RetryReasons.Count - retries);
             request.Status = "Accepted";
             request.MessageId = answer.MessageId;
             _journal?.Outcome(journalId, BroadcastState.Accepted, answer.MessageId);

@@ -62,7 +62,7 @@ public sealed class LarkBroadcastRequest
     /// <summary>Lark's refusal, or why the answer is missing.</summary>
     public string? Reason { get; internal set; }
 
-    /// <summary>How many times the request was sent (refusals that mean "not accepted" are retried).</summary>
+    /// <summary>1 once the request was handed to Lark (refusals that mean "not accepted" are retried within it; -Verbose names each retry).</summary>
     public int Attempts { get; internal set; }
 
     /// <summary>The failure, for the error record.</summary>

@@ -5,6 +5,7 @@
 //
 //   dotnet run --project tools/LarkPS.Benchmark -c Release [-- --quick] [--latencies 20,100,300] [--jitter-ms 20] [--handshake-ms 50]
 //   (--help lists the rest: --only a workload, --trace a folder for each send's arrival time)
+//   --only broadcast: 10,000 users by Send-LarkBroadcast vs Send-LarkMessage (issue 23)
 using LarkPS.Benchmark;
 using LarkPS.Sandbox;
 
@@ -45,6 +46,12 @@ using var disposePowerShell = powerShell;
 if (string.Equals(settings.Only, "events", StringComparison.OrdinalIgnoreCase))
 {
     return await EventsWorkload.RunAsync(powerShell, 1000);
+}
+
+// Issue 23: 10,000 users by Send-LarkBroadcast vs Send-LarkMessage (1,000 measured, extrapolated to 10,000).
+if (string.Equals(settings.Only, "broadcast", StringComparison.OrdinalIgnoreCase))
+{
+    return await BroadcastWorkload.RunAsync(powerShell, settings, settings.Quick ? 300 : 1000);
 }
 
 var (memoryDirectory, memoryReceivers) = BenchReceivers.Create(20);

@@ -3,7 +3,8 @@ using System.Globalization;
 namespace LarkPS.Sandbox;
 
 /// <summary>
-/// <c>LarkPS.Sandbox [--urls URL] [--directory FILE] [--latency-ms N] [--jitter-ms N] [--handshake-ms N] [--no-quotas] [--app-id ID] [--app-secret S] [--allow-remote]</c>.
+/// <c>LarkPS.Sandbox [--urls URL] [--directory FILE] [--latency-ms N] [--jitter-ms N] [--handshake-ms N] [--no-quotas] [--app-id ID] [--app-secret S] [--allow-remote]
+/// [--extra-users N] [--batch-rate N] [--batch-delay-ms N]</c>.
 /// </summary>
 internal static class SandboxCommandLine
 {
@@ -70,7 +71,7 @@ internal static class SandboxCommandLine
 
     private static string Usage =>
         "Usage: LarkPS.Sandbox [--urls http://127.0.0.1:5300] [--directory directory.json] [--latency-ms N] [--jitter-ms N] [--handshake-ms N] "
-        + "[--no-quotas] [--app-id ID] [--app-secret SECRET] [--allow-remote]";
+        + "[--no-quotas] [--app-id ID] [--app-secret SECRET] [--allow-remote] [--extra-users N] [--batch-rate N] [--batch-delay-ms N]";
 
     /// <summary>Null options mean --help was asked for.</summary>
     private static (SandboxOptions Options, string Url, TimeSpan Latency) Parse(string[] args)
@@ -78,6 +79,11 @@ internal static class SandboxCommandLine
         var options = new SandboxOptions();
         var url = DefaultUrl;
         var latency = TimeSpan.Zero;
+        int WholeNumber(string name, string text) =>
+            int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                ? n
+                : throw new ArgumentException($"{name} needs a whole number.");
+
         TimeSpan Milliseconds(string name, string text) =>
             int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
                 ? TimeSpan.FromMilliseconds(n)
@@ -98,6 +104,9 @@ internal static class SandboxCommandLine
                 case "--jitter-ms": options.Network.Jitter = Milliseconds(name, Value()); break;
                 case "--handshake-ms": options.Network.Handshake = Milliseconds(name, Value()); break;
                 case "--no-quotas": options.Quotas.Enabled = false; break;
+                case "--extra-users": options.Directory = SandboxDirectory.CreateWithManyUsers(WholeNumber(name, Value())); break;
+                case "--batch-rate": options.Batch.FanOutPerSecond = WholeNumber(name, Value()); break;
+                case "--batch-delay-ms": options.Batch.ScheduleDelay = Milliseconds(name, Value()); break;
                 case "--app-id": options.AppId = Value(); break;
                 case "--app-secret": options.AppSecret = Value(); break;
                 case "--allow-remote": options.AllowRemote = true; break;

@@ -15,6 +15,8 @@ public sealed class SandboxFaults
     private int dropConnections;
     private int refuseAppQuota;
     private string? busyChat;
+    private int batchDropBeforeAccept;
+    private int batchDropAfterAccept;
     private readonly object revokeGate = new();
     private int? revokeTokenAfterUses;
     private int revokeGeneration;
@@ -121,6 +123,26 @@ public sealed class SandboxFaults
     }
 
     internal bool TryConsumeRefuseAppQuota() => TryConsume(ref refuseAppQuota);
+    /// <summary>The next N batch_send calls (issue 23) abort the connection before anything is accepted.</summary>
+    public int BatchDropBeforeAccept
+    {
+        get => Volatile.Read(ref batchDropBeforeAccept);
+        set => Volatile.Write(ref batchDropBeforeAccept, Math.Max(0, value));
+    }
+
+    /// <summary>
+    /// The next N batch_send calls that would succeed are accepted (Lark fans them out), then the connection is
+    /// aborted before the answer: the client cannot know, and since a batch has no uuid, a resend would deliver twice.
+    /// </summary>
+    public int BatchDropAfterAccept
+    {
+        get => Volatile.Read(ref batchDropAfterAccept);
+        set => Volatile.Write(ref batchDropAfterAccept, Math.Max(0, value));
+    }
+
+    internal bool TryConsumeBatchDropBeforeAccept() => TryConsume(ref batchDropBeforeAccept);
+
+    internal bool TryConsumeBatchDropAfterAccept() => TryConsume(ref batchDropAfterAccept);
 
     internal bool TryConsumeFailBeforeStore() => TryConsume(ref failBeforeStore);
 
@@ -145,6 +167,8 @@ public sealed class SandboxFaults
         DropConnections = 0;
         RefuseAppQuota = 0;
         BusyChat = null;
+        BatchDropBeforeAccept = 0;
+        BatchDropAfterAccept = 0;
         RevokeTokenAfterUses = null;
     }
 

@@ -33,6 +33,9 @@ public sealed class SandboxOptions
     /// <summary>The long connection (issue 21): ClientConfig, acknowledgement deadline, redelivery, faults.</summary>
     public Events.SandboxEventOptions Events { get; } = new();
 
+    /// <summary>Batch messages (issue 23): how fast Lark fans them out, its daily cap, the recall window.</summary>
+    public SandboxBatchOptions Batch { get; } = new();
+
     // The request log's byte budget (bodies over 1 MB are logged by size only, so one entry stays small).
     public long RequestLogBytes { get; set; } = State.RequestLog.DefaultMaxBytes;
 }
@@ -59,4 +62,24 @@ public sealed class SandboxNetwork
 {
     public TimeSpan Jitter { get; set; }
     public TimeSpan Handshake { get; set; }
+}
+
+/// <summary>
+/// How the sandbox fans batch messages out (issue 23). Lark documents batches as asynchronous, an app's batches in
+/// order "with delay", without figures: the delay and rate here are the sandbox's, configurable so progress moves
+/// in a test. The daily cap (500,000 messages per app) and the recall window (one day) are Lark's.
+/// </summary>
+public sealed class SandboxBatchOptions
+{
+    /// <summary>From acceptance until the batch is scheduled: get_progress answers valid_user_ids_count 0 until then.</summary>
+    public TimeSpan ScheduleDelay { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Receivers pushed to per second, over all of the app's batches (one after another, in order).</summary>
+    public int FanOutPerSecond { get; set; } = 5000;
+
+    /// <summary>Messages (receivers) per app per day before batch_send answers 11247.</summary>
+    public int DailyMessageCap { get; set; } = 500_000;
+
+    /// <summary>How long after sending a batch may be recalled (230009 afterwards).</summary>
+    public TimeSpan RecallWindow { get; set; } = TimeSpan.FromDays(1);
 }

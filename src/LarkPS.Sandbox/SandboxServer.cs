@@ -48,6 +48,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public SandboxStats Stats => state.Stats;
 
+    /// <summary>The batch messages accepted (issue 23), in order.</summary>
+    public IReadOnlyList<BatchMessage> BatchMessages => state.Batches.Snapshot();
+
     /// <summary>The long connection (issue 21): its connections, pushes and acknowledgements; publish events here.</summary>
     public Events.EventHub Events => state.Events;
 
@@ -126,6 +129,8 @@ public sealed class SandboxServer : IAsyncDisposable
         MessageEndpoints.Map(app, state);
         MessageChangeEndpoints.Map(app, state);
         ContactEndpoints.Map(app, state);
+        BatchMessageEndpoints.Map(app, state);
+        DepartmentEndpoints.Map(app, state);
         UploadEndpoints.Map(app, state);
         ChatEndpoints.Map(app, state);
         ControlEndpoints.Map(app, state);

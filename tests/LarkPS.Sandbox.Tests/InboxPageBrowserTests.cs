@@ -53,7 +53,7 @@ public sealed partial class InboxPageBrowserTests
         Assert.DoesNotContain("<b>x</b>", dom, StringComparison.Ordinal);
         var scripts = ScriptTag().Matches(dom).Select(m => m.Value).ToList();
         Assert.All(scripts, s => Assert.Contains(" src=\"inbox", s, StringComparison.Ordinal));
-        Assert.Equal(4, scripts.Count);   // inbox-render.js, inbox.js, (issue 21) inbox-live.js and (issue 25) inbox-reads.js
+        Assert.Equal(5, scripts.Count);   // inbox-render.js, inbox.js, (issue 21) inbox-live.js, (issue 25) inbox-reads.js, (issue 23) inbox-batches.js
 
         // The recalled message is marked.
         Assert.Contains("class=\"msg msg-recalled\"", dom, StringComparison.Ordinal);

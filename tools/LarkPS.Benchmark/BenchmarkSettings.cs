@@ -20,7 +20,10 @@ internal sealed record BenchmarkSettings(IReadOnlyList<int> LatenciesMs, int Jit
         "  --parallel      concurrent sends of the Node SDK contender (default 20)\n" +
         "  --stream        messages of the LarkPS memory pass, quotas off, no latency (default 100000, quick 0; 0 skips it)\n" +
         "  --no-node       LarkPS only\n" +
-        "  --only          only the workloads whose name contains this text, e.g. \"phone\" or \"1 chat\"; --only events: the long connection alone; --only shared: 1, 3, 5 pwsh processes on one app (quick: 100 messages each); --only history: 100,000 messages read back (quick 20,000) at the first latency\n" +
+        "  --only          only the workloads whose name contains this text, e.g. \"phone\" or \"1 chat\"; --only events: the long connection alone;\n" +
+        "                  --only shared: 1, 3, 5 pwsh processes on one app (quick: 100 messages each); --only history: 100,000 messages read back (quick 20,000) at the first latency;\n" +
+        "                  --only broadcast: 10,000 users by Send-LarkBroadcast (time until every request is accepted) vs Send-LarkMessage\n" +
+        "                  (1,000 measured, 300 with --quick, and extrapolated to 10,000 beside the app limit's floor)\n" +
         "                  (1,000 events pushed, events/s received and acknowledged, push-to-object-out median and p99)\n" +
         "  --trace         a folder for one file per run: each send's arrival at the sandbox (ms from the first), HTTP status, Lark code, receive_id";
 

@@ -6,6 +6,7 @@
 //   dotnet run --project tools/LarkPS.Benchmark -c Release [-- --quick] [--latencies 20,100,300] [--jitter-ms 20] [--handshake-ms 50]
 //   (--help lists the rest: --only a workload, --trace a folder for each send's arrival time)
 //   --only events: the long connection's receiving; --only shared: 1, 3 and 5 pwsh processes on one app; --only history: reading 100,000 messages back (quick: 20,000)
+//   --only broadcast: 10,000 users by Send-LarkBroadcast vs Send-LarkMessage (issue 23)
 using LarkPS.Benchmark;
 using LarkPS.Sandbox;
 
@@ -58,6 +59,12 @@ if (string.Equals(settings.Only, "shared", StringComparison.OrdinalIgnoreCase))
 if (string.Equals(settings.Only, "history", StringComparison.OrdinalIgnoreCase))
 {
     return await HistoryWorkload.RunAsync(powerShell, settings.Quick ? 20_000 : 100_000, settings.LatenciesMs[0], settings.JitterMs, settings.HandshakeMs);
+}
+
+// Issue 23: 10,000 users by Send-LarkBroadcast vs Send-LarkMessage (1,000 measured, extrapolated to 10,000).
+if (string.Equals(settings.Only, "broadcast", StringComparison.OrdinalIgnoreCase))
+{
+    return await BroadcastWorkload.RunAsync(powerShell, settings, settings.Quick ? 300 : 1000);
 }
 
 var (memoryDirectory, memoryReceivers) = BenchReceivers.Create(20);

@@ -188,6 +188,8 @@ internal static class ControlEndpoints
         ["dropConnections"] = faults.DropConnections,
         ["refuseAppQuota"] = faults.RefuseAppQuota,
         ["busyChat"] = faults.BusyChat,
+        ["batchDropBeforeAccept"] = faults.BatchDropBeforeAccept,
+        ["batchDropAfterAccept"] = faults.BatchDropAfterAccept,
     };
 
     private static JsonObject Stats(SandboxStats stats) => new()
@@ -226,6 +228,8 @@ internal static class ControlEndpoints
                     case "DROPCONNECTIONS": faults.DropConnections = value.GetInt32(); break;
                     case "REFUSEAPPQUOTA": faults.RefuseAppQuota = value.GetInt32(); break;
                     case "BUSYCHAT": faults.BusyChat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
+                    case "BATCHDROPBEFOREACCEPT": faults.BatchDropBeforeAccept = value.GetInt32(); break;
+                    case "BATCHDROPAFTERACCEPT": faults.BatchDropAfterAccept = value.GetInt32(); break;
                     case "REVOKETOKENAFTERUSES":
                         faults.RevokeTokenAfterUses = value.ValueKind == JsonValueKind.Null ? null : value.GetInt32();
                         break;

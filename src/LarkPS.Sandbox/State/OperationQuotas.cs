@@ -20,6 +20,12 @@ internal sealed class OperationQuotas(SandboxQuotas settings)
     public const string Contacts = "contact/v3/users/batch_get_id";
     public const string Chats = "im/v1/chats";
 
+    // Issue 23: batch_send, its progress/read_user/recall, and the department directory (each 1000/min and 50/s).
+    public const string BatchSend = "message/v4/batch_send";
+    public const string BatchMessages = "im/v1/batch_messages";
+    public const string Departments = "contact/v3/departments";
+    public const string DepartmentUsers = "contact/v3/users/find_by_department";
+
     private readonly ConcurrentDictionary<string, SendQuota> quotas = new(StringComparer.Ordinal);
 
     /// <summary>True when admitted; otherwise the 429 has been written.</summary>

@@ -4,7 +4,10 @@ using System.Text.Json;
 
 namespace LarkPS.Sandbox;
 
-/// <summary>A user in the sandbox tenant. Mobile is stored with its country code (+8613800000001).</summary>
+/// <summary>
+/// A user in the sandbox tenant. Mobile is stored with its country code (+8613800000001). DepartmentIds are the
+/// open_department_ids (od-…) the user is a direct member of (issue 23); none means the root only.
+/// </summary>
 public sealed record SandboxUser(
     string OpenId,
     string UnionId,
@@ -13,7 +16,8 @@ public sealed record SandboxUser(
     string? Email,
     string? Mobile,
     bool Visible,
-    bool Resigned);
+    bool Resigned,
+    IReadOnlyList<string>? DepartmentIds = null);
 
 /// <summary>
 /// A group chat in the sandbox tenant, and whether the app's bot sits in it. Description, owner (an
@@ -45,6 +49,9 @@ public sealed class SandboxDirectory
 
     /// <summary>Custom bots (webhooks) of the tenant's groups; see <see cref="SandboxHook"/>.</summary>
     public List<SandboxHook> Hooks { get; set; } = [];
+
+    /// <summary>The department tree (issue 23): each department names its parent ("0" for the root).</summary>
+    public List<SandboxDepartment> Departments { get; set; } = [];
 #pragma warning restore CA2227
 
     /// <summary>The seed described on <see cref="SandboxSeed"/>.</summary>
@@ -52,11 +59,11 @@ public sealed class SandboxDirectory
     {
         Users =
         [
-            new(SandboxSeed.AliceOpenId, SandboxSeed.AliceUnionId, SandboxSeed.AliceUserId, "Alice", SandboxSeed.AliceEmail, SandboxSeed.AliceMobile, Visible: true, Resigned: false),
-            new(SandboxSeed.BobOpenId, SandboxSeed.BobUnionId, SandboxSeed.BobUserId, "Bob", SandboxSeed.BobEmail, SandboxSeed.BobMobile, Visible: true, Resigned: false),
-            new(SandboxSeed.CarolOpenId, SandboxSeed.CarolUnionId, SandboxSeed.CarolUserId, "Carol", SandboxSeed.CarolEmail, SandboxSeed.CarolMobile, Visible: false, Resigned: false),
-            new(SandboxSeed.DaveOpenId, SandboxSeed.DaveUnionId, SandboxSeed.DaveUserId, "Dave", SandboxSeed.DaveEmail, SandboxSeed.DaveMobile, Visible: true, Resigned: true),
-            new(SandboxSeed.ErinOpenId, SandboxSeed.ErinUnionId, SandboxSeed.ErinUserId, "Erin", SandboxSeed.ErinEmail, SandboxSeed.ErinMobile, Visible: true, Resigned: false),
+            new(SandboxSeed.AliceOpenId, SandboxSeed.AliceUnionId, SandboxSeed.AliceUserId, "Alice", SandboxSeed.AliceEmail, SandboxSeed.AliceMobile, Visible: true, Resigned: false, [SandboxSeed.EngineeringDepartmentId]),
+            new(SandboxSeed.BobOpenId, SandboxSeed.BobUnionId, SandboxSeed.BobUserId, "Bob", SandboxSeed.BobEmail, SandboxSeed.BobMobile, Visible: true, Resigned: false, [SandboxSeed.PlatformDepartmentId]),
+            new(SandboxSeed.CarolOpenId, SandboxSeed.CarolUnionId, SandboxSeed.CarolUserId, "Carol", SandboxSeed.CarolEmail, SandboxSeed.CarolMobile, Visible: false, Resigned: false, [SandboxSeed.SalesDepartmentId]),
+            new(SandboxSeed.DaveOpenId, SandboxSeed.DaveUnionId, SandboxSeed.DaveUserId, "Dave", SandboxSeed.DaveEmail, SandboxSeed.DaveMobile, Visible: true, Resigned: true, [SandboxSeed.SalesDepartmentId]),
+            new(SandboxSeed.ErinOpenId, SandboxSeed.ErinUnionId, SandboxSeed.ErinUserId, "Erin", SandboxSeed.ErinEmail, SandboxSeed.ErinMobile, Visible: true, Resigned: false, [SandboxSeed.SalesDepartmentId, SandboxSeed.PlatformDepartmentId]),
         ],
         Chats =
         [
@@ -69,7 +76,53 @@ public sealed class SandboxDirectory
             new(SandboxSeed.OpsHookToken, SandboxSeed.OpsChatId, Secret: SandboxSeed.OpsHookSecret, Name: "Ops alert bot"),
             new(SandboxSeed.GeneralHookToken, SandboxSeed.GeneralChatId, Keywords: [SandboxSeed.GeneralHookKeyword], Name: "General keyword bot"),
         ],
+        Departments =
+        [
+            new(SandboxSeed.EngineeringDepartmentId, "D100", SandboxSeed.EngineeringDepartmentName, "0"),
+            new(SandboxSeed.PlatformDepartmentId, "D110", SandboxSeed.PlatformDepartmentName, SandboxSeed.EngineeringDepartmentId),
+            new(SandboxSeed.SalesDepartmentId, "D200", SandboxSeed.SalesDepartmentName, "0"),
+            new(SandboxSeed.EmptyDepartmentId, "D300", SandboxSeed.EmptyDepartmentName, "0"),
+        ],
     };
+
+    /// <summary>
+    /// The default seed plus <paramref name="extraUsers"/> visible users "User 00001"…, e-mail user00001@example.com,
+    /// spread over departments "Staff 01"… of 1,000 each under a department "Staff", so one broadcast can reach
+    /// thousands. Ids are derived from the number: stable across runs.
+    /// </summary>
+    public static SandboxDirectory CreateWithManyUsers(int extraUsers)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(extraUsers);
+        var directory = CreateDefault();
+        var staff = DepartmentIdFor("Staff");
+        directory.Departments.Add(new SandboxDepartment(staff, "D900", "Staff", "0"));
+        for (var i = 1; i <= extraUsers; i++)
+        {
+            var group = ((i - 1) / 1000) + 1;
+            var groupName = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Staff {group:00}");
+            var groupId = DepartmentIdFor(groupName);
+            if (i % 1000 == 1)
+            {
+                directory.Departments.Add(new SandboxDepartment(groupId, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"D9{group:00}"), groupName, staff));
+            }
+
+            var number = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i:00000}");
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("user:" + number)));
+            directory.Users.Add(new SandboxUser(
+                "ou_" + hash[..32], "on_" + hash[32..64], hash[..8], "User " + number, "user" + number + "@example.com",
+                Mobile: null, Visible: true, Resigned: false, [groupId]));
+        }
+
+        return directory;
+    }
+
+    /// <summary>An open_department_id of Lark's shape (od- + 32 hex) derived from a name.</summary>
+    public static string DepartmentIdFor(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("department:" + name));
+        return "od-" + Convert.ToHexStringLower(hash)[..32];
+    }
 
     /// <summary>
     /// The default seed plus <paramref name="extraChats"/> chats with the bot in them, named
@@ -107,6 +160,7 @@ public sealed class SandboxDirectory
         directory.Users ??= [];
         directory.Chats ??= [];
         directory.Hooks ??= [];
+        directory.Departments ??= [];
         return directory;
     }
 

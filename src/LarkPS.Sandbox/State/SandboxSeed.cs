@@ -9,6 +9,7 @@ namespace LarkPS.Sandbox;
 /// <item>dave: resigned, dave@example.com, +8613800000004 (sends answer 230029)</item>
 /// <item>erin: visible, erin@example.com, an international number +14155550100</item>
 /// <item>hooks: a signed custom bot in "Ops alerts" (OpsHookToken / OpsHookSecret), a keyword bot in "General" (keyword "alert")</item>
+/// <item>departments (issue 23): Engineering (alice) with Platform (bob, erin) under it; Sales (carol, dave, erin); Empty (nobody)</item>
 /// <item>chats: oc_ops "Ops alerts" and "General" with the bot in them; "No bot here" without (sends answer 230002)</item>
 /// </list>
 /// Ids have Lark's shapes (ou_/on_/oc_ + 32 hex, short user_id) and never change.
@@ -61,4 +62,14 @@ public static class SandboxSeed
     public const string OpsHookSecret = "sandbox-hook-secret";
     public const string GeneralHookToken = "a4c1e9b7-2d58-4f36-8e0a-7b9c6d5e4f3a";
     public const string GeneralHookKeyword = "alert";
+
+    // Departments (issue 23): open_department_ids of Lark's shape (od- + 32 hex); custom ids D100, D110, D200, D300.
+    public const string EngineeringDepartmentId = "od-4e6ac4d14ee8f2bdbd6e3d2a5e4cb8e1";
+    public const string EngineeringDepartmentName = "Engineering";
+    public const string PlatformDepartmentId = "od-9b1f3f0e8a3a4a52b5d0c6c1e5f2a7d3";
+    public const string PlatformDepartmentName = "Platform";
+    public const string SalesDepartmentId = "od-2c7d9e1f4a5b6c7d8e9f0a1b2c3d4e5f";
+    public const string SalesDepartmentName = "Sales";
+    public const string EmptyDepartmentId = "od-7f6e5d4c3b2a19080706050403020100";
+    public const string EmptyDepartmentName = "Empty";
 }

@@ -17,6 +17,7 @@ internal sealed class SandboxState
         CardUpdates = new CardUpdateLimiter(options);
         OperationQuotas = new OperationQuotas(options.Quotas);
         Events = new Events.EventHub(options);
+        Batches = new BatchMessageStore(options.Batch);
     }
 
     public SandboxOptions Options { get; }
@@ -37,6 +38,8 @@ internal sealed class SandboxState
     public ReadMarks Reads { get; } = new();
 
     public SandboxScopes Scopes { get; } = new();
+    /// <summary>Batch messages (issue 23).</summary>
+    public BatchMessageStore Batches { get; }
 
     /// <summary>The long connection's tickets, connections and pushes (issue 21).</summary>
     public Events.EventHub Events { get; }
@@ -61,5 +64,6 @@ internal sealed class SandboxState
         Events.Clear();
         Reads.Clear();
         Scopes.Clear();
+        Batches.Clear();
     }
 }

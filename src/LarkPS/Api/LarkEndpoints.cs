@@ -94,5 +94,18 @@ internal static class LarkEndpoints
             "reads only"),
         new LarkEndpoint(LarkOperation.DownloadResource, HttpMethod.Get, "/open-apis/im/v1/messages/{message_id}/resources/{file_key}?type={image|file}", QuotaClass.MessageResource, true,
             "reads only: a repeat writes the same bytes to the same part file again"),
+        // Issue 23: batch messages and the department directory.
+        new LarkEndpoint(LarkOperation.BatchSend, HttpMethod.Post, "/open-apis/message/v4/batch_send/", QuotaClass.BatchSend, false,
+            "has no uuid: Lark cannot de-duplicate it, so a request that may have been accepted is never repeated"),
+        new LarkEndpoint(LarkOperation.BatchProgress, HttpMethod.Get, "/open-apis/im/v1/batch_messages/{batch_message_id}/get_progress", QuotaClass.BatchQuery, true,
+            "reads only"),
+        new LarkEndpoint(LarkOperation.BatchReadUsers, HttpMethod.Get, "/open-apis/im/v1/batch_messages/{batch_message_id}/read_user", QuotaClass.BatchQuery, true,
+            "reads only"),
+        new LarkEndpoint(LarkOperation.BatchRecall, HttpMethod.Delete, "/open-apis/im/v1/batch_messages/{batch_message_id}", QuotaClass.BatchQuery, true,
+            "a second recall only finds the batch recalled"),
+        new LarkEndpoint(LarkOperation.DepartmentChildren, HttpMethod.Get, "/open-apis/contact/v3/departments/{department_id}/children?fetch_child=true&page_size=50", QuotaClass.Departments, true,
+            "reads only"),
+        new LarkEndpoint(LarkOperation.DepartmentUsers, HttpMethod.Get, "/open-apis/contact/v3/users/find_by_department?department_id={id}&page_size=50", QuotaClass.Departments, true,
+            "reads only"),
     };
 }

@@ -53,6 +53,23 @@ internal enum LarkOperation
 
     /// <summary>GET /open-apis/im/v1/messages/{message_id}/resources/{file_key}: an image or file of a message (issue 25).</summary>
     DownloadResource,
+    /// <summary>POST /open-apis/message/v4/batch_send/: one message to up to 200 users or departments per list (issue 23).</summary>
+    BatchSend,
+
+    /// <summary>GET /open-apis/im/v1/batch_messages/{batch_message_id}/get_progress.</summary>
+    BatchProgress,
+
+    /// <summary>GET /open-apis/im/v1/batch_messages/{batch_message_id}/read_user.</summary>
+    BatchReadUsers,
+
+    /// <summary>DELETE /open-apis/im/v1/batch_messages/{batch_message_id}: recall a batch.</summary>
+    BatchRecall,
+
+    /// <summary>GET /open-apis/contact/v3/departments/{department_id}/children.</summary>
+    DepartmentChildren,
+
+    /// <summary>GET /open-apis/contact/v3/users/find_by_department.</summary>
+    DepartmentUsers,
 }
 
 /// <summary>How a failed call may be retried, as Lark's code says.</summary>

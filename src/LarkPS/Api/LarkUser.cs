@@ -49,6 +49,15 @@ public sealed class LarkUser
     /// <summary>What to do when the status is not Found; null when found.</summary>
     public string? Fix { get; }
 
+    /// <summary>The user's name, where Lark gave it (Get-LarkUser -Department); null otherwise.</summary>
+    public string? Name { get; internal set; }
+
+    /// <summary>The user's e-mail address, where Lark gave it (Get-LarkUser -Department); null otherwise.</summary>
+    public string? Email { get; internal set; }
+
+    /// <summary>The department the user was listed from (Get-LarkUser -Department), as its path of names; null otherwise.</summary>
+    public string? Department { get; internal set; }
+
     /// <summary>
     /// What Send-LarkMessage binds: open_id for a found user; for anyone else the input itself (email or phone), so
     /// a send names the person and fails with Lark's own reason instead of going to a wrong id.

@@ -53,6 +53,18 @@ public sealed class GetLarkUserCommand : LarkCmdlet
     [ValidateNotNull]
     public LarkConnection? Connection { get; set; }
 
+    /// <summary>
+    /// Lists the users of departments (by name, path, open_department_id or custom id) instead of looking addresses up:
+    /// direct members, read as Lark pages them (find_by_department, 50 a page); with -Recurse the whole subtree, each user once.
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DepartmentCompleter))]
+    public string[]? Department { get; set; }
+
+    /// <summary>With -Department: the users of every department below too (who a broadcast to it reaches).</summary>
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
     protected override void BeginProcessing()
     {
         if (MyInvocation.ExpectingInput && (Email is not null || Phone is not null))
@@ -61,6 +73,14 @@ public sealed class GetLarkUserCommand : LarkCmdlet
                 new ArgumentException("Get-LarkUser takes addresses either from the pipeline or from -Email / -Phone, not both."),
                 ErrorIds.InvalidUserInput, ErrorCategory.InvalidArgument, null,
                 "Pipe the rows alone (Import-Csv people.csv | Get-LarkUser), or give -Email / -Phone without pipeline input."));
+        }
+
+        if (Department is not null && (MyInvocation.ExpectingInput || Email is not null || Phone is not null))
+        {
+            ThrowTerminatingError(ErrorRecords.WithFix(
+                new ArgumentException("Get-LarkUser -Department lists a department's users; it takes no addresses to look up besides."),
+                ErrorIds.InvalidUserInput, ErrorCategory.InvalidArgument, null,
+                "Run Get-LarkUser -Department alone, or look addresses up in a second call."));
         }
 
         _connection = RequireAppConnection(Connection, "looks users up (POST /open-apis/contact/v3/users/batch_get_id)");
@@ -86,7 +106,47 @@ public sealed class GetLarkUserCommand : LarkCmdlet
         }
     }
 
-    protected override void EndProcessing() => Flush();
+    protected override void EndProcessing()
+    {
+        if (Department is not null)
+        {
+            ListDepartmentUsers(Department);
+            return;
+        }
+
+        Flush();
+    }
+
+    // The departments' users, each once, in tree order (a user in two of them is listed under the first).
+    private void ListDepartmentUsers(string[] names)
+    {
+        var connection = _connection!;
+        var tree = RunAsync(connection, ct => connection.Departments.GetTreeAsync(false, ct));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var department in BroadcastInputs.ResolveDepartments(names, tree, WriteError))
+        {
+            var departments = new List<LarkDepartment> { department };
+            if (Recurse)
+            {
+                departments.AddRange(tree.Where(d => d.Path.StartsWith(department.Path + "/", StringComparison.Ordinal)));
+            }
+
+            foreach (var one in departments)
+            {
+                try
+                {
+                    foreach (var user in RunAsync(connection, ct => connection.Departments.GetUsersAsync(one, ct)).Where(u => seen.Add(u.OpenId!)))
+                    {
+                        WriteObject(user);
+                    }
+                }
+                catch (LarkApiException ex)
+                {
+                    WriteError(SendErrors.For(ex, one, "department " + one.Path, "list the users of"));
+                }
+            }
+        }
+    }
 
     // One piped object is one input: a string is an address, anything else a row whose receiver columns the rule
     // chooses from (the same choice Send-LarkMessage makes for that row).

@@ -35,4 +35,12 @@ internal enum QuotaClass
 
     /// <summary>Downloads of messages' images and files (GET …/resources/{file_key}): 50/s and 1000/min.</summary>
     MessageResource,
+    /// <summary>Batch sends (message/v4/batch_send): 50/s and 1000/min, counted apart from im/v1 sends (LARK-API.md, Batch messages).</summary>
+    BatchSend,
+
+    /// <summary>A batch's progress, read users and recall (im/v1/batch_messages): 50/s and 1000/min.</summary>
+    BatchQuery,
+
+    /// <summary>Department pages and users by department (contact v3): 50/s and 1000/min.</summary>
+    Departments,
 }

@@ -33,6 +33,8 @@ public sealed class LarkConnection : IDisposable
     private UserDirectory? _users;
     private Uploads.Uploader? _uploads;
     private MessageHistory? _history;
+    private BatchMessages? _batches;
+    private DepartmentDirectory? _departments;
 
     internal LarkConnection(string appId, SecureString appSecret, Uri baseUri, IClock? clock = null, Func<HttpMessageHandler>? handlerFactory = null, TimeSpan? timeout = null, DeliveryOptions? quotas = null, QuotaSharing? sharing = null)
     {
@@ -67,6 +69,8 @@ public sealed class LarkConnection : IDisposable
         Users = new UserDirectory(Client, CreateRetryingCaller());
         Uploads = new Uploads.Uploader(Client);
         History = new MessageHistory(Client, CreateRetryingCaller());
+        BatchMessages = new BatchMessages(Client, CreateRetryingCaller());
+        Departments = new DepartmentDirectory(Client, CreateRetryingCaller(), _clock);
         Transport = new AppTransport(AppId, Client.BaseUri, Sender, Uploads);
     }
 
@@ -171,6 +175,11 @@ public sealed class LarkConnection : IDisposable
 
     /// <summary>Reading back (issue 25): history, one message, read receipts, resources.</summary>
     internal MessageHistory History { get => _history ?? throw NoOpenApi(); private set => _history = value; }
+    /// <summary>Batch messages (issue 23): send, progress, reads, recall.</summary>
+    internal BatchMessages BatchMessages { get => _batches ?? throw NoOpenApi(); private set => _batches = value; }
+
+    /// <summary>The department tree and department members (issue 23), the tree cached for <see cref="DepartmentDirectory.CacheLifetime"/>.</summary>
+    internal DepartmentDirectory Departments { get => _departments ?? throw NoOpenApi(); private set => _departments = value; }
 
     /// <summary>How this connection delivers messages (the app API or the hook), chosen here once.</summary>
     internal IMessageTransport Transport { get; }
@@ -243,6 +252,7 @@ public sealed class LarkConnection : IDisposable
         _disposed = true;
         Tokens.Clear();
         _chats?.Dispose();
+        _departments?.Dispose();
         Client.Dispose();
         _appSecret.Dispose();
     }

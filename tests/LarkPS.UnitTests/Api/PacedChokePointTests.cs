@@ -32,8 +32,10 @@ public class PacedChokePointTests
         Assert.Equal(QuotaClass.Webhook, LarkEndpoints.Of(LarkOperation.Webhook).Quota);
         Assert.Equal(QuotaClass.None, LarkEndpoints.Of(LarkOperation.Token).Quota);
 
-        // Only a hook has no uuid; the request's default follows the row.
-        Assert.Equal(new[] { LarkOperation.Webhook }, rows.Where(r => !r.RetrySafe).Select(r => r.Operation));
+        // Only a hook and a batch send (issue 23) have no uuid; the request's default follows the row.
+        Assert.Equal(new[] { LarkOperation.Webhook, LarkOperation.BatchSend }, rows.Where(r => !r.RetrySafe).Select(r => r.Operation));
+        Assert.False(new LarkRequest(HttpMethod.Post, "x", LarkOperation.BatchSend, "batch").Idempotent);
+        Assert.Equal(QuotaClass.BatchSend, LarkEndpoints.Of(LarkOperation.BatchSend).Quota);
         Assert.False(new LarkRequest(HttpMethod.Post, "x", LarkOperation.Webhook, "hook").Idempotent);
         Assert.True(new LarkRequest(HttpMethod.Post, "x", LarkOperation.Send, "send").Idempotent);
     }

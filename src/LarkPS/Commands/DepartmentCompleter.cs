@@ -1,0 +1,63 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Threading.Tasks;
+using LarkPS.Api;
+using LarkPS.Session;
+
+namespace LarkPS.Commands;
+
+/// <summary>Tab completion of -Department: the names (and paths) of the departments the app sees, quoted where needed.</summary>
+public sealed class DepartmentCompleter : IArgumentCompleter
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var tree = Tree(fakeBoundParameters);
+        if (tree is null)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+
+        var word = ChatCompletion.Unquote(wordToComplete);
+        var shared = new HashSet<string>(tree.GroupBy(d => d.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.OrdinalIgnoreCase);
+
+        // A name given once completes as the name; a name several departments share completes as each one's path.
+        return tree
+            .Select(d => shared.Contains(d.Name) ? d.Path : d.Name)
+            .Where(n => n.StartsWith(word, StringComparison.OrdinalIgnoreCase) || tree.Any(d => d.Path == n && d.Path.StartsWith(word, StringComparison.OrdinalIgnoreCase)))
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
+            .Select(n => new CompletionResult(ChatCompletion.Quote(n), n, CompletionResultType.ParameterValue, n))
+            .ToList();
+    }
+
+    // The tree as last read, else read now for at most two seconds (Tab must feel instant); null without an app connection.
+    private static IReadOnlyList<LarkDepartment>? Tree(IDictionary fakeBoundParameters)
+    {
+        var connection = ChatCompletion.Bound(fakeBoundParameters, "Connection") as LarkConnection ?? ConnectionStore.Current;
+        if (connection is not { Kind: LarkConnectionKind.App, IsClosed: false })
+        {
+            return null;
+        }
+
+        if (connection.Departments.LastRead is { } known)
+        {
+            return known;
+        }
+
+        try
+        {
+            var read = Task.Run(() => connection.Departments.GetTreeAsync(false, default));
+            return read.Wait(Wait) ? read.Result : null;
+        }
+        catch (AggregateException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using LarkPS.Api;
+using LarkPS.Broadcast;
+using LarkPS.Messages;
+
+namespace LarkPS.Commands.Support;
+
+/// <summary>
+/// Send-LarkBroadcast's receivers from what users have: ids and addresses as strings, Get-LarkUser and
+/// Get-LarkDepartment output, CSV rows (their receiver column by the rule Send-LarkMessage uses: the first present of
+/// OpenId, Email, Phone, Chat), and department names or ids resolved against the tree.
+/// </summary>
+internal static class BroadcastInputs
+{
+    /// <summary>A string by its shape: ou_ open_id, on_ union_id, od- department, an address with @, else a user_id.</summary>
+    public static LarkBroadcastReceiver FromString(string text, object? source)
+    {
+        var value = text.Trim();
+        var kind = value.StartsWith("ou_", StringComparison.Ordinal) ? BroadcastRun.OpenId
+            : value.StartsWith("on_", StringComparison.Ordinal) ? BroadcastRun.UnionId
+            : value.StartsWith("od-", StringComparison.Ordinal) ? BroadcastRun.Department
+            : value.Contains("@") ? BroadcastRun.Email
+            : BroadcastRun.UserId;
+        return new LarkBroadcastReceiver(kind, value, text, source);
+    }
+
+    /// <summary>The receivers of one piped object; what cannot be a receiver comes back with its Reason set.</summary>
+    public static IEnumerable<LarkBroadcastReceiver> FromPiped(PSObject piped)
+    {
+        var item = piped.BaseObject;
+        object source = item is PSCustomObject ? piped : item;
+        switch (item)
+        {
+            case string text when !string.IsNullOrWhiteSpace(text):
+                yield return FromString(text, source);
+                yield break;
+            case LarkUser user:
+                yield return user.Status == LarkUserStatus.Found && user.OpenId is { } openId
+                    ? new LarkBroadcastReceiver(BroadcastRun.OpenId, openId, user.Input, source)
+                    : Invalid(user.InputType.ToLowerInvariant(), user.Input, source, user.Fix ?? "Get-LarkUser found no user the app can see.");
+                yield break;
+            case LarkDepartment department:
+                yield return new LarkBroadcastReceiver(BroadcastRun.Department, department.OpenDepartmentId, department.Path, source);
+                yield break;
+        }
+
+        foreach (var input in PSInputReader.Read(piped))
+        {
+            var chosen = ReceiverColumns.Pick(input.ReceiverColumns, null).Chosen;
+            if (chosen is { ReceiveType: ReceiveTypes.User })
+            {
+                yield return FromString(chosen.Value, source);
+            }
+            else if (chosen is { ReceiveType: ReceiveTypes.Email })
+            {
+                yield return new LarkBroadcastReceiver(BroadcastRun.Email, chosen.Value.Trim(), chosen.Value, source);
+            }
+            else if (chosen is not null)
+            {
+                yield return Invalid(chosen.ReceiveType, chosen.Value, source,
+                    "A broadcast goes to users and departments by open_id or e-mail address: give the row an OpenId or Email column (Get-LarkUser -Phone finds the open_id of a phone number; chats take Send-LarkMessage).");
+            }
+            else if (!string.IsNullOrWhiteSpace(input.ReceiveId))
+            {
+                yield return FromString(input.ReceiveId!, source);
+            }
+            else
+            {
+                yield return Invalid("row", input.SourceDescription ?? "the item", source,
+                    "The item has no receiver: give it an OpenId or Email column (or pipe Get-LarkUser's output).");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Department names (or paths, open_department_ids, custom ids) to departments of the tree; a department inside
+    /// another one given is dropped (the outer one reaches it). Unknown and ambiguous names come back as errors.
+    /// </summary>
+    public static List<LarkDepartment> ResolveDepartments(IEnumerable<string> given, IReadOnlyList<LarkDepartment> tree, Action<ErrorRecord> writeError)
+    {
+        var chosen = new List<LarkDepartment>();
+        foreach (var name in given.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()))
+        {
+            var matches = tree.Where(d => d.OpenDepartmentId == name || d.DepartmentId == name).ToList();
+            if (matches.Count == 0)
+            {
+                matches = tree.Where(d => string.Equals(d.Path, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            }
+
+            if (matches.Count == 0)
+            {
+                matches = tree.Where(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            }
+
+            if (matches.Count == 1)
+            {
+                chosen.Add(matches[0]);
+                continue;
+            }
+
+            writeError(matches.Count == 0
+                ? ErrorRecords.WithFix(new ItemNotFoundException($"No department named '{name}' is in the tree the app sees."), ErrorIds.DepartmentNotFound, ErrorCategory.ObjectNotFound, name,
+                    "Get-LarkDepartment -Recurse lists the departments the app sees (names complete on Tab); a department outside the app's contact scope is not listed. Nothing was sent to it.")
+                : ErrorRecords.WithFix(new ArgumentException($"'{name}' names {matches.Count} departments: " + string.Join(", ", matches.Select(m => m.Path + " (" + m.OpenDepartmentId + ")")) + "."),
+                    ErrorIds.DepartmentAmbiguous, ErrorCategory.InvalidArgument, name,
+                    "Give the department's path (Engineering/Platform) or its open_department_id (od-…). Nothing was sent to it."));
+        }
+
+        // A department inside another one chosen is reached by that one: Lark would deliver a second copy.
+        var ids = new HashSet<string>(chosen.Select(d => d.OpenDepartmentId), StringComparer.Ordinal);
+        var byId = tree.ToDictionary(d => d.OpenDepartmentId, StringComparer.Ordinal);
+        bool Inside(LarkDepartment d)
+        {
+            var parent = d.ParentId;
+            for (var guard = 0; guard < 100 && byId.TryGetValue(parent, out var up); guard++)
+            {
+                if (ids.Contains(up.OpenDepartmentId))
+                {
+                    return true;
+                }
+
+                parent = up.ParentId;
+            }
+
+            return false;
+        }
+
+        return chosen.GroupBy(d => d.OpenDepartmentId, StringComparer.Ordinal).Select(g => g.First()).Where(d => !Inside(d)).ToList();
+    }
+
+    private static LarkBroadcastReceiver Invalid(string kind, string input, object? source, string reason) =>
+        new(kind, input, input, source) { Reason = reason };
+}

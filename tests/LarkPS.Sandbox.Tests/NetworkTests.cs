@@ -30,22 +30,41 @@ public sealed class NetworkTests : SandboxTestBase
     public async Task A_request_on_a_new_connection_arrives_after_the_handshake_and_is_counted_then()
     {
         var token = await GetTokenAsync();
-        await FillAlicesWindowAsync(token);
-        Server.Faults.HandshakeDelay = TimeSpan.FromSeconds(1.5);
 
-        // The same instant: one request on a brand-new connection (pays 1.5 s before it is read), one on the warm one.
-        using var fresh = new HttpClient { BaseAddress = Server.BaseAddress };
-        var late = SendOnAsync(fresh, token, "alice late");
-        var (warm, warmBody) = await SendTextAsync(token, "alice now");
-        var (lateResponse, lateBody) = await late;
+        // The scenario needs Alice's 5/s window full when the warm request arrives: five sends and the warm one within a
+        // second. On a loaded machine (16 parallel test threads on 2 cores) that once took longer, so the window had
+        // freed. Measured, not assumed: a round whose fill and warm send took a second or more is done again.
+        for (var round = 1; ; round++)
+        {
+            Server.Faults.HandshakeDelay = TimeSpan.Zero;
+            await Task.Delay(TimeSpan.FromSeconds(1.1));   // Alice's window empty again
+            var before = Server.Inbox.Count;
+            var clock = Stopwatch.StartNew();
+            await FillAlicesWindowAsync(token);
+            Server.Faults.HandshakeDelay = TimeSpan.FromSeconds(1.5);
 
-        // Alice's 5/s window was full when the warm one arrived, and free again when the late one did.
-        Assert.Equal(230020, Code(warmBody));
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, warm.StatusCode);
-        Assert.Equal(0, Code(lateBody));
-        Assert.Equal(System.Net.HttpStatusCode.OK, lateResponse.StatusCode);
-        Assert.Equal(6, Server.Inbox.Count);
-        Assert.Equal(Text("alice late"), Server.Inbox[^1].Content);
+            // The same instant: one request on a brand-new connection (pays 1.5 s before it is read), one on the warm one.
+            using var fresh = new HttpClient { BaseAddress = Server.BaseAddress };
+            var late = SendOnAsync(fresh, token, "alice late " + round);
+            var (warm, warmBody) = await SendTextAsync(token, "alice now " + round);
+            var filledInTime = clock.Elapsed < TimeSpan.FromSeconds(0.95);
+            var (lateResponse, lateBody) = await late;
+            if (!filledInTime && round < 3)
+            {
+                continue;
+            }
+
+            Assert.True(filledInTime, "three rounds each took a second or more to fill Alice's window: the machine is too loaded to set the scene");
+
+            // Alice's 5/s window was full when the warm one arrived, and free again when the late one did.
+            Assert.Equal(230020, Code(warmBody));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, warm.StatusCode);
+            Assert.Equal(0, Code(lateBody));
+            Assert.Equal(System.Net.HttpStatusCode.OK, lateResponse.StatusCode);
+            Assert.Equal(before + 6, Server.Inbox.Count);
+            Assert.Equal(Text("alice late " + round), Server.Inbox[^1].Content);
+            return;
+        }
     }
 
     [Fact]

@@ -11,6 +11,9 @@ internal sealed record BenchmarkSettings(IReadOnlyList<int> LatenciesMs, int Jit
     /// <summary>A folder to write, per run, when each send reached the sandbox and what it answered; null for none.</summary>
     public string? TraceFolder { get; init; }
 
+    /// <summary>With --only shared: only these runs, e.g. "3off,5off" (processes and sharing); null for all five.</summary>
+    public string? Runs { get; init; }
+
     public const string Usage =
         "Usage: dotnet run --project tools/LarkPS.Benchmark -c Release [-- --quick] [--latencies 20,100,300] [--jitter-ms 20] [--handshake-ms 50] [--parallel 20] [--stream 100000] [--no-node] [--only phone] [--trace /tmp/trace]\n" +
         "  --quick         a few minutes: 60 (not 300) messages to 1 chat, 1,100 to 110 users (not 2,000 to 200), that one at 100 ms only, no memory pass\n" +
@@ -21,7 +24,7 @@ internal sealed record BenchmarkSettings(IReadOnlyList<int> LatenciesMs, int Jit
         "  --stream        messages of the LarkPS memory pass, quotas off, no latency (default 100000, quick 0; 0 skips it)\n" +
         "  --no-node       LarkPS only\n" +
         "  --only          only the workloads whose name contains this text, e.g. \"phone\" or \"1 chat\"; --only events: the long connection alone;\n" +
-        "                  --only shared: 1, 3, 5 pwsh processes on one app (quick: 100 messages each); --only history: 100,000 messages read back (quick 20,000) at the first latency;\n" +
+        "                  --only shared: 1, 3, 5 pwsh processes on one app (quick: 100 messages each; --runs 3off,5on picks runs); --only history: 100,000 messages read back (quick 20,000) at the first latency;\n" +
         "                  --only broadcast: 10,000 users by Send-LarkBroadcast (time until every request is accepted) vs Send-LarkMessage\n" +
         "                  (1,000 measured, 300 with --quick, and extrapolated to 10,000 beside the app limit's floor)\n" +
         "                  (1,000 events pushed, events/s received and acknowledged, push-to-object-out median and p99)\n" +
@@ -58,6 +61,12 @@ internal sealed record BenchmarkSettings(IReadOnlyList<int> LatenciesMs, int Jit
             if (name == "--only")
             {
                 settings = settings with { Only = text };
+                continue;
+            }
+
+            if (name == "--runs")
+            {
+                settings = settings with { Runs = text };
                 continue;
             }
 

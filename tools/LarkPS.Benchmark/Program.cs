@@ -52,7 +52,7 @@ if (string.Equals(settings.Only, "events", StringComparison.OrdinalIgnoreCase))
 // Issue 24: several real pwsh processes on one app, with and without the machine-wide quota sharing.
 if (string.Equals(settings.Only, "shared", StringComparison.OrdinalIgnoreCase))
 {
-    return await SharedQuotaWorkload.RunAsync(root, manifest, settings.Quick, settings.LatenciesMs.Contains(100) ? 100 : settings.LatenciesMs[0], settings.JitterMs, settings.HandshakeMs);
+    return await SharedQuotaWorkload.RunAsync(root, manifest, settings.Quick, settings.LatenciesMs.Contains(100) ? 100 : settings.LatenciesMs[0], settings.JitterMs, settings.HandshakeMs, settings.Runs, settings.TraceFolder);
 }
 
 // Issue 25: reading back runs alone too (it measures reading, not sending), at the first latency given.

@@ -30,7 +30,7 @@ internal static class SharedQuotaWorkload
         'RESULT {0} {1} {2} {3} {4}' -f $sent.Count, $failed.Count, $clock.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture), [Math]::Max(0, $late), $(if ($ids) { $ids } else { '-' })
         """;
 
-    public static async Task<int> RunAsync(string root, string manifest, bool quick, int latencyMs, int jitterMs, int handshakeMs)
+    public static async Task<int> RunAsync(string root, string manifest, bool quick, int latencyMs, int jitterMs, int handshakeMs, string? runs = null, string? traceFolder = null)
     {
         var (directory, receivers) = BenchReceivers.Create(20);
         var perProcess = quick ? 100 : 300;
@@ -43,9 +43,15 @@ internal static class SharedQuotaWorkload
         var failedRuns = 0;
         try
         {
+            var chosen = runs?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var (n, sharing) in new[] { (1, true), (3, true), (3, false), (5, true), (5, false) })
             {
-                var row = await RunOnceAsync(root, manifest, scriptPath, directory, receivers, quotas, n, sharing, perProcess, latencyMs, jitterMs, handshakeMs);
+                if (chosen is not null && !chosen.Contains(n + (sharing ? "on" : "off"), StringComparer.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var row = await RunOnceAsync(root, manifest, scriptPath, directory, receivers, quotas, n, sharing, perProcess, latencyMs, jitterMs, handshakeMs, traceFolder);
                 Console.WriteLine(row.Line);
                 failedRuns += row.Ok ? 0 : 1;
             }
@@ -62,7 +68,7 @@ internal static class SharedQuotaWorkload
 
     private static async Task<(string Line, bool Ok)> RunOnceAsync(
         string root, string manifest, string scriptPath, SandboxDirectory directory, IReadOnlyList<BenchReceiver> receivers, SandboxQuotas quotas,
-        int processes, bool sharing, int perProcess, int latencyMs, int jitterMs, int handshakeMs)
+        int processes, bool sharing, int perProcess, int latencyMs, int jitterMs, int handshakeMs, string? traceFolder)
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Directory = directory });
         sandbox.Faults.Latency = TimeSpan.FromMilliseconds(latencyMs);
@@ -82,6 +88,15 @@ internal static class SharedQuotaWorkload
         var results = await Task.WhenAll(runs);
 
         var total = processes * perProcess;
+        if (traceFolder is not null)
+        {
+            // Diagnosis: when each send reached the sandbox, what it answered, and which process's message it was.
+            var sends = sandbox.Requests.Where(ContenderOutcome.IsSend).OrderBy(r => r.Time).ToList();
+            var first = sends.Count > 0 ? sends[0].Time : DateTimeOffset.UtcNow;
+            var file = Path.Combine(traceFolder, $"shared-{processes}-{(sharing ? "on" : "off")}.tsv");
+            await File.WriteAllLinesAsync(file, sends.Select(r => string.Create(CultureInfo.InvariantCulture, $"{(r.Time - first).TotalMilliseconds:F1}\t{r.StatusCode}\t{r.Code}\t{TraceTag(r.Body)}")));
+        }
+
         var texts = sandbox.Inbox.Select(m => m.Content).ToList();
         var once = texts.Count == total && texts.Distinct(StringComparer.Ordinal).Count() == total;
         var refused = sandbox.Requests.Count(r => ContenderOutcome.IsSend(r) && r.Code is 99991400 or 230020);
@@ -96,6 +111,20 @@ internal static class SharedQuotaWorkload
             + (results.Any(r => r.ErrorIds != "-") ? "  error ids: " + string.Join(" ", results.Select(r => r.ErrorIds).Distinct()) : string.Empty)
             + (problems.Count > 0 ? "  could not run: " + problems[0] : string.Empty);
         return (line, problems.Count == 0);
+    }
+
+    // The process tag and number of a send's text ("p2 #17"), for the trace.
+    private static string TraceTag(string body)
+    {
+        var at = body.IndexOf("\\\"text\\\":\\\"p", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return string.Empty;
+        }
+
+        var start = at + 11;
+        var end = body.IndexOf('\\', start);
+        return end > start ? body[start..end] : string.Empty;
     }
 
     private static async Task<(int Sent, int Errors, double Seconds, long LateMs, string ErrorIds, string? Problem)> RunProcessAsync(string root, string scriptPath, string[] args)

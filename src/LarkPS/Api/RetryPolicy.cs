@@ -95,7 +95,7 @@ internal sealed class RetryPolicy
         {
             case FailureKind.AppRateLimit:
                 var reset = refusal?.RetryAfter;
-                var appWait = limiter.OnAppRefusal(reset);
+                var appWait = limiter.OnAppRefusal(reset, refusal?.Pacing?.Record);
                 if (!decision.ShouldRetry)
                 {
                     return decision;
@@ -110,7 +110,7 @@ internal sealed class RetryPolicy
                     reset is { } r ? " (x-ogw-ratelimit-reset " + FormatSeconds(r) + ")" : string.Empty,
                     AttemptWords(attempt, quota: true)));
             case FailureKind.ReceiverRateLimit when receiverKey is not null:
-                var receiverWait = limiter.OnReceiverRefusal(receiverKey);
+                var receiverWait = limiter.OnReceiverRefusal(receiverKey, refusal?.Pacing?.Record);
                 if (!decision.ShouldRetry)
                 {
                     return decision;

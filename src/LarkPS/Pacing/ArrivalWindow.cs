@@ -29,6 +29,40 @@ internal sealed class ArrivalWindow
         _answered.Insert(index < 0 ? ~index : index, at);
     }
 
+    /// <summary>
+    /// Takes out a send Lark refused for this window's quota: a refused request takes no slot there, so it must not count
+    /// toward our window (nor make a refusal someone else caused look like our own full window).
+    /// </summary>
+    public void Remove(SendRecord record)
+    {
+        if (_unanswered.Remove(record) || record.AnsweredAt == 0)
+        {
+            return;
+        }
+
+        var index = _answered.BinarySearch(record.AnswerKey);
+        if (index >= 0)
+        {
+            _answered.RemoveAt(index);
+        }
+    }
+
+    /// <summary>How many sends are estimated to have arrived after <paramref name="since"/> and before <paramref name="until"/>.</summary>
+    public int CountBetween(long now, long since, long until, long fastestRoundTrip)
+    {
+        var count = FirstAfter(until + fastestRoundTrip - 1) - FirstAfter(since + fastestRoundTrip);
+        foreach (var record in _unanswered)
+        {
+            var at = record.Estimate(now, fastestRoundTrip);
+            if (at > since && at < until)
+            {
+                count++;
+            }
+        }
+
+        return Math.Max(0, count);
+    }
+
     /// <summary>Forgets answered sends whose answer key is before <paramref name="before"/>.</summary>
     public void Prune(long before)
     {

@@ -80,16 +80,28 @@ internal sealed class PacingOptions
 
     // ---- Sharing a quota with senders we cannot see (FairShare: AIMD, issue 24) ----
 
-    /// <summary>Choice (issue 24): a refusal our own windows cannot explain cuts the share to this part of what it was (TCP's halving).</summary>
-    public double ShareDecrease { get; set; } = 0.5;
+    /// <summary>Choice (issue 24): a refusal our own windows cannot explain cuts the share to at most this part of what it was.</summary>
+    public double ShareDecrease { get; set; } = 0.85;
+
+    /// <summary>Choice (issue 24): ... and to at least this part of what it was (TCP's halving), however little our calls were getting.</summary>
+    public double ShareDeepestDecrease { get; set; } = 0.5;
+
+    /// <summary>
+    /// Choice (issue 24): ... and to at most this part of what our own calls were getting of the window when Lark refused
+    /// (three senders that each took 17 of 50 go to 15 each: together under the limit in one round, not after several halvings).
+    /// </summary>
+    public double ShareOfObserved { get; set; } = 0.9;
 
     /// <summary>Choice (issue 24): while no such refusal comes the share climbs this much a second (at 50/s, one call a second more each second).</summary>
     public double ShareIncreasePerSecond { get; set; } = 0.02;
 
+    /// <summary>Choice (issue 24): the climb gains one more step a second for each this long without a refusal (quadratic: 0.03 after 1 s, 0.08 after 2 s, 0.24 after 4 s).</summary>
+    public TimeSpan ShareQuickenEvery { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Choice (issue 24): the share never falls below this (at 50/s and 1000/min: 2/s and 50/min).</summary>
     public double ShareFloor { get; set; } = 0.05;
 
-    /// <summary>Choice (issue 24): refusals within this long of a cut are the same signal (one window's worth) and cut once.</summary>
+    /// <summary>Choice (issue 24): without the refused request at hand, refusals within this long of a cut are the same signal (one window's worth) and cut once.</summary>
     public TimeSpan ShareCutAtMostEvery { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>

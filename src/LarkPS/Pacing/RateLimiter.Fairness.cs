@@ -11,6 +11,8 @@ internal sealed partial class RateLimiter
 {
     private readonly FairShare _appShare;
     private readonly PacingOptions _options;
+    private readonly Random _spacingJitter = new();
+    private double _spacingFactor = 1;
 
     /// <summary>The share of the app's windows this limiter allows itself now (1 = the whole quota).</summary>
     public double AppShare
@@ -35,9 +37,30 @@ internal sealed partial class RateLimiter
 
     private int AppPerSecondNow(long now) => _appShare.Limit(_appPerSecond, now);
 
-    private int AppPerMinuteNow(long now) => _appShare.Limit(_appPerMinute, now);
+    // The minute window is not scaled: its refusals come with a reset of many seconds, which every sender waits out, and
+    // a share of it learned from a crowded second would stall a sender for the rest of the minute (issue 24, measured:
+    // three unshared processes stopped for 55 s at a share of 1000/min cut to 50).
+    private int AppPerMinuteNow(long now) => _appPerMinute;
 
     private int ReceiverLimitNow(long now, ReceiverState? receiver) => receiver?.Share is { } share ? share.Limit(_receiverLimit, now) : _receiverLimit;
+
+    // Sharing a window with senders we cannot see, calls leave evenly (one every second / share of the limit), not in
+    // bursts: bursts that several senders make after the same pause collide and are refused together, round after round,
+    // while even calls overrun the window by at most a round trip's worth when the shares add up to more than the whole.
+    // The whole quota (never cut) paces by the windows alone, bursts included.
+    // Each gap is drawn between 0.7 and 1.3 of the even one (drawn at each record): evenly spaced senders lock in phase
+    // with the slots their own calls free a second later, so refusals always fall on the same one, which then starves.
+    private long SharedSpacing(FairShare share, int limit, long lastRecorded, long now)
+    {
+        var part = share.At(now);
+        if (part >= 1 || limit <= 0 || lastRecorded == 0)
+        {
+            return 0;
+        }
+
+        var spacing = (long)(TimeSpan.TicksPerSecond / (limit * part) * _spacingFactor);
+        return lastRecorded + spacing - now;
+    }
 
     // What the machine's file counts in the windows at a refusal, read before the limiter's lock: -1 each when not shared.
     private (int Second, int Minute, int Receiver) SharedCounts(long now, string? receiverKey)
@@ -56,34 +79,66 @@ internal sealed partial class RateLimiter
         return shared.Count(now, margin, receiverKey);
     }
 
-    // Under the lock, at a 429: someone else spends the app's quota when every window it could have tripped holds fewer
-    // of our calls (or the machine's) than the limit less the slack; then the share is cut.
-    private void LearnFromAppRefusalLocked(long now, (int Second, int Minute, int Receiver) shared)
+    // Under the lock, at a 429: the refused request leaves our windows (it took no slot at Lark). Someone else spends the
+    // app's quota when the second before the refused request's arrival held fewer of our calls (or the machine's) than the
+    // limit less the slack; then the share is cut toward what we were getting. A reset longer than a second is the minute
+    // window's: its wait is the answer, not a smaller share.
+    private void LearnFromAppRefusalLocked(long now, (int Second, int Minute, int Receiver) shared, TimeSpan? reset, SendRecord? refused)
     {
         var margin = _margin.At(now);
         var fastest = _roundTrips.Fastest;
-        var second = shared.Second >= 0 ? shared.Second : _app.Count(now, now - TimeSpan.TicksPerSecond - margin, fastest);
-        var minute = shared.Minute >= 0 ? shared.Minute : _app.Count(now, now - TimeSpan.TicksPerMinute - margin, fastest);
-        var slack = _options.ForeignRefusalSlack;
-        var ours = (_appPerSecond > 0 && second >= _appPerSecond - slack) || (_appPerMinute > 0 && minute >= _appPerMinute - slack);
-        if (!ours)
+        var arrived = Forget(refused, now, fastest, app: true);
+        if (reset is { } announced && announced > TimeSpan.FromSeconds(1))
         {
-            _appShare.Cut(now);
+            return;
+        }
+
+        var second = shared.Second >= 0 ? shared.Second : _app.CountBetween(now, arrived - TimeSpan.TicksPerSecond - margin, arrived, fastest);
+        var slack = _options.ForeignRefusalSlack;
+        if (_appPerSecond > 0 && second < _appPerSecond - slack)
+        {
+            _appShare.Cut(now, (double)second / _appPerSecond, refused?.RecordedAt);
         }
     }
 
     // Under the lock, at a 230020 (or a hook's 11232): the same for one receiver's window.
-    private void LearnFromReceiverRefusalLocked(long now, ReceiverState receiver, int sharedCount)
+    private void LearnFromReceiverRefusalLocked(long now, ReceiverState receiver, int sharedCount, SendRecord? refused)
     {
+        var fastest = _roundTrips.Fastest;
+        var arrived = Forget(refused, now, fastest, app: false);
         if (_receiverLimit <= 0)
         {
             return;
         }
 
-        var count = sharedCount >= 0 ? sharedCount : receiver.Sends.Count(now, now - TimeSpan.TicksPerSecond - _margin.At(now), _roundTrips.Fastest);
+        var count = sharedCount >= 0 ? sharedCount : receiver.Sends.CountBetween(now, arrived - TimeSpan.TicksPerSecond - _margin.At(now), arrived, fastest);
         if (count < _receiverLimit - Math.Min(_options.ForeignRefusalSlack, _receiverLimit - 1))
         {
-            (receiver.Share ??= new FairShare(_options)).Cut(now);
+            (receiver.Share ??= new FairShare(_options)).Cut(now, (double)count / _receiverLimit, refused?.RecordedAt);
         }
+    }
+
+    // Takes a refused request out of the windows it took no slot in (the app's refusal: all of them; a receiver's: that
+    // receiver's only, the app's window counted it) and returns its arrival estimate; now when there is no record.
+    private long Forget(SendRecord? refused, long now, long fastest, bool app)
+    {
+        if (refused is null)
+        {
+            return now + 1;
+        }
+
+        var arrived = refused.Estimate(now, fastest);
+        if (!refused.Refused)
+        {
+            refused.Refused = true;
+            if (app)
+            {
+                _app.Remove(refused);
+            }
+
+            refused.Receiver?.Sends.Remove(refused);
+        }
+
+        return arrived;
     }
 }

@@ -11,13 +11,15 @@ internal sealed partial class RateLimiter
     /// needed: until the corrected windows have room, and not before x-ogw-ratelimit-reset (whole seconds, so at most one
     /// second early) says the app's window frees. Returns how long the refused item should wait.
     /// </summary>
-    public TimeSpan OnAppRefusal(TimeSpan? reset)
+    /// <param name="reset">x-ogw-ratelimit-reset, where Lark sent it.</param>
+    /// <param name="refused">The refused request's record, where known: it took no slot at Lark and leaves our windows.</param>
+    public TimeSpan OnAppRefusal(TimeSpan? reset, SendRecord? refused = null)
     {
         var shared = SharedCounts(_clock.UtcNow.UtcTicks, null);
         lock (_gate)
         {
             var now = _clock.UtcNow.UtcTicks;
-            LearnFromAppRefusalLocked(now, shared);
+            LearnFromAppRefusalLocked(now, shared, reset, refused);
             _margin.Refused(now);
             var margin = _margin.At(now);
 
@@ -38,7 +40,9 @@ internal sealed partial class RateLimiter
     }
 
     /// <summary>Lark refused a call with the receiver's quota (230020, a hook's 11232): widens the margin, pauses that receiver as long as its window needs.</summary>
-    public TimeSpan OnReceiverRefusal(string receiverKey)
+    /// <param name="receiverKey">The receiver's key.</param>
+    /// <param name="refused">The refused request's record, where known: it took no slot in the receiver's window (it did in the app's).</param>
+    public TimeSpan OnReceiverRefusal(string receiverKey, SendRecord? refused = null)
     {
         if (receiverKey is null)
         {
@@ -50,7 +54,7 @@ internal sealed partial class RateLimiter
         {
             var now = _clock.UtcNow.UtcTicks;
             var receiver = ReceiverLocked(receiverKey);
-            LearnFromReceiverRefusalLocked(now, receiver, shared.Receiver);
+            LearnFromReceiverRefusalLocked(now, receiver, shared.Receiver, refused);
             _margin.Refused(now);
             var margin = _margin.At(now);
             var wait = Math.Max(ReceiverWaitLocked(now, receiver), margin);

@@ -87,6 +87,8 @@ internal sealed partial class RateLimiter
     {
         var record = new SendRecord(receiverKey, now);
         _app.Add(record);
+        _lastAppRecord = now;
+        _spacingFactor = 0.7 + (0.6 * _spacingJitter.NextDouble());
         if (receiverKey is not null && _receiverLimit > 0)
         {
             if (receiver is null)

@@ -49,6 +49,7 @@ internal sealed partial class RateLimiter
     private readonly Dictionary<string, ReceiverState> _receivers = new(StringComparer.Ordinal);
     private long _appPausedUntil;
     private long _lastPrune;
+    private long _lastAppRecord;
 
     /// <summary>Creates a limiter with the quotas, margin and figures of <paramref name="options"/>.</summary>
     public RateLimiter(PacingOptions options, IClock clock)
@@ -323,6 +324,7 @@ internal sealed partial class RateLimiter
         if (_appPerSecond > 0)
         {
             wait = Math.Max(wait, _app.Wait(now, AppPerSecondNow(now), TimeSpan.TicksPerSecond + margin, _roundTrips.Fastest));
+            wait = Math.Max(wait, SharedSpacing(_appShare, _appPerSecond, _lastAppRecord, now));
         }
 
         if (_appPerMinute > 0)
@@ -345,6 +347,10 @@ internal sealed partial class RateLimiter
         {
             var margin = _margin.At(now);
             wait = Math.Max(wait, receiver.Sends.Wait(now, ReceiverLimitNow(now, receiver), TimeSpan.TicksPerSecond + margin, _roundTrips.Fastest));
+            if (receiver.Share is { } share)
+            {
+                wait = Math.Max(wait, SharedSpacing(share, _receiverLimit, receiver.LastRecorded, now));
+            }
         }
 
         return wait;

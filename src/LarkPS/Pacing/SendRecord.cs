@@ -32,6 +32,9 @@ internal sealed class SendRecord
 
     internal RateLimiter.ReceiverState? Receiver { get; set; }
 
+    // Lark refused it for a quota (issue 24): it took no slot there and was taken out of the windows it did not fill.
+    internal bool Refused { get; set; }
+
     // Its place in the machine's shared file (issue 24), 0 when none: the answer publishes its arrival estimate there.
     internal long SharedSequence { get; set; }
 

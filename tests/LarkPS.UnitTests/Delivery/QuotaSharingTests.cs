@@ -6,7 +6,8 @@ namespace LarkPS.UnitTests.Delivery;
 /// <summary>
 /// Issue 24 items 2 and 3 on a fake clock: limiters of one app share the machine's file (two limiters stand for two
 /// processes: each has its own file object, as two processes would), a crashed one's calls stop counting, nothing
-/// secret is in the file; and AIMD halves a limiter's share at refusals it cannot explain and climbs back after.
+/// secret is in the file; and AIMD cuts a limiter's share at refusals it cannot explain (once a round, toward what it was
+/// getting), spreads its calls while the share is cut, and climbs back after.
 /// </summary>
 public sealed class QuotaSharingTests : IDisposable
 {
@@ -183,40 +184,138 @@ public sealed class QuotaSharingTests : IDisposable
         Assert.Equal(1, a.Shared.Misses);
     }
 
+    // The share FairShare gives after a cut (issue 24): what we were getting less 10%, kept within [half, 85%] of the share then.
+    private static double Cut(PacingOptions o, double current, double observed) =>
+        Math.Max(o.ShareFloor, Math.Min(current * o.ShareDecrease, Math.Max(current * o.ShareDeepestDecrease, observed * o.ShareOfObserved)));
+
+    // The share `seconds` after a cut to `after`: the climb quickens while no refusal comes.
+    private static double Climb(PacingOptions o, double after, double seconds) =>
+        Math.Min(1, after + (o.ShareIncreasePerSecond * seconds * (1 + (seconds / o.ShareQuickenEvery.TotalSeconds))));
+
+    private PacingTicket Take(RateLimiter limiter, string? receiver = null)
+    {
+        Assert.True(limiter.TryReserve(receiver, null, out var ticket, out var wait), "the windows should have room, but said wait " + wait);
+        ticket!.Leaving();
+        ticket.HeadersIn();
+        ticket.Answered(roundTripKnown: true);
+        return ticket;
+    }
+
     [Fact]
-    public void AIMD_a_refusal_our_windows_cannot_explain_halves_the_share_and_it_climbs_back()
+    public void AIMD_a_refusal_our_windows_cannot_explain_cuts_the_share_once_a_round_and_it_climbs_back()
     {
         var options = Options(perReceiver: 0);
         var limiter = new RateLimiter(options, _clock);
         for (var i = 0; i < 10; i++)
         {
-            Assert.True(limiter.TryAcquire(null, out _));
+            Take(limiter);
         }
 
-        // Lark refused although we sent 10 of 50 this second: someone else spends the app's quota.
-        limiter.OnAppRefusal(TimeSpan.FromSeconds(1));
-        Assert.Equal(0.5, limiter.AppShare, 3);
+        // Lark refused the 12th although we had 10 of 50 in the second before it: someone else spends the app's quota.
+        // We were getting a fifth of the window; the first cut still keeps half (TCP's halving is the deepest).
+        var early = Take(limiter);
+        var refused = Take(limiter);
+        limiter.OnAppRefusal(TimeSpan.FromSeconds(1), refused.Record);
+        var afterFirst = Cut(options, 1, 11 / 50.0);
+        Assert.Equal(0.5, afterFirst, 3);
+        Assert.Equal(afterFirst, limiter.AppShare, 3);
 
-        // Refusals within the same second are one signal.
-        limiter.OnAppRefusal(TimeSpan.FromSeconds(1));
-        Assert.Equal(0.5, limiter.AppShare, 3);
+        // A refusal of a call taken before that cut (in flight when it came) says nothing new.
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        limiter.OnAppRefusal(TimeSpan.FromSeconds(1), early.Record);
+        Assert.Equal(Climb(options, afterFirst, 0.1), limiter.AppShare, 3);
+
+        // One taken after it is the next round's signal: it cuts again, toward what we were getting (nothing else of
+        // ours arrived in the second before it: the ten are older, the two refused took no slot).
         _clock.Advance(TimeSpan.FromSeconds(1));
-        limiter.OnAppRefusal(TimeSpan.FromSeconds(1));
-        Assert.Equal((0.5 + 0.02) * 0.5, limiter.AppShare, 3);
+        var climbed = Climb(options, afterFirst, 1.1);
+        var late = Take(limiter);
+        limiter.OnAppRefusal(TimeSpan.FromSeconds(1), late.Record);
+        Assert.Equal(Cut(options, climbed, 0), limiter.AppShare, 3);
 
-        // The windows now allow the share: 13 of 50 a second.
-        _clock.Advance(TimeSpan.FromSeconds(2));
-        var granted = 0;
-        while (limiter.TryAcquire(null, out _))
+        // No refusal for long enough: the whole quota again, sooner than a straight line would climb (0.02/s: 25 s).
+        _clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(1.0, limiter.AppShare, 3);
+    }
+
+    [Fact]
+    public void AIMD_a_refusal_is_judged_by_the_calls_that_arrived_before_the_refused_one()
+    {
+        var options = Options(perReceiver: 0);
+        var limiter = new RateLimiter(options, _clock);
+        var tickets = new List<PacingTicket>();
+        for (var i = 0; i < 50; i++)
         {
-            granted++;
+            tickets.Add(Take(limiter));
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
         }
 
-        Assert.Equal((int)Math.Floor(50 * ((0.26) + (2 * 0.02))), granted);
+        // Lark refused the last 20 (another process had their slots): before the first of them 30 of ours had arrived, so
+        // the refusal is someone else's (our whole window, 50, would have called it ours), and we were getting 30 of 50.
+        foreach (var ticket in tickets.Skip(30))
+        {
+            limiter.OnAppRefusal(TimeSpan.FromSeconds(1), ticket.Record);
+        }
 
-        // No refusal for long enough: the whole quota again.
-        _clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(Cut(options, 1, 30 / 50.0), limiter.AppShare, 3);
+    }
+
+    [Fact]
+    public void AIMD_a_refused_call_leaves_the_window_it_took_no_slot_in()
+    {
+        var window = new ArrivalWindow();
+        var records = Enumerable.Range(1, 3).Select(i => new SendRecord(null, i * 10L)).ToList();
+        foreach (var record in records)
+        {
+            window.Add(record);
+        }
+
+        records[0].LeftAt = 10;
+        records[0].AnswerKey = 15;
+        records[0].AnsweredAt = 15;
+        window.Answer(records[0]);
+        Assert.Equal(3, window.Count(100, 0, 0));
+
+        window.Remove(records[0]);
+        window.Remove(records[2]);
+
+        Assert.Equal(1, window.Count(100, 0, 0));
+        Assert.Equal(0, window.CountBetween(100, 0, 100, 0));
+        Assert.Equal(1, window.CountBetween(100, 0, 101, 0));
+    }
+
+    [Fact]
+    public void AIMD_the_minute_windows_refusal_is_waited_out_not_learned_as_a_share()
+    {
+        var limiter = new RateLimiter(Options(perReceiver: 0), _clock);
+        for (var i = 0; i < 5; i++)
+        {
+            Take(limiter);
+        }
+
+        // x-ogw-ratelimit-reset 30: the minute window is full (others spent it); the wait is the answer.
+        var refused = Take(limiter);
+        var wait = limiter.OnAppRefusal(TimeSpan.FromSeconds(30), refused.Record);
+
         Assert.Equal(1.0, limiter.AppShare, 3);
+        Assert.True(wait >= TimeSpan.FromSeconds(29), "waits for the reset, less its rounding: " + wait);
+    }
+
+    [Fact]
+    public void AIMD_with_a_cut_share_calls_leave_spread_out_not_in_a_burst()
+    {
+        var options = Options(perReceiver: 0);
+        var limiter = new RateLimiter(options, _clock);
+        var refused = Take(limiter);
+        limiter.OnAppRefusal(TimeSpan.FromSeconds(1), refused.Record);
+        Assert.Equal(0.5, limiter.AppShare, 3);
+
+        // At half of 50/s one call every 40 ms on average (each gap drawn from 0.7 to 1.3 of it), never 25 at once.
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Take(limiter);
+        Assert.False(limiter.TryAcquire(null, out var gap), "a second call at the same instant must wait");
+        var even = 1000 / (50 * limiter.AppShare);
+        Assert.InRange(gap.TotalMilliseconds, (even * 0.7) - 1, (even * 1.3) + 1);
     }
 
     [Fact]
@@ -242,6 +341,7 @@ public sealed class QuotaSharingTests : IDisposable
 
         limiter.OnReceiverRefusal("chat_id:oc_busy");
 
+        // One of 5 was ours: the rest is other bots'; the first cut keeps half.
         Assert.Equal(0.5, limiter.ReceiverShare("chat_id:oc_busy"), 3);
         Assert.Equal(1.0, limiter.ReceiverShare("chat_id:oc_calm"), 3);
         Assert.Equal(1.0, limiter.AppShare, 3);
@@ -271,8 +371,11 @@ public sealed class QuotaSharingTests : IDisposable
 
             var index = order[t % 3];
             var sender = senders[index];
-            if (sender.TryAcquire(null, out _))
+            if (sender.TryReserve(null, null, out var ticket, out _))
             {
+                ticket!.Leaving();
+                ticket.HeadersIn();
+                ticket.Answered(roundTripKnown: true);
                 while (server.Count > 0 && server.Peek() <= _clock.UtcNow - TimeSpan.FromSeconds(1))
                 {
                     server.Dequeue();
@@ -281,7 +384,7 @@ public sealed class QuotaSharingTests : IDisposable
                 if (server.Count >= 50)
                 {
                     refused++;
-                    sender.OnAppRefusal(TimeSpan.FromSeconds(1));
+                    sender.OnAppRefusal(TimeSpan.FromSeconds(1), ticket.Record);
                 }
                 else
                 {

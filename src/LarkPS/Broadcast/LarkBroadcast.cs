@@ -110,6 +110,15 @@ public sealed class LarkBroadcast
     /// <summary>Receivers of requests Lark refused or the run never sent: sending again reaches them (with -Journal, only them).</summary>
     public LarkBroadcastReceiver[] NotSent => RequestResults.Where(r => r.Status is "Refused" or "NotSent").SelectMany(r => r.Receivers).ToArray();
 
+    /// <summary>
+    /// Receivers left out because a department given already reaches them (a user in its subtree, a department inside
+    /// it): Lark might deliver them a second copy. Each Reason names the department.
+    /// </summary>
+    public LarkBroadcastReceiver[] Covered { get; internal set; } = Array.Empty<LarkBroadcastReceiver>();
+
+    /// <summary>How many receivers were left out as <see cref="Covered"/>.</summary>
+    public int CoveredByDepartment => Covered.Length;
+
     /// <summary>Receivers an earlier run of the same -Journal already sent to (or may have): not sent again.</summary>
     public int SkippedByJournal { get; }
 

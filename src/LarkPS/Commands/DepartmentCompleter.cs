@@ -27,10 +27,11 @@ public sealed class DepartmentCompleter : IArgumentCompleter
         var shared = new HashSet<string>(tree.GroupBy(d => d.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.OrdinalIgnoreCase);
 
         // A name given once completes as the name; a name several departments share completes as each one's path
-        // (what -Department resolves unambiguously), found by the name as well as by the path's start.
+        // (what -Department resolves unambiguously). A word with '/' is a path's start: it completes paths.
+        var byPath = word.IndexOf('/') >= 0;
         return tree
-            .Where(d => d.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase) || d.Path.StartsWith(word, StringComparison.OrdinalIgnoreCase))
-            .Select(d => (Text: shared.Contains(d.Name) ? d.Path : d.Name, Department: d))
+            .Where(d => byPath ? d.Path.StartsWith(word, StringComparison.OrdinalIgnoreCase) : d.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            .Select(d => (Text: byPath || shared.Contains(d.Name) ? d.Path : d.Name, Department: d))
             .GroupBy(c => c.Text, StringComparer.Ordinal)
             .Select(g => g.First())
             .OrderBy(c => c.Text, StringComparer.OrdinalIgnoreCase)

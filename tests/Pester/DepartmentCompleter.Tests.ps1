@@ -26,7 +26,7 @@ BeforeAll {
     function Complete([string] $Line) {
         @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches)
     }
-    function Get-Batches { @(Invoke-RestMethod -Uri "$($sandbox.Url)/_sandbox/batch_messages") }
+    function Get-Batches { Invoke-RestMethod -Uri "$($sandbox.Url)/_sandbox/batch_messages" | ForEach-Object { $_ } }
 }
 
 AfterAll {

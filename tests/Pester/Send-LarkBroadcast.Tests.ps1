@@ -5,7 +5,8 @@ BeforeAll {
     $sandbox = Start-LarkTestSandbox -Connect -Arguments '--extra-users', '10000', '--no-quotas'
     $sendId = 'LarkPS.Commands.SendLarkBroadcastCommand'
     $staff = @((Invoke-RestMethod -Uri "$($sandbox.Url)/_sandbox/directory").users | Where-Object name -like 'User *')
-    function Get-Batches { @(Invoke-RestMethod -Uri "$($sandbox.Url)/_sandbox/batch_messages") }
+    # One object per batch (Invoke-RestMethod may write the JSON array as one object: enumerated here).
+    function Get-Batches { Invoke-RestMethod -Uri "$($sandbox.Url)/_sandbox/batch_messages" | ForEach-Object { $_ } }
     function Set-Fault([hashtable] $Fault) {
         Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/faults" -ContentType 'application/json' -Body ($Fault | ConvertTo-Json) | Out-Null
     }
@@ -174,7 +175,7 @@ Describe 'Send-LarkBroadcast content: markdown, cards and mentions' {
         ConvertTo-LarkCanonicalJson $batches[1].content | Should -Be (ConvertTo-LarkCanonicalJson $card.Content)
     }
 
-    It 'writes a text mention as <at user_id> and refuses two contents or two cards, sending nothing' {
+    It 'writes a text mention as an at user_id tag and refuses two contents or two cards, sending nothing' {
         $alice = $sandbox.Users['Alice']
         Send-LarkBroadcast -UserId $staff[0].openId -Text 'Hi' -Mention $alice.openId -ErrorAction Stop | Out-Null
         ((Get-Batches)[0].content | ConvertFrom-Json).text | Should -Be "Hi <at user_id=`"$($alice.openId)`"></at>"

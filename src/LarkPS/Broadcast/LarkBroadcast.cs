@@ -101,7 +101,7 @@ public sealed class LarkBroadcast
     /// <summary>Receivers in accepted requests (Lark's invalid ones included: they are listed in <see cref="Invalid"/>).</summary>
     public int ReceiversAccepted => RequestResults.Where(r => r.Status == "Accepted").Sum(r => r.Receivers.Count);
 
-    /// <summary>Receivers that did not become a message: not found by e-mail, or named invalid by Lark; each with its reason.</summary>
+    /// <summary>Receivers that did not become a message: not found by e-mail address or phone number, or named invalid by Lark; each with its reason.</summary>
     public IReadOnlyList<LarkBroadcastReceiver> Invalid { get; }
 
     /// <summary>Receivers of requests that left without an answer: they may have been sent; never resent by themselves.</summary>

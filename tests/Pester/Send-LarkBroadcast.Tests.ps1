@@ -210,6 +210,22 @@ Describe 'Send-LarkBroadcast receivers: no one twice, phone numbers' {
         @($batches | ForEach-Object { $_.receivers } | Where-Object { $_ -in $alice.openId, $bob.openId, $erin.openId }).Count | Should -Be 3
     }
 
+    It 'warns and sends the users as given when the app cannot read the departments'' members' {
+        $bob = $sandbox.Users['Bob']
+        Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/scopes" -ContentType 'application/json' -Body '{"revoke":["contact:user.base:readonly"]}' | Out-Null
+
+        $b = Send-LarkBroadcast -Department Engineering -UserId $bob.openId, $staff[0].openId -Text 'Deploy' -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -Match "could not read the departments' members"
+        $warned[0].Message | Should -Match '99991672|scope'
+        $b.CoveredByDepartment | Should -Be 0
+        $b.Accepted | Should -Be 2
+        $ids = @(Get-Batches | ForEach-Object { $_.open_ids })
+        $ids | Should -Contain $bob.openId
+        $ids | Should -Contain $staff[0].openId
+    }
+
     It '-WhatIf counts what is left out and sends nothing' {
         $bob = $sandbox.Users['Bob']
         $script = "Connect-Lark -BaseUri '$($sandbox.Url)' -AppId cli_sandbox -AppSecret (ConvertTo-SecureString sandbox-secret -AsPlainText -Force) | Out-Null`n" +

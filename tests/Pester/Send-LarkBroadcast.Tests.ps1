@@ -226,6 +226,20 @@ Describe 'Send-LarkBroadcast receivers: no one twice, phone numbers' {
         $ids | Should -Contain $staff[0].openId
     }
 
+    It 'stops before sending when the department tree cannot be read, and sends department ids from the pipeline with a warning' {
+        Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/scopes" -ContentType 'application/json' -Body '{"revoke":["contact:department.base:readonly"]}' | Out-Null
+        Disconnect-Lark; Connect-LarkSandbox | Out-Null   # a new connection: no tree kept from an earlier test
+
+        { Send-LarkBroadcast -Department Engineering -UserId $staff[0].openId -Text 'Deploy' -ErrorAction Stop } |
+            Should -Throw -ErrorId "MissingPermission,$sendId"
+        @(Get-Batches).Count | Should -Be 0
+
+        $b = 'od-4e6ac4d14ee8f2bdbd6e3d2a5e4cb8e1', $staff[0].openId | Send-LarkBroadcast -Text 'Deploy' -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -Match 'could not read the department tree'
+        $b.Accepted | Should -Be 2
+    }
+
     It '-WhatIf counts what is left out and sends nothing' {
         $bob = $sandbox.Users['Bob']
         $script = "Connect-Lark -BaseUri '$($sandbox.Url)' -AppId cli_sandbox -AppSecret (ConvertTo-SecureString sandbox-secret -AsPlainText -Force) | Out-Null`n" +

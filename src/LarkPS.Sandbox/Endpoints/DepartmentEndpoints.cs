@@ -12,8 +12,8 @@ namespace LarkPS.Sandbox.Endpoints;
 /// (direct members only). Paged as Lark pages: page_size ≤ 50 (default 10), an opaque page_token, has_more.
 /// department_id_type open_department_id (default) or department_id; user_id_type open_id (default), union_id,
 /// user_id; the root is 0 in both. The sandbox's app sees the whole tenant ("all members"). 50/s and 1000/min.
-/// find_by_department answers 99991672 once a test revoked contact:user.base:readonly (POST /_sandbox/scopes), as
-/// Lark answers an app without a scope to read users.
+/// find_by_department answers 99991672 once a test revoked contact:user.base:readonly (POST /_sandbox/scopes), and
+/// children once it revoked contact:department.base:readonly, as Lark answers an app without the scope.
 /// </summary>
 internal static class DepartmentEndpoints
 {
@@ -56,6 +56,13 @@ internal static class DepartmentEndpoints
         if (!await state.OperationQuotas.AdmitAsync(context, OperationQuotas.Departments, state.Now).ConfigureAwait(false)
             || await ReadIdTypesAsync(context) is not { } types)
         {
+            return;
+        }
+
+        if (!state.Scopes.Has(SandboxScopes.ContactDepartments))
+        {
+            await LarkResponses.Error(context, StatusCodes.Status400BadRequest, MissingScope,
+                "Access denied. One of the following scopes is required: [" + SandboxScopes.ContactDepartments + "].").ConfigureAwait(false);
             return;
         }
 

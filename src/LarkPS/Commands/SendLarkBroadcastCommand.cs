@@ -239,7 +239,18 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
             return;
         }
 
-        var tree = RunAsync(_connection, ct => _connection.Departments.GetTreeAsync(false, ct));
+        IReadOnlyList<LarkDepartment> tree;
+        try
+        {
+            tree = RunAsync(_connection, ct => _connection.Departments.GetTreeAsync(false, ct));
+        }
+        catch (LarkApiException ex)
+        {
+            // Names cannot be resolved without the tree: nothing is sent, so nobody gets a part of the broadcast.
+            ThrowTerminatingError(SendErrors.For(ex, names, "the department tree (to resolve -Department; nothing was sent)", "list"));
+            return;
+        }
+
         foreach (var department in BroadcastInputs.ResolveDepartments(names, tree, WriteError))
         {
             WriteVerbose($"Department {department.Path} ({department.OpenDepartmentId}): {department.MemberCount} member(s) in its subtree.");

@@ -5,7 +5,8 @@ BeforeAll {
     $sandbox = Start-LarkTestSandbox -Connect -Arguments '--extra-users', '10000', '--no-quotas'
     $sendId = 'LarkPS.Commands.SendLarkBroadcastCommand'
     $staff = @((Invoke-RestMethod -Uri "$($sandbox.Url)/_sandbox/directory").users | Where-Object name -like 'User *')
-    function Get-Batches { @(Invoke-RestMethod -Uri "$($sandbox.Url)/_sandbox/batch_messages") }
+    # One object per batch (Invoke-RestMethod may write the JSON array as one object: enumerated here).
+    function Get-Batches { Invoke-RestMethod -Uri "$($sandbox.Url)/_sandbox/batch_messages" | ForEach-Object { $_ } }
     function Set-Fault([hashtable] $Fault) {
         Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/faults" -ContentType 'application/json' -Body ($Fault | ConvertTo-Json) | Out-Null
     }
@@ -129,6 +130,147 @@ Describe 'Send-LarkBroadcast' {
         $run.Output | Should -Match '1001 receivers \(1000 open_ids, 1 department\)'
         @(Get-LarkSandboxRequest | Where-Object path_and_query -like '*batch_send*').Count | Should -Be 0
         (Get-Batches).Count | Should -Be 0
+    }
+}
+
+Describe 'Send-LarkBroadcast content: markdown, cards and mentions' {
+    BeforeEach { Reset-LarkSandbox }
+
+    It 'sends -Markdown as a card with a markdown component, the mention after it, and -WhatIf shows the same content' {
+        $alice = $sandbox.Users['Alice']
+        $md = "## Maintenance`n`n**22:00** to 23:00: db-01, db-02`n`n- [runbook](https://example.com/r)"
+        $shown = @(Send-LarkBroadcast -UserId $staff[0].openId -Markdown $md -Title 'Tonight' -Mention $alice.email -WhatIf -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Content (*' })
+        (Get-Batches).Count | Should -Be 0
+
+        $b = Send-LarkBroadcast -UserId $staff[0].openId -Markdown $md -Title 'Tonight' -Mention $alice.email -ErrorAction Stop
+
+        $b.MsgType | Should -Be 'interactive'
+        $batch = @(Get-Batches)
+        $batch.Count | Should -Be 1
+        $batch[0].msg_type | Should -Be 'interactive'
+        $card = $batch[0].content | ConvertFrom-Json
+        $card.schema | Should -Be '2.0'
+        $card.header.title.content | Should -Be 'Tonight'
+        @($card.body.elements).Count | Should -Be 1
+        $card.body.elements[0].tag | Should -Be 'markdown'
+        $card.body.elements[0].content | Should -Be ($md + "`n<at id=$($alice.openId)></at>")
+        $shown.Count | Should -Be 1
+        $shown[0].Message | Should -Be "Content (interactive, batch_send's card): $($batch[0].content)"
+    }
+
+    It 'takes a New-LarkCard card as -Card (with a mention) and as -Content' {
+        $bob = $sandbox.Users['Bob']
+        $card = New-LarkCard -Title 'Deploy done' -Markdown 'All green' -Template green
+
+        Send-LarkBroadcast -UserId $staff[0].openId -Card $card -Mention $bob.openId -ErrorAction Stop | Out-Null
+        Send-LarkBroadcast -UserId $staff[1].openId -Content $card -ErrorAction Stop | Out-Null
+
+        $batches = @(Get-Batches)
+        $batches.Count | Should -Be 2
+        $batches.msg_type | Should -Be @('interactive', 'interactive')
+        $mentioned = $batches[0].content | ConvertFrom-Json
+        $mentioned.header.title.content | Should -Be 'Deploy done'
+        @($mentioned.body.elements)[-1].content | Should -Be "<at id=$($bob.openId)></at>"
+        ConvertTo-LarkCanonicalJson $batches[1].content | Should -Be (ConvertTo-LarkCanonicalJson $card.Content)
+    }
+
+    It 'writes a text mention as an at user_id tag and refuses two contents or two cards, sending nothing' {
+        $alice = $sandbox.Users['Alice']
+        Send-LarkBroadcast -UserId $staff[0].openId -Text 'Hi' -Mention $alice.openId -ErrorAction Stop | Out-Null
+        ((Get-Batches)[0].content | ConvertFrom-Json).text | Should -Be "Hi <at user_id=`"$($alice.openId)`"></at>"
+
+        $card = New-LarkCard -Title 'One'
+        { Send-LarkBroadcast -UserId $staff[0].openId -Markdown 'x' -Text 'y' } | Should -Throw -ErrorId "BroadcastContentInvalid,$sendId"
+        { Send-LarkBroadcast -UserId $staff[0].openId -Card @($card, $card) } | Should -Throw -ErrorId "BroadcastContentInvalid,$sendId"
+        { Send-LarkBroadcast -UserId $staff[0].openId -Title 'T' -Text 'y' } | Should -Throw -ErrorId "BroadcastContentInvalid,$sendId"
+        @(Get-Batches).Count | Should -Be 1
+    }
+}
+
+Describe 'Send-LarkBroadcast receivers: no one twice, phone numbers' {
+    BeforeEach { Reset-LarkSandbox }
+
+    It 'leaves out users and a department that a department given reaches, and sends to the outside user' {
+        $bob = $sandbox.Users['Bob']; $erin = $sandbox.Users['Erin']; $alice = $sandbox.Users['Alice']
+        $platform = 'od-9b1f3f0e8a3a4a52b5d0c6c1e5f2a7d3'
+
+        $b = Send-LarkBroadcast -Department Engineering -UserId $bob.openId, $staff[0].openId, $platform -Email $erin.email -Text 'Deploy' -ErrorAction Stop
+
+        $b.CoveredByDepartment | Should -Be 3
+        @($b.Covered.Id | Sort-Object) | Should -Be @(@($bob.openId, $erin.openId, $platform) | Sort-Object)
+        $batches = @(Get-Batches)
+        $batches.Count | Should -Be 2
+        @($batches | ForEach-Object { $_.department_ids }) | Should -Be @('od-4e6ac4d14ee8f2bdbd6e3d2a5e4cb8e1')
+        $ids = @($batches | ForEach-Object { $_.open_ids })
+        $ids | Should -Be @($staff[0].openId)
+        $ids | Should -Not -Contain $bob.openId
+        $ids | Should -Not -Contain $erin.openId
+        # Alice, Bob and Erin get it once, through Engineering.
+        @($batches | ForEach-Object { $_.receivers } | Where-Object { $_ -in $alice.openId, $bob.openId, $erin.openId }).Count | Should -Be 3
+    }
+
+    It 'warns and sends the users as given when the app cannot read the departments'' members' {
+        $bob = $sandbox.Users['Bob']
+        Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/scopes" -ContentType 'application/json' -Body '{"revoke":["contact:user.base:readonly"]}' | Out-Null
+
+        $b = Send-LarkBroadcast -Department Engineering -UserId $bob.openId, $staff[0].openId -Text 'Deploy' -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -Match "could not read the departments' members"
+        $warned[0].Message | Should -Match '99991672|scope'
+        $b.CoveredByDepartment | Should -Be 0
+        $b.Accepted | Should -Be 2
+        $ids = @(Get-Batches | ForEach-Object { $_.open_ids })
+        $ids | Should -Contain $bob.openId
+        $ids | Should -Contain $staff[0].openId
+    }
+
+    It 'stops before sending when the department tree cannot be read, and sends department ids from the pipeline with a warning' {
+        Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/scopes" -ContentType 'application/json' -Body '{"revoke":["contact:department.base:readonly"]}' | Out-Null
+        Disconnect-Lark; Connect-LarkSandbox | Out-Null   # a new connection: no tree kept from an earlier test
+
+        { Send-LarkBroadcast -Department Engineering -UserId $staff[0].openId -Text 'Deploy' -ErrorAction Stop } |
+            Should -Throw -ErrorId "MissingPermission,$sendId"
+        @(Get-Batches).Count | Should -Be 0
+
+        $b = 'od-4e6ac4d14ee8f2bdbd6e3d2a5e4cb8e1', $staff[0].openId | Send-LarkBroadcast -Text 'Deploy' -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -Match 'could not read the department tree'
+        $b.Accepted | Should -Be 2
+    }
+
+    It '-WhatIf counts what is left out and sends nothing' {
+        $bob = $sandbox.Users['Bob']
+        $script = "Connect-Lark -BaseUri '$($sandbox.Url)' -AppId cli_sandbox -AppSecret (ConvertTo-SecureString sandbox-secret -AsPlainText -Force) | Out-Null`n" +
+            "Send-LarkBroadcast -Department Engineering -UserId '$($bob.openId)', '$($staff[0].openId)' -Text Hi -WhatIf"
+        $run = Invoke-LarkChildPowerShell -Script $script
+
+        $run.Output | Should -Match '2 batch requests'
+        $run.Output | Should -Match '2 receivers \(1 open_id, 1 department\); 1 receiver left out'
+        @(Get-LarkSandboxRequest | Where-Object path_and_query -like '*batch_send*').Count | Should -Be 0
+    }
+
+    It 'resolves phone numbers from -Phone and Mobile/Phone columns in one call and names the one Lark does not show' {
+        $alice = $sandbox.Users['Alice']; $bob = $sandbox.Users['Bob']; $erin = $sandbox.Users['Erin']
+        $carol = [pscustomobject]@{ Name = 'Carol'; Mobile = '+86 138 0000 0003' }
+        $rows = @(
+            [pscustomobject]@{ Name = 'Alice'; Mobile = '+86 138 0000 0001' },
+            [pscustomobject]@{ Name = 'Bob'; Phone = '13800000002' },
+            $carol)
+
+        $b = $rows | Send-LarkBroadcast -Phone '+1 415 555 0100' -Text 'Hi' -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        @(Get-LarkSandboxRequest | Where-Object path_and_query -like '*batch_get_id*').Count | Should -Be 1
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be "BroadcastReceiverInvalid,$sendId"
+        $failed[0].Exception.Message | Should -Match ([regex]::Escape('+86 138 0000 0003'))
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match 'visible range'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match 'country code'
+        $failed[0].TargetObject.Name | Should -Be 'Carol'
+        $b.ReceiversAsked | Should -Be 3
+        @((Get-Batches).open_ids | Sort-Object) | Should -Be @(@($alice.openId, $bob.openId, $erin.openId) | Sort-Object)
+        $b.Invalid.Input | Should -Be @('+86 138 0000 0003')
     }
 }
 

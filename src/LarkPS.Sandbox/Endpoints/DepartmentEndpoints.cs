@@ -12,6 +12,8 @@ namespace LarkPS.Sandbox.Endpoints;
 /// (direct members only). Paged as Lark pages: page_size ≤ 50 (default 10), an opaque page_token, has_more.
 /// department_id_type open_department_id (default) or department_id; user_id_type open_id (default), union_id,
 /// user_id; the root is 0 in both. The sandbox's app sees the whole tenant ("all members"). 50/s and 1000/min.
+/// find_by_department answers 99991672 once a test revoked contact:user.base:readonly (POST /_sandbox/scopes), and
+/// children once it revoked contact:department.base:readonly, as Lark answers an app without the scope.
 /// </summary>
 internal static class DepartmentEndpoints
 {
@@ -19,6 +21,7 @@ internal static class DepartmentEndpoints
     public const int PageSizeInvalid = 40011;
     public const int PageTokenInvalid = 40012;
     public const int DepartmentNotExist = 40015;
+    public const int MissingScope = 99991672;
     private const int MaxPageSize = 50;
     private const int DefaultPageSize = 10;
 
@@ -56,6 +59,13 @@ internal static class DepartmentEndpoints
             return;
         }
 
+        if (!state.Scopes.Has(SandboxScopes.ContactDepartments))
+        {
+            await LarkResponses.Error(context, StatusCodes.Status400BadRequest, MissingScope,
+                "Access denied. One of the following scopes is required: [" + SandboxScopes.ContactDepartments + "].").ConfigureAwait(false);
+            return;
+        }
+
         var id = (string)context.Request.RouteValues["department_id"]!;
         var parent = id == DepartmentTree.Root ? DepartmentTree.Root : DepartmentTree.Find(state.Directory, id, types.Department)?.OpenDepartmentId;
         if (parent is null)
@@ -75,6 +85,13 @@ internal static class DepartmentEndpoints
         if (!await state.OperationQuotas.AdmitAsync(context, OperationQuotas.DepartmentUsers, state.Now).ConfigureAwait(false)
             || await ReadIdTypesAsync(context) is not { } types)
         {
+            return;
+        }
+
+        if (!state.Scopes.Has(SandboxScopes.ContactUsers))
+        {
+            await LarkResponses.Error(context, StatusCodes.Status400BadRequest, MissingScope,
+                "Access denied. One of the following scopes is required: [" + SandboxScopes.ContactUsers + "].").ConfigureAwait(false);
             return;
         }
 

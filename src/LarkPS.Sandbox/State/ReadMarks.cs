@@ -77,6 +77,12 @@ internal sealed class SandboxScopes
     /// <summary>Resources of messages: without it, 99991672.</summary>
     public const string Resource = "im:resource";
 
+    /// <summary>Issue 23: a department's users (find_by_department): without it, 99991672.</summary>
+    public const string ContactUsers = "contact:user.base:readonly";
+
+    /// <summary>Issue 23: the department tree (departments/{id}/children): without it, 99991672.</summary>
+    public const string ContactDepartments = "contact:department.base:readonly";
+
     private readonly object gate = new();
     private readonly HashSet<string> revoked = new(StringComparer.Ordinal);
 

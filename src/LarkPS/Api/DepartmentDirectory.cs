@@ -86,6 +86,8 @@ internal sealed class DepartmentDirectory : IDisposable
                     Name = Text(item, "name"),
                     Email = Text(item, "email"),
                     Department = department.Path,
+                    UnionId = Text(item, "union_id"),
+                    UserId = Text(item, "user_id"),
                 });
             }
         }, cancellationToken).ConfigureAwait(false);

@@ -55,6 +55,12 @@ public sealed class LarkUser
     /// <summary>The user's e-mail address, where Lark gave it (Get-LarkUser -Department); null otherwise.</summary>
     public string? Email { get; internal set; }
 
+    /// <summary>The user's union_id (on_…), where Lark gave it (a department's users): Send-LarkBroadcast matches -UserId on_… with it.</summary>
+    internal string? UnionId { get; set; }
+
+    /// <summary>The user's tenant user_id, where Lark gave it (a department's users, with the user_id field scope).</summary>
+    internal string? UserId { get; set; }
+
     /// <summary>The department the user was listed from (Get-LarkUser -Department), as its path of names; null otherwise.</summary>
     public string? Department { get; internal set; }
 

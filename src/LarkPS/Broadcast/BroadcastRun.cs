@@ -10,7 +10,7 @@ using LarkPS.Journal;
 namespace LarkPS.Broadcast;
 
 /// <summary>
-/// One Send-LarkBroadcast run without PowerShell: receivers de-duplicated, e-mail addresses resolved 50 to a call,
+/// One Send-LarkBroadcast run without PowerShell: receivers de-duplicated, e-mail addresses and phone numbers resolved 50 to a call,
 /// split into batch_send requests of at most 200 ids of one kind, the journal asked who was already sent, then the
 /// requests sent a few at a time through the choke point (paced by the batch quota class). A request has no uuid: what
 /// Lark refused is final for this run (the caller retried what "not accepted" refusals allow); what left without an
@@ -25,6 +25,7 @@ internal sealed class BroadcastRun
     public const string UnionId = "union_id";
     public const string Department = "department";
     public const string Email = "email";
+    public const string Phone = "phone";
 
     private static readonly string[] KindOrder = { Department, OpenId, UserId, UnionId };
 
@@ -69,15 +70,21 @@ internal sealed class BroadcastRun
         return result;
     }
 
-    /// <summary>E-mail addresses to open_ids (50 a call); returns who can be sent to and who not (named, with why).</summary>
-    public async Task<(List<LarkBroadcastReceiver> Ready, List<LarkBroadcastReceiver> Invalid)> ResolveAsync(IReadOnlyList<LarkBroadcastReceiver> given, CancellationToken cancellationToken)
+    /// <summary>
+    /// E-mail addresses and phone numbers to open_ids (50 of each a call, as batch_get_id takes them); returns who can
+    /// be sent to and who not (named, with why). <paramref name="lookupValue"/> gives a phone's number as Lark looks it up.
+    /// </summary>
+    public async Task<(List<LarkBroadcastReceiver> Ready, List<LarkBroadcastReceiver> Invalid)> ResolveAsync(
+        IReadOnlyList<LarkBroadcastReceiver> given, Func<LarkBroadcastReceiver, string> lookupValue, CancellationToken cancellationToken)
     {
         var invalid = new List<LarkBroadcastReceiver>();
         var emails = given.Where(r => r.Kind == Email).ToList();
-        for (var start = 0; start < emails.Count; start += UserDirectory.MaxBatch)
+        var phones = given.Where(r => r.Kind == Phone).ToList();
+        for (var start = 0; start < Math.Max(emails.Count, phones.Count); start += UserDirectory.MaxBatch)
         {
-            var chunk = emails.Skip(start).Take(UserDirectory.MaxBatch).ToList();
-            var answers = await _users.LookupAsync(chunk.Select(r => (r.Input, "Email", r.Id)).ToList(), cancellationToken).ConfigureAwait(false);
+            var chunk = emails.Skip(start).Take(UserDirectory.MaxBatch).Concat(phones.Skip(start).Take(UserDirectory.MaxBatch)).ToList();
+            var asked = chunk.Select(r => r.Kind == Email ? (r.Input, "Email", r.Id) : (r.Input, "Phone", lookupValue(r))).ToList();
+            var answers = await _users.LookupAsync(asked, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < chunk.Count; i++)
             {
                 if (answers[i] is { Status: LarkUserStatus.Found, OpenId: { } openId })
@@ -87,7 +94,7 @@ internal sealed class BroadcastRun
                 }
                 else
                 {
-                    chunk[i].Reason = answers[i].Fix ?? "Lark has no user the app can see with this e-mail address.";
+                    chunk[i].Reason = answers[i].Fix ?? "Lark has no user the app can see with this " + (chunk[i].Kind == Email ? "e-mail address." : "phone number.");
                     invalid.Add(chunk[i]);
                 }
             }

@@ -101,7 +101,7 @@ public sealed class LarkBroadcast
     /// <summary>Receivers in accepted requests (Lark's invalid ones included: they are listed in <see cref="Invalid"/>).</summary>
     public int ReceiversAccepted => RequestResults.Where(r => r.Status == "Accepted").Sum(r => r.Receivers.Count);
 
-    /// <summary>Receivers that did not become a message: not found by e-mail, or named invalid by Lark; each with its reason.</summary>
+    /// <summary>Receivers that did not become a message: not found by e-mail address or phone number, or named invalid by Lark; each with its reason.</summary>
     public IReadOnlyList<LarkBroadcastReceiver> Invalid { get; }
 
     /// <summary>Receivers of requests that left without an answer: they may have been sent; never resent by themselves.</summary>
@@ -109,6 +109,15 @@ public sealed class LarkBroadcast
 
     /// <summary>Receivers of requests Lark refused or the run never sent: sending again reaches them (with -Journal, only them).</summary>
     public LarkBroadcastReceiver[] NotSent => RequestResults.Where(r => r.Status is "Refused" or "NotSent").SelectMany(r => r.Receivers).ToArray();
+
+    /// <summary>
+    /// Receivers left out because a department given already reaches them (a user in its subtree, a department inside
+    /// it): Lark might deliver them a second copy. Each Reason names the department.
+    /// </summary>
+    public LarkBroadcastReceiver[] Covered { get; internal set; } = Array.Empty<LarkBroadcastReceiver>();
+
+    /// <summary>How many receivers were left out as <see cref="Covered"/>.</summary>
+    public int CoveredByDepartment => Covered.Length;
 
     /// <summary>Receivers an earlier run of the same -Journal already sent to (or may have): not sent again.</summary>
     public int SkippedByJournal { get; }

@@ -26,13 +26,16 @@ public sealed class DepartmentCompleter : IArgumentCompleter
         var word = ChatCompletion.Unquote(wordToComplete);
         var shared = new HashSet<string>(tree.GroupBy(d => d.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.OrdinalIgnoreCase);
 
-        // A name given once completes as the name; a name several departments share completes as each one's path.
+        // A name given once completes as the name; a name several departments share completes as each one's path
+        // (what -Department resolves unambiguously). A word with '/' is a path's start: it completes paths.
+        var byPath = word.IndexOf('/') >= 0;
         return tree
-            .Select(d => shared.Contains(d.Name) ? d.Path : d.Name)
-            .Where(n => n.StartsWith(word, StringComparison.OrdinalIgnoreCase) || tree.Any(d => d.Path == n && d.Path.StartsWith(word, StringComparison.OrdinalIgnoreCase)))
-            .Distinct(StringComparer.Ordinal)
-            .OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
-            .Select(n => new CompletionResult(ChatCompletion.Quote(n), n, CompletionResultType.ParameterValue, n))
+            .Where(d => byPath ? d.Path.StartsWith(word, StringComparison.OrdinalIgnoreCase) : d.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            .Select(d => (Text: byPath || shared.Contains(d.Name) ? d.Path : d.Name, Department: d))
+            .GroupBy(c => c.Text, StringComparer.Ordinal)
+            .Select(g => g.First())
+            .OrderBy(c => c.Text, StringComparer.OrdinalIgnoreCase)
+            .Select(c => new CompletionResult(ChatCompletion.Quote(c.Text), c.Text, CompletionResultType.ParameterValue, c.Department.Path + " (" + c.Department.OpenDepartmentId + ")"))
             .ToList();
     }
 

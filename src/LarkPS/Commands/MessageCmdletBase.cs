@@ -164,54 +164,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
                 },
                 WriteVerbose)
             : ChatNameLookup.Offline(null, WriteVerbose);
-        return new ItemPreparer(usable?.Transport ?? Transports.OfflineTransport.Instance, chats, ResolveFilePath, sending, ReadMentions(usable));
-    }
-
-    // -Mention, read and looked up once per run: a value that is no mention ends the command before any item (nobody
-    // is left out unnoticed); with no connection to ask, e-mail addresses are left for the send, never invented.
-    private ItemAuthoring ReadMentions(LarkConnection? connection)
-    {
-        if (Mention is not { Length: > 0 })
-        {
-            return ItemAuthoring.None;
-        }
-
-        var requests = MentionLookup.Read(Mention);
-        var emails = MentionLookup.EmailsOf(requests);
-        IReadOnlyDictionary<string, (string? OpenId, string? Problem)>? resolved = null;
-        var lookedUpWhenSent = new List<string>();
-        if (emails.Count > 0)
-        {
-            if (connection is null)
-            {
-                lookedUpWhenSent.AddRange(emails);
-            }
-            else
-            {
-                var app = RequireAppConnection(connection, "looks the e-mail addresses of -Mention up (POST /open-apis/contact/v3/users/batch_get_id)");
-                try
-                {
-                    resolved = RunAsync(app, ct => MentionLookup.ResolveAsync(app, emails, ct));
-                }
-                catch (LarkApiException ex)
-                {
-                    ThrowTerminatingError(ErrorRecords.WithFix(ex, ex.Row.ErrorId, ex.Row.Category, emails, ex.Row.Fix,
-                        "Could not look up the e-mail addresses of -Mention: " + ex.Message + " Nothing was sent."));
-                }
-            }
-        }
-
-        var problems = new List<(object? Given, string Problem)>();
-        var mentions = MentionLookup.Complete(requests.Where(r => !(r.Input.Email is { } e && lookedUpWhenSent.Contains(e, StringComparer.OrdinalIgnoreCase))), resolved, problems);
-        if (problems.Count > 0)
-        {
-            ThrowTerminatingError(ErrorRecords.WithFix(
-                new ArgumentException("-Mention " + string.Join("; ", problems.Select(p => p.Problem.TrimEnd('.'))) + "."),
-                AuthoringErrorIds.InvalidMention, ErrorCategory.InvalidArgument, problems.Count == 1 ? problems[0].Given : problems.Select(p => p.Given).ToArray(),
-                "Give 'all', an open_id (ou_…), the user's own e-mail address, or a Found user from Get-LarkUser. Nothing was sent, so that nobody is left out unnoticed."));
-        }
-
-        return new ItemAuthoring(mentions, lookedUpWhenSent);
+        return new ItemPreparer(usable?.Transport ?? Transports.OfflineTransport.Instance, chats, ResolveFilePath, sending, ReadMentions(Mention, usable));
     }
 
     // The message parameters as defaults; null (with the error written) when they cannot be read.

@@ -15,12 +15,13 @@ namespace LarkPS.Commands;
 
 /// <summary>
 /// Send-LarkBroadcast: one message to departments and many users with Lark's batch messages (up to 200 ids a request,
-/// fanned out by Lark): receivers de-duplicated, e-mail addresses resolved 50 to a call, requests of at most 200, and
+/// fanned out by Lark): receivers de-duplicated (a user a department given reaches is left out), e-mail addresses and
+/// phone numbers resolved 50 to a call, requests of at most 200, and
 /// no blind retries (a batch has no uuid): what may have been sent is reported, never resent by itself.
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "LarkBroadcast", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(LarkBroadcast))]
-public sealed class SendLarkBroadcastCommand : LarkCmdlet
+public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
 {
     private readonly List<LarkBroadcastReceiver> _receivers = new();
     private LarkConnection? _connection;
@@ -44,6 +45,11 @@ public sealed class SendLarkBroadcastCommand : LarkCmdlet
     /// <summary>Users by e-mail address (resolved to open_ids, 50 to a call).</summary>
     [Parameter]
     public string[]? Email { get; set; }
+
+    /// <summary>Users by phone number (mainland China bare or +86, elsewhere + and the country code; resolved to open_ids, 50 to a call).</summary>
+    [Parameter]
+    [Alias("Mobile")]
+    public string[]? Phone { get; set; }
 
     /// <summary>text (default), post, image, interactive or share_chat: the types Lark's batch messages take.</summary>
     [Parameter]
@@ -105,6 +111,11 @@ public sealed class SendLarkBroadcastCommand : LarkCmdlet
         {
             _receivers.Add(new LarkBroadcastReceiver(BroadcastRun.Email, email.Trim(), email, email));
         }
+
+        foreach (var phone in Phone ?? Array.Empty<string>())
+        {
+            _receivers.Add(BroadcastInputs.FromPhone(phone, phone));
+        }
     }
 
     protected override void ProcessRecord()
@@ -127,7 +138,7 @@ public sealed class SendLarkBroadcastCommand : LarkCmdlet
         if (given.Count == 0)
         {
             WriteError(ErrorRecords.WithFix(new ArgumentException("The broadcast has no receivers."), ErrorIds.BroadcastNoReceivers, ErrorCategory.InvalidArgument, null,
-                "Give -Department, -UserId or -Email, or pipe users (Get-LarkUser, Import-Csv rows with an OpenId or Email column). Nothing was sent."));
+                "Give -Department, -UserId, -Email or -Phone, or pipe users (Get-LarkUser, Import-Csv rows with an OpenId, Email or Phone column). Nothing was sent."));
             return;
         }
 
@@ -137,9 +148,13 @@ public sealed class SendLarkBroadcastCommand : LarkCmdlet
             return;
         }
 
-        var requests = given.GroupBy(r => BroadcastRun.ListOf(r.Kind == BroadcastRun.Email ? BroadcastRun.OpenId : r.Kind))
+        // -WhatIf shows the content a send would carry (local images as placeholders until uploaded).
+        WriteVerbose($"Content ({content.MsgType}, batch_send's {content.Field}): {Encoding.UTF8.GetString(content.Json)}");
+        var (ready, invalid, covered) = Resolve(given);
+        var requests = ready.GroupBy(r => BroadcastRun.ListOf(r.Kind))
             .Sum(g => (g.Count() + BroadcastRun.MaxPerRequest - 1) / BroadcastRun.MaxPerRequest);
-        var target = Count(given.Count, "receiver") + " (" + string.Join(", ", given.GroupBy(r => r.Kind).Select(g => Count(g.Count(), g.Key))) + ")";
+        var target = Count(ready.Count, "receiver") + " (" + string.Join(", ", ready.GroupBy(r => r.Kind).Select(g => Count(g.Count(), g.Key))) + ")"
+            + (covered.Count == 0 ? string.Empty : $"; {Count(covered.Count, "receiver")} left out, reached by a department given");
         var action = $"Send {ContentTypes.WithArticle(content.MsgType)} broadcast in {Count(requests, "batch request")} of at most {BroadcastRun.MaxPerRequest}"
             + (Journal is null ? string.Empty : " (before -Journal skips what an earlier run sent)");
         if (!ShouldProcess(target, action) || _connection is null)
@@ -150,12 +165,6 @@ public sealed class SendLarkBroadcastCommand : LarkCmdlet
         content = MakeContent(upload: true) ?? content;
         using var journal = OpenJournal();
         var run = new BroadcastRun(_connection.BatchMessages, _connection.Users, journal, ThrottleLimit, Force);
-        var (ready, invalid) = RunAsync(_connection, ct => run.ResolveAsync(given, ct));
-        foreach (var bad in invalid)
-        {
-            WriteError(ReceiverError(bad));
-        }
-
         var planned = run.Plan(content, ready, out var skipped, out var unconfirmed);
         if (skipped > 0)
         {
@@ -173,69 +182,47 @@ public sealed class SendLarkBroadcastCommand : LarkCmdlet
             WriteError(RequestError(request));
         }
 
-        foreach (var bad in invalid.Where(r => r.Kind is not BroadcastRun.Email))
+        foreach (var bad in invalid.Where(r => r.Kind is not (BroadcastRun.Email or BroadcastRun.Phone)))
         {
             WriteVerbose($"Lark named {bad} invalid.");
         }
 
-        WriteObject(new LarkBroadcast(content.MsgType, planned, invalid, skipped, elapsed));
+        WriteObject(new LarkBroadcast(content.MsgType, planned, invalid, skipped, elapsed) { Covered = covered.ToArray() });
     }
 
-    private PreparedItem PrepareContent()
+    // With a connection (a send, or -WhatIf with one: read-only look-ups, so it counts what a send would): e-mail
+    // addresses and phone numbers to open_ids, then no receiver twice (BroadcastCoverage). Without one: as given.
+    private (List<LarkBroadcastReceiver> Ready, List<LarkBroadcastReceiver> Invalid, List<LarkBroadcastReceiver> Covered) Resolve(List<LarkBroadcastReceiver> given)
     {
-        var input = new MessageInput
+        if (_connection is null)
         {
-            ReceiveType = ReceiveTypes.User,
-            ReceiveId = OutgoingMessage.PlaceholderOpenId,
-            ContentType = ContentType,
-            Content = PSInputReader.UnwrapContent(Content),
-            Text = Text,
-            UpdateMulti = Updatable.IsPresent,
-            Files = new LocalFilePaths { ImagePath = ImagePath },
-        };
-        var item = new InputItem(Content ?? Text, input, "the broadcast's content");
-        var preparer = new ItemPreparer(_connection?.Transport ?? Transports.OfflineTransport.Instance, ChatNameLookup.Offline(null, WriteVerbose), ResolvePath, sending: true);
-        var prepared = preparer.Prepare(item, null);
-        if (prepared.Refusal is { } refusal)
-        {
-            ThrowTerminatingError(refusal);
+            return (given, new List<LarkBroadcastReceiver>(), new List<LarkBroadcastReceiver>());
         }
 
-        if (!prepared.IsValid)
+        var resolver = new BroadcastRun(_connection.BatchMessages, _connection.Users, null, ThrottleLimit, Force);
+        var (ready, invalid) = RunAsync(_connection, ct => resolver.ResolveAsync(given, BroadcastInputs.LookupValueOf, ct));
+        foreach (var bad in invalid)
         {
-            ThrowTerminatingError(ItemErrors.Invalid(item.Target, item.Description, prepared.Message!.Result));
+            WriteError(ReceiverError(bad));
         }
 
-        return prepared;
-    }
-
-    // The content in batch_send's shape; with upload, local images uploaded first (once per content on the connection).
-    private BroadcastContent? MakeContent(bool upload)
-    {
-        var message = _content!.Message!.Message!;
-        var bytes = message.ContentUtf8;
-        if (upload && _content.Uploads is { } uploads && _connection is not null)
+        var coverage = RunAsync(_connection, ct => new BroadcastCoverage(_connection.Departments).PruneAsync(ready, ct));
+        if (coverage.Warning is { } warning)
         {
-            var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var file in uploads.Files)
-            {
-                keys[file.Key] = RunAsync(_connection, ct => _connection.Uploads.GetKeyAsync(file.Value, ct));
-            }
-
-            bytes = Encoding.UTF8.GetBytes(Uploads.ItemUploads.Fill(message.Content, keys));
+            WriteWarning($"Send-LarkBroadcast {warning}: the users are sent as given, so one a department also reaches may get the message twice. Give the app the contact scope of the departments (contact:department.base:readonly, contact:user.base:readonly) to have them left out.");
         }
 
-        try
+        foreach (var left in coverage.Covered)
         {
-            return BroadcastContent.From(message.MsgType, bytes);
+            WriteVerbose($"Left out {left}: {left.Reason}.");
         }
-        catch (ArgumentException ex)
+
+        if (coverage.Covered.Count > 0)
         {
-            ThrowTerminatingError(ErrorRecords.WithFix(new ArgumentException("The broadcast's content cannot be sent as a batch message: " + ex.Message + "."),
-                ErrorIds.BroadcastContentInvalid, ErrorCategory.InvalidData, Content ?? Text,
-                "Change the content as said above, or send it per receiver with Send-LarkMessage. Nothing was sent."));
-            return null;
+            WriteVerbose($"{Count(coverage.Covered.Count, "receiver")} left out: a department given already reaches them (Lark might deliver a second copy).");
         }
+
+        return (coverage.Kept, invalid, coverage.Covered);
     }
 
     private void AddDepartments()
@@ -252,7 +239,18 @@ public sealed class SendLarkBroadcastCommand : LarkCmdlet
             return;
         }
 
-        var tree = RunAsync(_connection, ct => _connection.Departments.GetTreeAsync(false, ct));
+        IReadOnlyList<LarkDepartment> tree;
+        try
+        {
+            tree = RunAsync(_connection, ct => _connection.Departments.GetTreeAsync(false, ct));
+        }
+        catch (LarkApiException ex)
+        {
+            // Names cannot be resolved without the tree: nothing is sent, so nobody gets a part of the broadcast.
+            ThrowTerminatingError(SendErrors.For(ex, names, "the department tree (to resolve -Department; nothing was sent)", "list"));
+            return;
+        }
+
         foreach (var department in BroadcastInputs.ResolveDepartments(names, tree, WriteError))
         {
             WriteVerbose($"Department {department.Path} ({department.OpenDepartmentId}): {department.MemberCount} member(s) in its subtree.");
@@ -316,14 +314,5 @@ public sealed class SendLarkBroadcastCommand : LarkCmdlet
 
     private static string Count(int n, string noun) => n.ToString(CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? string.Empty : "s");
 
-    private string ResolvePath(string path, bool literal)
-    {
-        if (literal)
-        {
-            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-        }
 
-        var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
-        return resolved.Count == 1 ? resolved[0] : throw new ArgumentException($"it matches {resolved.Count.ToString(CultureInfo.InvariantCulture)} files; give one");
-    }
 }

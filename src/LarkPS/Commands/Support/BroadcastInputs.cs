@@ -11,7 +11,7 @@ namespace LarkPS.Commands.Support;
 /// <summary>
 /// Send-LarkBroadcast's receivers from what users have: ids and addresses as strings, Get-LarkUser and
 /// Get-LarkDepartment output, CSV rows (their receiver column by the rule Send-LarkMessage uses: the first present of
-/// OpenId, Email, Phone, Chat), and department names or ids resolved against the tree.
+/// OpenId, Email, Phone (or Mobile), Chat), and department names or ids resolved against the tree.
 /// </summary>
 internal static class BroadcastInputs
 {
@@ -23,9 +23,22 @@ internal static class BroadcastInputs
             : value.StartsWith("on_", StringComparison.Ordinal) ? BroadcastRun.UnionId
             : value.StartsWith("od-", StringComparison.Ordinal) ? BroadcastRun.Department
             : value.Contains("@") ? BroadcastRun.Email
+            : value.StartsWith("+", StringComparison.Ordinal) ? BroadcastRun.Phone
             : BroadcastRun.UserId;
-        return new LarkBroadcastReceiver(kind, value, text, source);
+        return kind == BroadcastRun.Phone ? FromPhone(text, source) : new LarkBroadcastReceiver(kind, value, text, source);
     }
+
+    /// <summary>A phone number, normalized as Send-LarkMessage normalizes it (its id is one spelling per number); a bad shape comes back with its Reason.</summary>
+    public static LarkBroadcastReceiver FromPhone(string text, object? source)
+    {
+        var number = PhoneNumber.TryParse(text, out var problem);
+        return number is null
+            ? Invalid(BroadcastRun.Phone, text.Trim(), source, "The phone number " + problem + ": give " + PhoneNumber.ExpectedShape + ".")
+            : new LarkBroadcastReceiver(BroadcastRun.Phone, number.CanonicalKey, text.Trim(), source);
+    }
+
+    /// <summary>What batch_get_id's mobiles takes for a phone receiver's id (mainland bare, others with + and the country code).</summary>
+    public static string LookupValueOf(LarkBroadcastReceiver phone) => PhoneNumber.TryParse(phone.Id, out _)?.LookupValue ?? phone.Id;
 
     /// <summary>The receivers of one piped object; what cannot be a receiver comes back with its Reason set.</summary>
     public static IEnumerable<LarkBroadcastReceiver> FromPiped(PSObject piped)
@@ -58,10 +71,14 @@ internal static class BroadcastInputs
             {
                 yield return new LarkBroadcastReceiver(BroadcastRun.Email, chosen.Value.Trim(), chosen.Value, source);
             }
+            else if (chosen is { ReceiveType: ReceiveTypes.Phone })
+            {
+                yield return FromPhone(chosen.Value, source);
+            }
             else if (chosen is not null)
             {
                 yield return Invalid(chosen.ReceiveType, chosen.Value, source,
-                    "A broadcast goes to users and departments by open_id or e-mail address: give the row an OpenId or Email column (Get-LarkUser -Phone finds the open_id of a phone number; chats take Send-LarkMessage).");
+                    "A broadcast goes to users and departments, not chats: give the row an OpenId, Email or Phone column (messages into chats take Send-LarkMessage).");
             }
             else if (!string.IsNullOrWhiteSpace(input.ReceiveId))
             {
@@ -70,7 +87,7 @@ internal static class BroadcastInputs
             else
             {
                 yield return Invalid("row", input.SourceDescription ?? "the item", source,
-                    "The item has no receiver: give it an OpenId or Email column (or pipe Get-LarkUser's output).");
+                    "The item has no receiver: give it an OpenId, Email or Phone column (or pipe Get-LarkUser's output).");
             }
         }
     }

@@ -13,7 +13,8 @@ namespace LarkPS.Commands.Support;
 /// -WhatIf and Test-LarkMessage: an item's markdown becomes a post of md nodes (<see cref="MarkdownPost"/>), and the
 /// run's -Mention is written into each item's content in the form its type needs (<see cref="MentionWriter"/>).
 /// What Lark's post markdown does not show is a note of the item (reported, never dropped); what cannot be done
-/// (markdown beside another contentType, a mention on an image) is a problem of that item only.
+/// (markdown beside another contentType, a mention on an image) is a problem of that item only. For Lark's batch
+/// messages (no md node in their post) markdown becomes a card with a markdown component instead (<see cref="MarkdownCard"/>).
 /// </summary>
 internal sealed class ItemAuthoring
 {
@@ -21,14 +22,20 @@ internal sealed class ItemAuthoring
 
     private readonly IReadOnlyList<Mention> _mentions;
     private readonly IReadOnlyList<string> _lookedUpWhenSent;
+    private readonly bool _markdownAsCard;
 
     /// <param name="mentions">The run's -Mention, resolved (none: empty).</param>
     /// <param name="lookedUpWhenSent">
     /// E-mail addresses of -Mention that could not be looked up now (no connection to ask): a check notes them; they
     /// are never invented.
     /// </param>
-    public ItemAuthoring(IReadOnlyList<Mention> mentions, IReadOnlyList<string> lookedUpWhenSent)
+    /// <param name="markdownAsCard">
+    /// Markdown becomes a card with a markdown component instead of a post of md nodes: for Lark's batch messages,
+    /// whose post has no md node (Send-LarkBroadcast).
+    /// </param>
+    public ItemAuthoring(IReadOnlyList<Mention> mentions, IReadOnlyList<string> lookedUpWhenSent, bool markdownAsCard = false)
     {
+        _markdownAsCard = markdownAsCard;
         _mentions = mentions ?? throw new ArgumentNullException(nameof(mentions));
         _lookedUpWhenSent = lookedUpWhenSent ?? throw new ArgumentNullException(nameof(lookedUpWhenSent));
     }
@@ -71,12 +78,13 @@ internal sealed class ItemAuthoring
     private void ApplyMarkdown(MessageInput input, string markdown)
     {
         var given = input.ContentType;
-        if (!string.IsNullOrWhiteSpace(given) && ContentTypes.Normalize(given) != ContentTypes.Post)
+        var sentAs = _markdownAsCard ? ContentTypes.Interactive : ContentTypes.Post;
+        if (!string.IsNullOrWhiteSpace(given) && ContentTypes.Normalize(given) != sentAs)
         {
             input.ReadProblems.Add(new ValidationProblem(
                 "contentType",
-                "is " + ValidationProblem.Quote(given!.Trim()) + ", but markdown is sent as a post",
-                "no contentType with markdown (or 'post')",
+                "is " + ValidationProblem.Quote(given!.Trim()) + ", but markdown is sent as " + (_markdownAsCard ? "a card" : "a post"),
+                "no contentType with markdown (or '" + sentAs + "')",
                 "conflict"));
         }
 
@@ -88,6 +96,21 @@ internal sealed class ItemAuthoring
         if (string.IsNullOrWhiteSpace(markdown) && _mentions.Count == 0)
         {
             input.ReadProblems.Add(new ValidationProblem("markdown", "is empty", "some markdown text", "string"));
+        }
+
+        if (_markdownAsCard)
+        {
+            try
+            {
+                input.Content = MarkdownCard.Build(input.Title, markdown, _mentions);
+                input.ContentType = ContentTypes.Interactive;
+            }
+            catch (CardLimitException ex)
+            {
+                input.ReadProblems.Add(new ValidationProblem("markdown", ex.Message.TrimEnd('.'), ex.Fix, "string"));
+            }
+
+            return;
         }
 
         var post = MarkdownPost.Build(input.Title, markdown, _mentions);

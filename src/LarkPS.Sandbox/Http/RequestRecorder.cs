@@ -9,10 +9,19 @@ namespace LarkPS.Sandbox.Http;
 internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
 {
     private const string DroppedItem = "larkps.dropped";
+    private const string RecordItem = "larkps.record";
 
     public static void MarkDropped(HttpContext context)
     {
         context.Items[DroppedItem] = true;
+
+        // Recorded before the connection goes: the client sees the drop at once, and a test that asserts on Requests
+        // right after must find the entry (recording in the finally raced the client under load).
+        if (context.Items.TryGetValue(RecordItem, out var record) && record is Action<int> recordNow)
+        {
+            recordNow(0);
+        }
+
         context.Abort();
     }
 
@@ -77,6 +86,7 @@ internal sealed class RequestRecorder(RequestDelegate next, SandboxState state)
             }
         }
 
+        context.Items[RecordItem] = (Action<int>)Record;
         context.Response.OnStarting(() =>
         {
             Record(context.Response.StatusCode);

@@ -68,6 +68,22 @@ internal sealed class FairShare
     public int Limit(int limit, long now) => limit <= 0 ? limit : Math.Max(1, (int)Math.Floor((limit * At(now)) + 1e-9));
 
     /// <summary>
+    /// The sender waits <paramref name="pause"/> (a full minute window): the share does not climb meanwhile, since nothing
+    /// was sent to test it (five unshared processes that waited out the minute came back at the whole quota each and drew
+    /// 169 refusals at once). A share never cut stays whole.
+    /// </summary>
+    public void Hold(long now, long pause)
+    {
+        if (_cutAt == 0 || pause <= 0)
+        {
+            return;
+        }
+
+        _afterCut = At(now);
+        _cutAt = Math.Max(_cutAt, now + pause);
+    }
+
+    /// <summary>
     /// A refusal someone else caused, of a request taken at <paramref name="takenAt"/>, when our own calls filled
     /// <paramref name="observed"/> of the window (0..1). Cuts the share to <see cref="PacingOptions.ShareOfObserved"/> of
     /// that, kept between <see cref="PacingOptions.ShareDeepestDecrease"/> and <see cref="PacingOptions.ShareDecrease"/> of

@@ -35,6 +35,11 @@ internal sealed partial class RateLimiter
             // Never retry into the same instant: the server's window is fuller than ours by at least one send.
             wait = Math.Max(wait, Math.Max(_margin.At(now), _leastRefusalWait));
             _appPausedUntil = Math.Max(_appPausedUntil, now + wait);
+            if (reset is { } minute && minute > TimeSpan.FromSeconds(1))
+            {
+                _appShare.Hold(now, wait);
+            }
+
             return RoundUpToMilliseconds(wait);
         }
     }

@@ -302,6 +302,27 @@ public sealed class QuotaSharingTests : IDisposable
     }
 
     [Fact]
+    public void AIMD_a_cut_share_does_not_climb_while_the_minute_window_is_waited_out()
+    {
+        var options = Options(perReceiver: 0);
+        var limiter = new RateLimiter(options, _clock);
+        var refused = Take(limiter);
+        limiter.OnAppRefusal(TimeSpan.FromSeconds(1), refused.Record);
+        Assert.Equal(0.5, limiter.AppShare, 3);
+
+        // Two seconds later the minute window is full: 30 s to wait, and nothing is sent meanwhile to test the share.
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var held = Climb(options, 0.5, 2);
+        limiter.OnAppRefusal(TimeSpan.FromSeconds(30), null);
+        _clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(held, limiter.AppShare, 3);
+
+        // After the wait it climbs again from where it was.
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(limiter.AppShare > held && limiter.AppShare < 1, "climbs again after the wait: " + limiter.AppShare);
+    }
+
+    [Fact]
     public void AIMD_with_a_cut_share_calls_leave_spread_out_not_in_a_burst()
     {
         var options = Options(perReceiver: 0);

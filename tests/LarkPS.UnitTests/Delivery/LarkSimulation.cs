@@ -83,6 +83,89 @@ internal sealed class LarkSimulation
     /// <summary>The time from the start to the last answer.</summary>
     public TimeSpan Elapsed { get; private set; }
 
+    /// <summary>
+    /// Runs several senders at once on the same app, each with its own limiter and scheduler and no coordination between
+    /// them (separate processes or machines, issue 24): Lark counts the app's and the receivers' quotas across them.
+    /// Each sender's items are prefixed with its name; returns each sender's time from the start to its last answer.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> RunMany(IReadOnlyList<IReadOnlyList<string>> itemsPerSender, DeliveryOptions options)
+    {
+        var senders = itemsPerSender.Select((items, i) =>
+        {
+            var limiter = new RateLimiter(options.Pacing, _clock);
+            var sender = new Sender(items, limiter, new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options.Pacing, new Random(3 + i)), _clock))
+            {
+                IdleConnections = WarmConnections,
+            };
+            return sender;
+        }).ToList();
+        while (senders.Any(s => s.Finished < s.Items.Count))
+        {
+            TimeSpan? wake = null;
+            foreach (var sender in senders.Where(s => s.Finished < s.Items.Count))
+            {
+                while (sender.Next < sender.Items.Count && sender.Scheduler.HasRoom)
+                {
+                    var item = sender.Items[sender.Next];
+                    sender.Scheduler.Accept(item, item.Split('#')[0]);
+                    sender.Next++;
+                }
+
+                var due = sender.Scheduler.TakeDue(out var senderWake);
+                foreach (var job in due)
+                {
+                    var current = sender;
+                    Launch(current.Scheduler, current.Limiter, job, () =>
+                    {
+                        current.Finished++;
+                        current.FinishedAt = _clock.UtcNow - Start;
+                    }, current);
+                }
+
+                if (senderWake is { } w)
+                {
+                    wake = wake is { } earlier && earlier < w ? earlier : w;
+                }
+            }
+
+            if (!StepToNextEvent(wake))
+            {
+                throw new InvalidOperationException("the run stalled");
+            }
+        }
+
+        Elapsed = _clock.UtcNow - Start;
+        Limiters = senders.Select(s => s.Limiter).ToList();
+        return senders.Select(s => s.FinishedAt).ToList();
+    }
+
+    /// <summary>The limiters of the last <see cref="RunMany"/>, one per sender.</summary>
+    public IReadOnlyList<RateLimiter> Limiters { get; private set; } = Array.Empty<RateLimiter>();
+
+    private sealed class Sender
+    {
+        public Sender(IReadOnlyList<string> items, RateLimiter limiter, DeliveryScheduler<string> scheduler)
+        {
+            Items = items;
+            Limiter = limiter;
+            Scheduler = scheduler;
+        }
+
+        public IReadOnlyList<string> Items { get; }
+
+        public RateLimiter Limiter { get; }
+
+        public DeliveryScheduler<string> Scheduler { get; }
+
+        public int IdleConnections { get; set; }
+
+        public int Next { get; set; }
+
+        public int Finished { get; set; }
+
+        public TimeSpan FinishedAt { get; set; }
+    }
+
     /// <summary>Runs <paramref name="items"/> (work "receiver#n") through a scheduler built on <paramref name="options"/>; returns the limiter it used.</summary>
     public RateLimiter Run(IReadOnlyList<string> items, DeliveryOptions options, int lookAhead = int.MaxValue)
     {
@@ -117,7 +200,7 @@ internal sealed class LarkSimulation
     }
 
     // One request on the wire: connection, arrival at Lark (quota counted there), answer back.
-    private void Launch(DeliveryScheduler<string> scheduler, RateLimiter limiter, DeliveryScheduler<string>.Job job, Action done)
+    private void Launch(DeliveryScheduler<string> scheduler, RateLimiter limiter, DeliveryScheduler<string>.Job job, Action done, Sender? sender = null)
     {
         var ticket = job.Ticket!;
         if (job.Attempts == 1)
@@ -132,10 +215,18 @@ internal sealed class LarkSimulation
         }
 
         var connect = TimeSpan.Zero;
-        ticket.Starting(warm: _idleConnections > 0);
-        if (_idleConnections > 0)
+        var idle = sender?.IdleConnections ?? _idleConnections;
+        ticket.Starting(warm: idle > 0);
+        if (idle > 0)
         {
-            _idleConnections--;
+            if (sender is null)
+            {
+                _idleConnections--;
+            }
+            else
+            {
+                sender.IdleConnections--;
+            }
         }
         else
         {
@@ -156,9 +247,23 @@ internal sealed class LarkSimulation
             {
                 Requests++;
                 var answer = Arrive(job.Work, job.Key!, job.Attempts);
+                if (answer is LarkApiException refusal)
+                {
+                    // As the choke point does: the refusal carries the request's ticket, so the limiter knows which call it was.
+                    refusal.Pacing = ticket;
+                }
+
                 At(oneWay + Jittered(), () =>
                 {
-                    _idleConnections++;
+                    if (sender is null)
+                    {
+                        _idleConnections++;
+                    }
+                    else
+                    {
+                        sender.IdleConnections++;
+                    }
+
                     // What the choke point reports: the headers are in (the scheduler ends the place it reserved).
                     ticket.HeadersIn();
                     if (answer is null)

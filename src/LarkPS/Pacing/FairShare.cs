@@ -5,7 +5,8 @@ namespace LarkPS.Pacing;
 /// <summary>
 /// The share of a quota a limiter allows itself (issue 24): AIMD, as TCP shares a link. A refusal that our own windows
 /// cannot explain (someone else spends the same quota: another process or machine on the app, other bots in the chat)
-/// cuts the share toward what we were actually getting, less a headroom: at least a little (15%), at most by half (as
+/// cuts the share toward what we were actually getting, less a headroom: at least a little (15%, more the more of the
+/// window we were getting), at most by half (as
 /// TCP halves; a sender that got almost nothing because another was faster at the start keeps half, not nothing, so
 /// shares even out in the next round). While no such refusal comes it climbs back additively to the whole quota. Several independent senders doing this converge to a fair
 /// share of Lark's window.
@@ -23,6 +24,8 @@ internal sealed class FairShare
     private readonly double _floor;
     private readonly long _cutAtMostEvery;
     private readonly double _quickenEvery;
+    private readonly double _cutSlope;
+    private readonly double _slopeDeepest;
 
     // The share right after the last cut, and when that was (0 = never cut: the whole quota).
     private double _afterCut = 1;
@@ -42,6 +45,8 @@ internal sealed class FairShare
         _floor = options.ShareFloor;
         _cutAtMostEvery = options.ShareCutAtMostEvery.Ticks;
         _quickenEvery = Math.Max(1, options.ShareQuickenEvery.Ticks);
+        _cutSlope = options.ShareCutSlope;
+        _slopeDeepest = options.ShareSlopeDeepest;
     }
 
     /// <summary>How many times the share was cut.</summary>
@@ -97,8 +102,11 @@ internal sealed class FairShare
             return false;
         }
 
+        // The more of the window we were getting, the deeper the cut: the larger of several senders gives up more, so
+        // their shares even out in fewer rounds.
         var current = At(now);
-        _afterCut = Math.Max(_floor, Math.Min(current * _decrease, Math.Max(current * _deepest, observed * _ofObserved)));
+        var decrease = Math.Min(_decrease, Math.Max(_slopeDeepest, 1 - (_cutSlope * observed)));
+        _afterCut = Math.Max(_floor, Math.Min(current * decrease, Math.Max(current * _deepest, observed * _ofObserved)));
         _cutAt = now;
         Cuts++;
         return true;

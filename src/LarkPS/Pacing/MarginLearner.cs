@@ -66,11 +66,14 @@ internal sealed class MarginLearner
         return left;
     }
 
-    /// <summary>A quota refusal at <paramref name="now"/>: counts it, and widens the margin unless it did within the last second.</summary>
-    public void Refused(long now)
+    /// <summary>
+    /// A quota refusal at <paramref name="now"/>: counts it, and widens the margin unless it did within the last second or
+    /// the refusal was not our mistake (<paramref name="ours"/> false: someone else filled the window).
+    /// </summary>
+    public void Refused(long now, bool ours = true)
     {
         _refusals++;
-        if (_raisedAt != 0 && now - _raisedAt < _raiseAtMostEvery)
+        if (!ours || (_raisedAt != 0 && now - _raisedAt < _raiseAtMostEvery))
         {
             return;
         }

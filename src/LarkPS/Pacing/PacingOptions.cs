@@ -98,6 +98,30 @@ internal sealed class PacingOptions
     /// <summary>Choice (issue 24): the climb gains one more step a second for each this long without a refusal (quadratic: 0.03 after 1 s, 0.08 after 2 s, 0.24 after 4 s).</summary>
     public TimeSpan ShareQuickenEvery { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Measured (issue 24, the simulation of three unshared senders): a cut takes this part of what we were getting of
+    /// the window off the share (getting a third: 0.83 of it; half: 0.75), within <see cref="ShareDecrease"/> and
+    /// <see cref="ShareSlopeDeepest"/>; three senders finished at 0.85 of the limit (0.82 without), shares evened out sooner.
+    /// </summary>
+    public double ShareCutSlope { get; set; } = 0.5;
+
+    /// <summary>Choice (issue 24): ... but the slope alone never cuts deeper than to this part of the share (one sender that had the whole window keeps 0.7 of it).</summary>
+    public double ShareSlopeDeepest { get; set; } = 0.7;
+
+    /// <summary>
+    /// Measured (issue 24, the simulation): while the share is below the whole, the per-second window allows this much
+    /// more than the share: the even spacing paces the mean, and its gaps vary by 0.3 either way, so a window at exactly
+    /// the share clipped it (three unshared senders sent 43-47/s of their 50; with 1.2, 48-51).
+    /// </summary>
+    public double ShareWindowSlack { get; set; } = 1.2;
+
+    /// <summary>
+    /// Choice (issue 24): a refusal while our count of the window was at least this many below the limit is someone
+    /// else's: the share is cut, and the learned margin (for our own estimates' mistakes) is not widened; within it, both.
+    /// Three unshared senders each widened their margin at every foreign refusal, to its cap, and each window slowed.
+    /// </summary>
+    public int ForeignMarginSlack { get; set; } = 2;
+
     /// <summary>Choice (issue 24): the share never falls below this (at 50/s and 1000/min: 2/s and 50/min).</summary>
     public double ShareFloor { get; set; } = 0.05;
 

@@ -11,8 +11,17 @@ internal sealed partial class RateLimiter
 {
     private readonly FairShare _appShare;
     private readonly PacingOptions _options;
-    private readonly Random _spacingJitter = new();
+    private Random _spacingJitter = new();
     private double _spacingFactor = 1;
+
+    /// <summary>Draws the spacing's jitter from <paramref name="seed"/>, so a simulated run repeats exactly.</summary>
+    internal void SeedSpacing(int seed)
+    {
+        lock (_gate)
+        {
+            _spacingJitter = new Random(seed);
+        }
+    }
 
     /// <summary>The share of the app's windows this limiter allows itself now (1 = the whole quota).</summary>
     public double AppShare
@@ -35,14 +44,22 @@ internal sealed partial class RateLimiter
         }
     }
 
-    private int AppPerSecondNow(long now) => _appShare.Limit(_appPerSecond, now);
+    // A window scaled by a share below the whole allows a little more than the share (ShareWindowSlack): the even spacing
+    // paces the mean, and the window must not clip its jitter too.
+    private int AppPerSecondNow(long now) => Slack(_appShare, _appPerSecond, now);
 
     // The minute window is not scaled: its refusals come with a reset of many seconds, which every sender waits out, and
     // a share of it learned from a crowded second would stall a sender for the rest of the minute (issue 24, measured:
     // three unshared processes stopped for 55 s at a share of 1000/min cut to 50).
     private int AppPerMinuteNow(long now) => _appPerMinute;
 
-    private int ReceiverLimitNow(long now, ReceiverState? receiver) => receiver?.Share is { } share ? share.Limit(_receiverLimit, now) : _receiverLimit;
+    private int ReceiverLimitNow(long now, ReceiverState? receiver) => receiver?.Share is { } share ? Slack(share, _receiverLimit, now) : _receiverLimit;
+
+    private int Slack(FairShare share, int limit, long now)
+    {
+        var scaled = share.Limit(limit, now);
+        return scaled >= limit ? scaled : Math.Min(limit, (int)Math.Ceiling(scaled * _options.ShareWindowSlack));
+    }
 
     // Sharing a window with senders we cannot see, calls leave evenly (one every second / share of the limit), not in
     // bursts: bursts that several senders make after the same pause collide and are refused together, round after round,
@@ -82,15 +99,16 @@ internal sealed partial class RateLimiter
     // Under the lock, at a 429: the refused request leaves our windows (it took no slot at Lark). Someone else spends the
     // app's quota when the second before the refused request's arrival held fewer of our calls (or the machine's) than the
     // limit less the slack; then the share is cut toward what we were getting. A reset longer than a second is the minute
-    // window's: its wait is the answer, not a smaller share.
-    private void LearnFromAppRefusalLocked(long now, (int Second, int Minute, int Receiver) shared, TimeSpan? reset, SendRecord? refused)
+    // window's: its wait is the answer, not a smaller share. True when the refusal may be our own pacing's mistake (our
+    // count was within ForeignMarginSlack of the limit, or nothing could be judged): the learned margin widens then.
+    private bool LearnFromAppRefusalLocked(long now, (int Second, int Minute, int Receiver) shared, TimeSpan? reset, SendRecord? refused)
     {
         var margin = _margin.At(now);
         var fastest = _roundTrips.Fastest;
         var arrived = Forget(refused, now, fastest, app: true);
         if (reset is { } announced && announced > TimeSpan.FromSeconds(1))
         {
-            return;
+            return true;
         }
 
         var second = shared.Second >= 0 ? shared.Second : _app.CountBetween(now, arrived - TimeSpan.TicksPerSecond - margin, arrived, fastest);
@@ -99,16 +117,18 @@ internal sealed partial class RateLimiter
         {
             _appShare.Cut(now, (double)second / _appPerSecond, refused?.RecordedAt);
         }
+
+        return _appPerSecond <= 0 || second >= _appPerSecond - _options.ForeignMarginSlack;
     }
 
     // Under the lock, at a 230020 (or a hook's 11232): the same for one receiver's window.
-    private void LearnFromReceiverRefusalLocked(long now, ReceiverState receiver, int sharedCount, SendRecord? refused)
+    private bool LearnFromReceiverRefusalLocked(long now, ReceiverState receiver, int sharedCount, SendRecord? refused)
     {
         var fastest = _roundTrips.Fastest;
         var arrived = Forget(refused, now, fastest, app: false);
         if (_receiverLimit <= 0)
         {
-            return;
+            return true;
         }
 
         var count = sharedCount >= 0 ? sharedCount : receiver.Sends.CountBetween(now, arrived - TimeSpan.TicksPerSecond - _margin.At(now), arrived, fastest);
@@ -116,6 +136,8 @@ internal sealed partial class RateLimiter
         {
             (receiver.Share ??= new FairShare(_options)).Cut(now, (double)count / _receiverLimit, refused?.RecordedAt);
         }
+
+        return count >= _receiverLimit - Math.Min(_options.ForeignMarginSlack, _receiverLimit - 1);
     }
 
     // Takes a refused request out of the windows it took no slot in (the app's refusal: all of them; a receiver's: that

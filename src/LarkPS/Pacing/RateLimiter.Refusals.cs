@@ -19,8 +19,8 @@ internal sealed partial class RateLimiter
         lock (_gate)
         {
             var now = _clock.UtcNow.UtcTicks;
-            LearnFromAppRefusalLocked(now, shared, reset, refused);
-            _margin.Refused(now);
+            var ours = LearnFromAppRefusalLocked(now, shared, reset, refused);
+            _margin.Refused(now, ours);
             var margin = _margin.At(now);
 
             // Lark's window is fuller than ours (other programs on the app, or quotas set above Lark's): its first slot frees
@@ -59,8 +59,8 @@ internal sealed partial class RateLimiter
         {
             var now = _clock.UtcNow.UtcTicks;
             var receiver = ReceiverLocked(receiverKey);
-            LearnFromReceiverRefusalLocked(now, receiver, shared.Receiver, refused);
-            _margin.Refused(now);
+            var ours = LearnFromReceiverRefusalLocked(now, receiver, shared.Receiver, refused);
+            _margin.Refused(now, ours);
             var margin = _margin.At(now);
             var wait = Math.Max(ReceiverWaitLocked(now, receiver), margin);
 

@@ -162,7 +162,11 @@ public class DeliverySchedulerTests
     [Fact]
     public void A_429_waits_only_until_the_windows_have_room_slows_down_then_recovers()
     {
-        var scheduler = Scheduler(new DeliveryOptions(), out var limiter);
+        // Every refusal taken for our own pacing's mistake (issue 24: by default one this far below the limit is someone
+        // else's, which cuts the share and leaves the margin; see the next test).
+        var options = new DeliveryOptions();
+        options.Pacing.ForeignMarginSlack = PacingOptions.LarkAppPerSecond;
+        var scheduler = Scheduler(options, out var limiter);
         Accept(scheduler, "a#1");
         var job = Assert.Single(scheduler.TakeDue(out _));
         limiter.Starting(job.Ticket!.Record, warm: true);
@@ -189,6 +193,28 @@ public class DeliverySchedulerTests
         Assert.Equal(TimeSpan.FromMilliseconds(7.5), limiter.LearnedMargin);
         _clock.Advance(TimeSpan.FromSeconds(2.5));
         Assert.Equal(TimeSpan.Zero, limiter.LearnedMargin);
+    }
+
+    [Fact]
+    public void A_429_someone_else_caused_cuts_the_share_and_leaves_the_margin()
+    {
+        var scheduler = Scheduler(new DeliveryOptions(), out var limiter);
+        Accept(scheduler, "a#1");
+        var job = Assert.Single(scheduler.TakeDue(out _));
+        limiter.Starting(job.Ticket!.Record, warm: true);
+        limiter.Leaving(job.Ticket!.Record);
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        limiter.HeadersIn(job.Ticket!.Record);
+
+        var verdict = scheduler.Failed(job, Lark(LarkErrorCodes.AppFrequencyLimit, 429, TimeSpan.FromSeconds(1)), CancellationToken.None);
+
+        // Our window held none of our calls but the refused one: someone else filled Lark's. The wait is as above less
+        // the learned margin (0.96 s - 15 ms), the margin stays as configured, and the share is cut to half.
+        Assert.Equal(DeliveryEventKind.Retrying, verdict.Kind);
+        Assert.Equal(TimeSpan.FromMilliseconds(945), verdict.Delay);
+        Assert.Equal(1, limiter.Refusals);
+        Assert.Equal(TimeSpan.Zero, limiter.LearnedMargin);
+        Assert.Equal(0.5, limiter.AppShare, 3);
     }
 
     [Fact]

@@ -22,7 +22,13 @@ internal sealed class LarkSimulation
     private long _sequence;
     private int _idleConnections;
 
-    public LarkSimulation(int seed = 1) => _random = new Random(seed);
+    private readonly int _seed;
+
+    public LarkSimulation(int seed = 1)
+    {
+        _seed = seed;
+        _random = new Random(seed);
+    }
 
     public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -93,6 +99,7 @@ internal sealed class LarkSimulation
         var senders = itemsPerSender.Select((items, i) =>
         {
             var limiter = new RateLimiter(options.Pacing, _clock);
+            limiter.SeedSpacing((_seed * 100) + i);
             var sender = new Sender(items, limiter, new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options.Pacing, new Random(3 + i)), _clock))
             {
                 IdleConnections = WarmConnections,
@@ -170,6 +177,7 @@ internal sealed class LarkSimulation
     public RateLimiter Run(IReadOnlyList<string> items, DeliveryOptions options, int lookAhead = int.MaxValue)
     {
         var limiter = new RateLimiter(options.Pacing, _clock);
+        limiter.SeedSpacing(_seed);
         _idleConnections = WarmConnections;
         var scheduler = new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options.Pacing, new Random(3)), _clock);
         var next = 0;

@@ -184,9 +184,10 @@ public sealed class QuotaSharingTests : IDisposable
         Assert.Equal(1, a.Shared.Misses);
     }
 
-    // The share FairShare gives after a cut (issue 24): what we were getting less 10%, kept within [half, 85%] of the share then.
+    // The share FairShare gives after a cut (issue 24): what we were getting less 10%, kept within [half, 85%] of the share
+    // then, and at most (1 - slope x what we were getting) of it, but no deeper than 70% by the slope alone.
     private static double Cut(PacingOptions o, double current, double observed) =>
-        Math.Max(o.ShareFloor, Math.Min(current * o.ShareDecrease, Math.Max(current * o.ShareDeepestDecrease, observed * o.ShareOfObserved)));
+        Math.Max(o.ShareFloor, Math.Min(current * Math.Min(o.ShareDecrease, Math.Max(o.ShareSlopeDeepest, 1 - (o.ShareCutSlope * observed))), Math.Max(current * o.ShareDeepestDecrease, observed * o.ShareOfObserved)));
 
     // The share `seconds` after a cut to `after`: the climb quickens while no refusal comes.
     private static double Climb(PacingOptions o, double after, double seconds) =>

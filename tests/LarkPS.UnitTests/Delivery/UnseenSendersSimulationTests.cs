@@ -9,7 +9,8 @@ namespace LarkPS.UnitTests.Delivery;
 /// Several senders on one app that cannot see each other (processes with -NoQuotaSharing, or other machines; issue 24)
 /// against one model of Lark that counts the app's and the chats' quotas across them on arrival, on a fake clock. The
 /// model's figures follow the benchmark's real pwsh processes (`--only shared`, 100 ms, 150 ms handshake: 3 unshared
-/// 153 refusals and 0.81 of the limit there, about 150 and 0.79 here), so pacing changes can be tried here first.
+/// 144 refusals and 0.86 of the limit there, 143-148 and 0.82-0.86 here), so pacing changes can be tried here first.
+/// Each run repeats exactly for its seed (the limiters' spacing jitter is seeded too).
 /// </summary>
 public class UnseenSendersSimulationTests
 {
@@ -17,11 +18,13 @@ public class UnseenSendersSimulationTests
 
     public UnseenSendersSimulationTests(ITestOutputHelper output) => _output = output;
 
+    // The least share of the limit each run must reach: the pacing before the window's slack, the steeper cut and the
+    // margin kept at foreign refusals reached 0.776 and 0.793 with 3 senders, 0.946 with 5; it reaches 0.858, 0.823, 0.964.
     [Theory]
-    [InlineData(3, 1)]
-    [InlineData(3, 2)]
-    [InlineData(5, 1)]
-    public void Senders_that_cannot_see_each_other_deliver_every_message_once_and_converge_to_the_shared_quota(int senders, int seed)
+    [InlineData(3, 1, 0.80)]
+    [InlineData(3, 2, 0.80)]
+    [InlineData(5, 1, 0.95)]
+    public void Senders_that_cannot_see_each_other_deliver_every_message_once_and_converge_to_the_shared_quota(int senders, int seed, double least)
     {
         var lark = new LarkSimulation(seed)
         {
@@ -47,9 +50,8 @@ public class UnseenSendersSimulationTests
         Assert.True(refused > 0, "senders that cannot see each other drew no refusal: the model does not count across them");
 
         // ...but they learn the shared quota from the refusals: a limiter that ignored them (each pacing to the whole
-        // quota) draws several per message sent; these bounds sit well away from today's figures (about 0.17 per
-        // message, 0.76-0.95 of the limit) so the jitter of the limiter's spacing does not flip them.
+        // quota) draws several per message sent (1564 for 3 x 300), and the slowest finishes late.
         Assert.True(refused <= all.Count * 3 / 10, $"{refused} refusals for {all.Count} messages");
-        Assert.True(limit / slowest >= 0.65, $"the slowest took {slowest.TotalSeconds:0.00} s, the limit {limit.TotalSeconds:0.00} s");
+        Assert.True(limit / slowest >= least, $"the slowest took {slowest.TotalSeconds:0.00} s, the limit {limit.TotalSeconds:0.00} s: {limit / slowest:0.000} of it, below {least}");
     }
 }

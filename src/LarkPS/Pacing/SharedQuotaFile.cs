@@ -76,7 +76,8 @@ internal sealed class SharedQuotaFile
     /// <summary>The file for one sharer and quota class, in <paramref name="folder"/> (default: the user's temp folder's LarkPS-quota).</summary>
     public static SharedQuotaFile For(string sharer, QuotaClass quota, PacingOptions options, string? folder = null)
     {
-        folder ??= System.IO.Path.Combine(System.IO.Path.GetTempPath(), "LarkPS-quota");
+        folder ??= SharedQuotaFolder.Default;
+        SharedQuotaFolder.SweepOnce(folder);
         return new SharedQuotaFile(System.IO.Path.Combine(folder, "quota-" + Hash(sharer + "\n" + quota) + ".bin"), options);
     }
 

@@ -166,6 +166,35 @@ public sealed class QuotaSharingTests : IDisposable
     }
 
     [Fact]
+    public void Files_no_one_wrote_to_for_an_hour_are_deleted_and_the_others_kept()
+    {
+        Directory.CreateDirectory(_folder);
+        var stale = Path.Combine(_folder, "quota-" + new string('a', 32) + ".bin");
+        var fresh = Path.Combine(_folder, "quota-" + new string('b', 32) + ".bin");
+        var other = Path.Combine(_folder, "notes.txt");
+        foreach (var file in new[] { stale, fresh, other })
+        {
+            File.WriteAllBytes(file, new byte[16]);
+        }
+
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - SharedQuotaFolder.StaleAfter - TimeSpan.FromMinutes(1));
+        File.SetLastWriteTimeUtc(other, DateTime.UtcNow - TimeSpan.FromDays(3));
+
+        Assert.Equal(1, SharedQuotaFolder.Sweep(_folder, DateTime.UtcNow - SharedQuotaFolder.StaleAfter));
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(other));
+
+        // A connection's first use of the folder sweeps it, once per process.
+        File.WriteAllBytes(stale, new byte[16]);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - TimeSpan.FromHours(2));
+        var limiter = Process(Options());
+        Assert.True(limiter.TryAcquire(null, out _));
+        Assert.False(File.Exists(stale));
+        Assert.Equal(0, SharedQuotaFolder.Sweep(Path.Combine(_folder, "missing"), DateTime.UtcNow));
+    }
+
+    [Fact]
     public void A_held_lock_lets_the_call_go_ahead_on_its_own_windows_after_the_timeout()
     {
         var options = Options(perReceiver: 0);

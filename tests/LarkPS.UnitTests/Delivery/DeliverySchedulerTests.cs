@@ -167,14 +167,7 @@ public class DeliverySchedulerTests
         var options = new DeliveryOptions();
         options.Pacing.ForeignMarginSlack = PacingOptions.LarkAppPerSecond;
         var scheduler = Scheduler(options, out var limiter);
-        Accept(scheduler, "a#1");
-        var job = Assert.Single(scheduler.TakeDue(out _));
-        limiter.Starting(job.Ticket!.Record, warm: true);
-        limiter.Leaving(job.Ticket!.Record);
-        _clock.Advance(TimeSpan.FromMilliseconds(100));
-        limiter.HeadersIn(job.Ticket!.Record);
-
-        var verdict = scheduler.Failed(job, Lark(LarkErrorCodes.AppFrequencyLimit, 429, TimeSpan.FromSeconds(1)), CancellationToken.None);
+        var verdict = RefuseOneWarmSend(scheduler, limiter);
 
         // Lark's window is fuller than ours: it frees when our earliest send of the last second leaves it, not a whole
         // rounded-up reset plus jitter from now. That send reached Lark by 0.1 s − (100 ms round trip − 40 ms allowance for
@@ -199,14 +192,7 @@ public class DeliverySchedulerTests
     public void A_429_someone_else_caused_cuts_the_share_and_leaves_the_margin()
     {
         var scheduler = Scheduler(new DeliveryOptions(), out var limiter);
-        Accept(scheduler, "a#1");
-        var job = Assert.Single(scheduler.TakeDue(out _));
-        limiter.Starting(job.Ticket!.Record, warm: true);
-        limiter.Leaving(job.Ticket!.Record);
-        _clock.Advance(TimeSpan.FromMilliseconds(100));
-        limiter.HeadersIn(job.Ticket!.Record);
-
-        var verdict = scheduler.Failed(job, Lark(LarkErrorCodes.AppFrequencyLimit, 429, TimeSpan.FromSeconds(1)), CancellationToken.None);
+        var verdict = RefuseOneWarmSend(scheduler, limiter);
 
         // Our window held none of our calls but the refused one: someone else filled Lark's. The wait is as above less
         // the learned margin (0.96 s - 15 ms), the margin stays as configured, and the share is cut to half.
@@ -215,6 +201,18 @@ public class DeliverySchedulerTests
         Assert.Equal(1, limiter.Refusals);
         Assert.Equal(TimeSpan.Zero, limiter.LearnedMargin);
         Assert.Equal(0.5, limiter.AppShare, 3);
+    }
+
+    // One call on a kept-alive connection, answered after 100 ms with a 429 (x-ogw-ratelimit-reset 1): the verdict.
+    private DeliveryScheduler<string>.Verdict RefuseOneWarmSend(DeliveryScheduler<string> scheduler, RateLimiter limiter)
+    {
+        Accept(scheduler, "a#1");
+        var job = Assert.Single(scheduler.TakeDue(out _));
+        limiter.Starting(job.Ticket!.Record, warm: true);
+        limiter.Leaving(job.Ticket!.Record);
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        limiter.HeadersIn(job.Ticket!.Record);
+        return scheduler.Failed(job, Lark(LarkErrorCodes.AppFrequencyLimit, 429, TimeSpan.FromSeconds(1)), CancellationToken.None);
     }
 
     [Fact]

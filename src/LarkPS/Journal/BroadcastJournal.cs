@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -31,23 +30,14 @@ internal sealed class BroadcastJournal : IDisposable
     private const string Format = "LarkPS broadcast journal";
     private const int Version = 1;
 
-    private readonly string _path;
-    private readonly byte[] _salt;
+    private readonly JournalFile _file;
     private readonly Dictionary<string, BroadcastState> _receivers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _requests = new(StringComparer.Ordinal);
     private readonly object _gate = new();
-    private FileStream? _stream;
-    private bool _needsNewline;
-    private bool _needsHeader;
 
-    private BroadcastJournal(string path, byte[] salt, bool needsHeader)
-    {
-        _path = path;
-        _salt = salt;
-        _needsHeader = needsHeader;
-    }
+    private BroadcastJournal(JournalFile file) => _file = file;
 
-    public string Path => _path;
+    public string Path => _file.Path;
 
     /// <summary>Receivers the journal knows.</summary>
     public int Count => _receivers.Count;
@@ -56,65 +46,17 @@ internal sealed class BroadcastJournal : IDisposable
     /// <exception cref="InvalidDataException">The file exists and is not a LarkPS broadcast journal.</exception>
     public static BroadcastJournal Open(string path)
     {
-        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        var journal = new BroadcastJournal(JournalFile.Open(path, Format, Version, out var lines));
+        foreach (var line in lines)
         {
-            var salt = new byte[16];
-            using (var random = RandomNumberGenerator.Create())
-            {
-                random.GetBytes(salt);
-            }
-
-            return new BroadcastJournal(path, salt, needsHeader: true);
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        var lines = Encoding.UTF8.GetString(bytes).Split('\n');
-        byte[]? salt2 = null;
-        try
-        {
-            using var header = JsonDocument.Parse(lines[0]);
-            var root = header.RootElement;
-            if (root.GetProperty("format").GetString() == Format && root.GetProperty("version").GetInt32() == Version)
-            {
-                salt2 = Convert.FromBase64String(root.GetProperty("salt").GetString() ?? string.Empty);
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            salt2 = null;
-        }
-
-        if (salt2 is null)
-        {
-            throw new InvalidDataException($"'{path}' is not a LarkPS broadcast journal (its first line is not the journal header); LarkPS does not overwrite it.");
-        }
-
-        var journal = new BroadcastJournal(path, salt2, needsHeader: false) { _needsNewline = bytes[bytes.Length - 1] != (byte)'\n' };
-        for (var i = 1; i < lines.Length; i++)
-        {
-            journal.Replay(lines[i]);
+            journal.Replay(line);
         }
 
         return journal;
     }
 
     /// <summary>The key of one receiver of one content.</summary>
-    public string KeyOf(string fingerprint, string kind, string id)
-    {
-        using var sha = SHA256.Create();
-        var bytes = Encoding.UTF8.GetBytes(fingerprint + "\n" + kind + "\n" + id);
-        var salted = new byte[_salt.Length + bytes.Length];
-        Buffer.BlockCopy(_salt, 0, salted, 0, _salt.Length);
-        Buffer.BlockCopy(bytes, 0, salted, _salt.Length, bytes.Length);
-        var hash = sha.ComputeHash(salted);
-        var builder = new StringBuilder(32);
-        for (var i = 0; i < 16; i++)
-        {
-            builder.Append(hash[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return builder.ToString();
-    }
+    public string KeyOf(string fingerprint, string kind, string id) => _file.SaltedHash(Encoding.UTF8.GetBytes(fingerprint + "\n" + kind + "\n" + id));
 
     /// <summary>What an earlier run recorded of this receiver; null for never submitted.</summary>
     public BroadcastState? Find(string key)
@@ -169,12 +111,7 @@ internal sealed class BroadcastJournal : IDisposable
     {
         lock (_gate)
         {
-            if (_stream is not null)
-            {
-                _stream.Flush(flushToDisk: true);
-                _stream.Dispose();
-                _stream = null;
-            }
+            _file.Dispose();
         }
     }
 
@@ -199,44 +136,7 @@ internal sealed class BroadcastJournal : IDisposable
     }
 
     // Every line reaches the operating system before the request leaves: a killed run loses nothing it did.
-    private void Append(Action<Utf8JsonWriter> fields)
-    {
-        _stream ??= new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        using var line = new MemoryStream();
-        if (_needsNewline)
-        {
-            line.WriteByte((byte)'\n');
-            _needsNewline = false;
-        }
-
-        if (_needsHeader)
-        {
-            WriteLine(line, w =>
-            {
-                w.WriteString("format", Format);
-                w.WriteNumber("version", Version);
-                w.WriteString("salt", Convert.ToBase64String(_salt));
-            });
-            _needsHeader = false;
-        }
-
-        WriteLine(line, fields);
-        line.Position = 0;
-        line.CopyTo(_stream);
-        _stream.Flush();
-    }
-
-    private static void WriteLine(MemoryStream into, Action<Utf8JsonWriter> fields)
-    {
-        using (var writer = new Utf8JsonWriter(into))
-        {
-            writer.WriteStartObject();
-            fields(writer);
-            writer.WriteEndObject();
-        }
-
-        into.WriteByte((byte)'\n');
-    }
+    private void Append(Action<Utf8JsonWriter> fields) => _file.Append(fields);
 
     // An unfinished last line (a killed run) is skipped: its request's "submitted" line already counts it as may-have-been-sent.
     private void Replay(string line)

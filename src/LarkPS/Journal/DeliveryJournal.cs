@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -67,20 +66,11 @@ internal sealed class DeliveryJournal : IDisposable
     private const string Format = "LarkPS delivery journal";
     private const int Version = 1;
 
-    private readonly string _path;
+    private readonly JournalFile _file;
     private readonly Dictionary<string, JournalEntry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
-    private readonly byte[] _salt;
-    private FileStream? _stream;
-    private bool _needsNewline;
-    private bool _needsHeader;
 
-    private DeliveryJournal(string path, byte[] salt, bool needsHeader)
-    {
-        _path = path;
-        _salt = salt;
-        _needsHeader = needsHeader;
-    }
+    private DeliveryJournal(JournalFile file) => _file = file;
 
     /// <summary>The items the journal knows.</summary>
     public int Count => _entries.Count;
@@ -89,47 +79,10 @@ internal sealed class DeliveryJournal : IDisposable
     /// <exception cref="InvalidDataException">The file exists and is not a LarkPS journal.</exception>
     public static DeliveryJournal Open(string path)
     {
-        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        var journal = new DeliveryJournal(JournalFile.Open(path, Format, Version, out var lines));
+        foreach (var line in lines)
         {
-            var salt = new byte[16];
-            using (var random = RandomNumberGenerator.Create())
-            {
-                random.GetBytes(salt);
-            }
-
-            return new DeliveryJournal(path, salt, needsHeader: true);
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        var lines = Encoding.UTF8.GetString(bytes).Split('\n');
-        byte[]? journalSalt = null;
-        try
-        {
-            using var header = JsonDocument.Parse(lines[0]);
-            var root = header.RootElement;
-            if (root.GetProperty("format").GetString() == Format && root.GetProperty("version").GetInt32() == Version)
-            {
-                journalSalt = Convert.FromBase64String(root.GetProperty("salt").GetString() ?? string.Empty);
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            journalSalt = null;
-        }
-
-        if (journalSalt is null)
-        {
-            throw new InvalidDataException($"'{path}' is not a LarkPS delivery journal (its first line is not the journal header); LarkPS does not overwrite it.");
-        }
-
-        var journal = new DeliveryJournal(path, journalSalt, needsHeader: false)
-        {
-            // A run killed in the middle of a line leaves it unfinished: the next line must start on its own.
-            _needsNewline = bytes[bytes.Length - 1] != (byte)'\n',
-        };
-        for (var i = 1; i < lines.Length; i++)
-        {
-            journal.Replay(lines[i]);
+            journal.Replay(line);
         }
 
         return journal;
@@ -141,16 +94,7 @@ internal sealed class DeliveryJournal : IDisposable
     /// </summary>
     public string NextKey(string receiveType, string receiveId, string msgType, byte[] contentUtf8)
     {
-        string hash;
-        using (var sha = SHA256.Create())
-        {
-            var head = Encoding.UTF8.GetBytes(receiveType + "\n" + receiveId + "\n" + msgType + "\n");
-            var salted = new byte[_salt.Length + head.Length + contentUtf8.Length];
-            Buffer.BlockCopy(_salt, 0, salted, 0, _salt.Length);
-            Buffer.BlockCopy(head, 0, salted, _salt.Length, head.Length);
-            Buffer.BlockCopy(contentUtf8, 0, salted, _salt.Length + head.Length, contentUtf8.Length);
-            hash = ToHex(sha.ComputeHash(salted), 16);
-        }
+        var hash = _file.SaltedHash(Encoding.UTF8.GetBytes(receiveType + "\n" + receiveId + "\n" + msgType + "\n"), contentUtf8);
 
         _occurrences.TryGetValue(hash, out var seen);
         _occurrences[hash] = seen + 1;
@@ -206,60 +150,9 @@ internal sealed class DeliveryJournal : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (_stream is not null)
-        {
-            // Every line already reached the operating system as it was written (it survives the process);
-            // at the end it also goes to the disk.
-            _stream.Flush(flushToDisk: true);
-            _stream.Dispose();
-            _stream = null;
-        }
-    }
+    public void Dispose() => _file.Dispose();
 
-    private void Append(Action<Utf8JsonWriter> fields)
-    {
-        if (_stream is null)
-        {
-            _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        }
-
-        using var line = new MemoryStream();
-        if (_needsNewline)
-        {
-            line.WriteByte((byte)'\n');
-            _needsNewline = false;
-        }
-
-        if (_needsHeader)
-        {
-            WriteLine(line, w =>
-            {
-                w.WriteString("format", Format);
-                w.WriteNumber("version", Version);
-                w.WriteString("salt", Convert.ToBase64String(_salt));
-            });
-            _needsHeader = false;
-        }
-
-        WriteLine(line, fields);
-        line.Position = 0;
-        line.CopyTo(_stream);
-        _stream.Flush();
-    }
-
-    private static void WriteLine(MemoryStream into, Action<Utf8JsonWriter> fields)
-    {
-        using (var writer = new Utf8JsonWriter(into))
-        {
-            writer.WriteStartObject();
-            fields(writer);
-            writer.WriteEndObject();
-        }
-
-        into.WriteByte((byte)'\n');
-    }
+    private void Append(Action<Utf8JsonWriter> fields) => _file.Append(fields);
 
     // A line that does not parse, or not as a journal line, is the unfinished last line of a killed run: what it would
     // have said is unknown, and the item's earlier "submitted" line already makes it a resend with the same uuid. Its
@@ -387,16 +280,5 @@ internal sealed class DeliveryJournal : IDisposable
             entry.MessageId = messageId ?? entry.MessageId;
             entry.CreateTime = createTime ?? entry.CreateTime;
         }
-    }
-
-    private static string ToHex(byte[] bytes, int count)
-    {
-        var builder = new StringBuilder(count * 2);
-        for (var i = 0; i < count; i++)
-        {
-            builder.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
-        }
-
-        return builder.ToString();
     }
 }

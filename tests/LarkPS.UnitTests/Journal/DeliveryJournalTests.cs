@@ -48,4 +48,37 @@ public sealed class DeliveryJournalTests : IDisposable
         Assert.Null(reread.Find("k3"));
         Assert.Null(reread.Find("k5"));
     }
+
+    // The keys of journals written by earlier versions must match on a rerun: salted SHA-256, its first 16 bytes in hex
+    // (the expected values were computed outside .NET: sha256(salt + text)[:16]).
+    [Fact]
+    public void Keys_are_the_salted_hash_of_an_existing_journal_as_before_and_its_header_is_kept()
+    {
+        const string header = "{\"format\":\"LarkPS delivery journal\",\"version\":1,\"salt\":\"AAECAwQFBgcICQoLDA0ODw==\"}";
+        File.WriteAllText(_path, header + "\n");
+        using (var journal = DeliveryJournal.Open(_path))
+        {
+            Assert.Equal("cfe699ae9013bb66967e52d40412802a#1", journal.NextKey("chat_id", "oc_1", "text", Encoding.UTF8.GetBytes("{\"text\":\"hi\"}")));
+            Assert.Equal("cfe699ae9013bb66967e52d40412802a#2", journal.NextKey("chat_id", "oc_1", "text", Encoding.UTF8.GetBytes("{\"text\":\"hi\"}")));
+            journal.Submitted("k1", 1, "u1", DateTimeOffset.UtcNow, newWindow: true);
+        }
+
+        var lines = File.ReadAllLines(_path);
+        Assert.Equal(header, lines[0]);
+        Assert.Equal(2, lines.Length);
+
+        var broadcast = Path.ChangeExtension(_path, ".broadcast.jsonl");
+        try
+        {
+            File.WriteAllText(broadcast, "{\"format\":\"LarkPS broadcast journal\",\"version\":1,\"salt\":\"AAECAwQFBgcICQoLDA0ODw==\"}\n");
+            using var journal = BroadcastJournal.Open(broadcast);
+            Assert.Equal("36939650a0c5d410bd4fb34c5ee442c4", journal.KeyOf("fp", "open_id", "ou_1"));
+            var wrong = Assert.Throws<InvalidDataException>(() => BroadcastJournal.Open(_path));
+            Assert.Contains("is not a LarkPS broadcast journal", wrong.Message);
+        }
+        finally
+        {
+            File.Delete(broadcast);
+        }
+    }
 }

@@ -8,19 +8,11 @@
 //
 // Prints ONE JSON object to stdout: {ok, sdkVersion, steps:{name:{ok,code,http,msg,…}}, facts:{…}, mismatches:[…]}.
 // Exit code: 0 when every step matched, 1 on any mismatch, 2 on a usage error.
-import { createRequire } from "node:module";
-import * as lark from "@larksuiteoapi/node-sdk";
+import { sandboxUrl, sandboxSeed, sdkClient, createSteps, expect, expectCode, control as postControl, finish } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const sdkVersion = require("@larksuiteoapi/node-sdk/package.json").version;
+const baseUrl = sandboxUrl("broadcast.mjs");
 
-const baseUrl = (process.argv[2] || process.env.LARK_SANDBOX_URL || "").replace(/\/+$/, "");
-if (!/^https?:\/\//.test(baseUrl)) {
-    console.error("usage: node broadcast.mjs <sandbox base url>   (or set LARK_SANDBOX_URL)");
-    process.exit(2);
-}
-
-const seed = process.env.LARK_SANDBOX_SEED ? JSON.parse(process.env.LARK_SANDBOX_SEED) : {};
+const seed = sandboxSeed();
 const engineering = seed.engineeringId;   // Engineering: alice, and Platform (bob, erin) under it
 const sales = seed.salesId;               // Sales: direct members carol (outside the app's range), dave (resigned), erin
 const aliceOpenId = seed.aliceOpenId;
@@ -29,69 +21,12 @@ if (!engineering || !sales || !aliceOpenId) {
     process.exit(2);
 }
 
-const client = new lark.Client({
-    appId: process.env.LARK_SANDBOX_APP_ID || "cli_sandbox",
-    appSecret: process.env.LARK_SANDBOX_APP_SECRET || "sandbox-secret",
-    appType: lark.AppType.SelfBuild,
-    domain: baseUrl,
-    loggerLevel: lark.LoggerLevel.error,
-    logger: { error: (...m) => console.error("[sdk error]", ...m.map((x) => (typeof x === "object" ? JSON.stringify(x?.response?.data ?? x) : String(x)))), warn() {}, info() {}, debug() {}, trace() {} },
-});
+const client = sdkClient(baseUrl);
 
-const steps = {};
-const mismatches = [];
-
-// Runs fn (an SDK call); HTTP 4xx/5xx reach us as axios errors with Lark's body in error.response.data.
-async function step(name, fn, check) {
-    const r = { ok: false, code: null, msg: null, http: null };
-    let answer;
-    try {
-        answer = await fn();
-        r.code = answer?.code ?? null;
-        r.msg = answer?.msg ?? null;
-        r.http = 200;
-    } catch (err) {
-        if (err?.response) {
-            answer = err.response.data;
-            r.http = err.response.status;
-            r.code = answer?.code ?? null;
-            r.msg = answer?.msg ?? null;
-            r.logId = err.response.headers?.["x-tt-logid"] ?? null;
-        } else {
-            r.error = String(err?.message ?? err);
-        }
-    }
-    if (answer?.data?.message_id) r.messageId = answer.data.message_id;
-    let problems;
-    try {
-        problems = check(answer, r) || [];
-    } catch (err) {
-        problems = [`check threw: ${err?.message ?? err}`];
-    }
-    r.ok = problems.length === 0;
-    if (!r.ok) {
-        r.problems = problems;
-        for (const p of problems) mismatches.push(`${name}: ${p}`);
-    }
-    steps[name] = r;
-    return answer;
-}
-
-const expect = (p, cond, text) => { if (!cond) p.push(text); };
-const expectCode = (code, http) => (a, r) => {
-    const p = [];
-    expect(p, r.code === code, `expected code ${code}, got ${r.code} (${r.msg ?? r.error ?? ""})`);
-    if (http !== undefined) expect(p, r.http === http, `expected HTTP ${http}, got ${r.http}`);
-    if (http >= 400) expect(p, !!r.logId, "error answer lacks the X-Tt-Logid header");
-    return p;
-};
+const { steps, mismatches, step } = createSteps();
 
 const facts = {};
-async function control(path, body) {
-    const res = await fetch(`${baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
-    return res.json();
-}
+const control = (path, body) => postControl(baseUrl, path, body);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // batch_send: the SDK's generic request (no typed method in 1.74); content is an object, not a string.
@@ -201,5 +136,5 @@ await step("find_by_department", () => client.contact.user.findByDepartment({ pa
 });
 await step("find_by_department_unknown", () => client.contact.user.findByDepartment({ params: { department_id: "od-00000000000000000000000000000000" } }), expectCode(40015, 400));
 
-console.log(JSON.stringify({ ok: mismatches.length === 0, sdkVersion, steps, facts, mismatches }, null, 2));
-process.exit(mismatches.length === 0 ? 0 : 1);
+finish({ steps, mismatches }, { facts });
+process.exit(process.exitCode);

@@ -8,19 +8,12 @@
 // Ids come from LARK_SANDBOX_SEED (JSON, as NodeSdkConformanceTests passes them) or else from the
 // sandbox's GET /_sandbox/directory, so the script also works against a sandbox started by hand.
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import * as lark from "@larksuiteoapi/node-sdk";
+import { sandboxUrl, createSteps, expect, expectCode, finish } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const sdkVersion = require("@larksuiteoapi/node-sdk/package.json").version;
-
-const baseUrl = (process.argv[2] || process.env.LARK_SANDBOX_URL || "").replace(/\/+$/, "");
-if (!/^https?:\/\//.test(baseUrl)) {
-    console.error("usage: node conformance.mjs <sandbox base url>   (or set LARK_SANDBOX_URL)");
-    process.exit(2);
-}
+const baseUrl = sandboxUrl("conformance.mjs");
 const appId = process.env.LARK_SANDBOX_APP_ID || "cli_sandbox";
 const appSecret = process.env.LARK_SANDBOX_APP_SECRET || "sandbox-secret";
 
@@ -67,61 +60,8 @@ function newClient(secret) {
 }
 
 // ---- results ---------------------------------------------------------------------------------
-const steps = {};
-const mismatches = [];
-
-// Runs fn, which returns the SDK's answer; check(answer) returns a list of problems (empty when fine).
-// HTTP 4xx/5xx reach us as axios errors: Lark's code and msg are then in error.response.data.
-async function step(name, fn, check) {
-    const result = { ok: false, code: null, msg: null };
-    let answer;
-    try {
-        answer = await fn();
-        result.code = answer?.code ?? null;
-        result.msg = answer?.msg ?? null;
-        result.http = 200;
-        if (answer?.data?.message_id) result.messageId = answer.data.message_id;
-    } catch (err) {
-        if (err?.response) {
-            answer = err.response.data;
-            result.http = err.response.status;
-            result.code = answer?.code ?? null;
-            result.msg = answer?.msg ?? null;
-            result.logId = err.response.headers?.["x-tt-logid"] ?? null;
-            result.errorLogId = answer?.error?.log_id ?? null;
-        } else {
-            // Errors that never reached HTTP, e.g. the SDK's own "failed to get tenant_access_token, code: …".
-            result.error = String(err?.message ?? err);
-            const m = /code:\s*(-?\d+)/.exec(result.error);
-            if (m) result.code = Number(m[1]);
-        }
-    }
-    let problems;
-    try {
-        problems = check(answer, result) || [];
-    } catch (err) {
-        problems = [`check threw: ${err?.message ?? err}`];
-    }
-    result.ok = problems.length === 0;
-    if (!result.ok) {
-        result.problems = problems;
-        for (const p of problems) mismatches.push(`${name}: ${p}`);
-    }
-    steps[name] = result;
-    return answer;
-}
-
-const expect = (problems, cond, text) => { if (!cond) problems.push(text); };
-
-function expectCode(code, httpStatus) {
-    return (answer, r) => {
-        const p = [];
-        expect(p, r.code === code, `expected code ${code}, got ${r.code} (${r.msg ?? r.error ?? ""})`);
-        if (httpStatus !== undefined) expect(p, r.http === httpStatus, `expected HTTP ${httpStatus}, got ${r.http}`);
-        if (httpStatus !== undefined && httpStatus >= 400) expect(p, !!r.logId, "error answer lacks the X-Tt-Logid header");
-        return p;
-    };
-}
+// The SDK's own token errors never reach HTTP and say their code in the message ("code: 10014").
+const { steps, mismatches, step } = createSteps({ codeFromError: true });
 
 // Checks a successful send/reply answer: Lark's data fields with Lark's shapes.
 function expectMessage(extra) {
@@ -383,6 +323,4 @@ await step("bot_not_in_chat", () => send("chat_id", seed.noBotChatId, "text", { 
 await step("bad_content", () => send("chat_id", seed.chatId, "text", "this is not json"), expectCode(230001, 400));
 
 // ---- report ----------------------------------------------------------------------------------
-const ok = mismatches.length === 0;
-process.stdout.write(JSON.stringify({ ok, sdkVersion, baseUrl, runId, seed, steps, mismatches }, null, 2) + "\n");
-process.exitCode = ok ? 0 : 1;
+finish({ steps, mismatches }, { baseUrl, runId, seed });

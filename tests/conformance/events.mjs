@@ -7,16 +7,10 @@
 //                                                  LARK_SANDBOX_APP_ID / LARK_SANDBOX_APP_SECRET)
 //
 // Prints ONE JSON object: {ok, sdkVersion, steps:{name:{ok,…}}, mismatches:[…], records}. Exit 0 when all matched.
-import { createRequire } from "node:module";
 import * as lark from "@larksuiteoapi/node-sdk";
+import { sandboxUrl, sdkVersion } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const sdkVersion = require("@larksuiteoapi/node-sdk/package.json").version;
-const baseUrl = (process.argv[2] || process.env.LARK_SANDBOX_URL || "").replace(/\/+$/, "");
-if (!/^https?:\/\//.test(baseUrl)) {
-    console.error("usage: node events.mjs <sandbox base url>");
-    process.exit(2);
-}
+const baseUrl = sandboxUrl("events.mjs");
 const appId = process.env.LARK_SANDBOX_APP_ID || "cli_0123456789abcdef";
 const appSecret = process.env.LARK_SANDBOX_APP_SECRET || "sandbox-secret";
 const seed = JSON.parse(process.env.LARK_SANDBOX_SEED || "{}");

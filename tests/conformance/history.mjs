@@ -8,73 +8,20 @@
 //
 // Prints ONE JSON object to stdout: {ok, sdkVersion, steps:{name:{ok,code,http,msg,…}}, mismatches:[…]}.
 // Exit code: 0 when every step matched, 1 on any mismatch, 2 on a usage error.
-import { createRequire } from "node:module";
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as lark from "@larksuiteoapi/node-sdk";
+import { sandboxUrl, sandboxSeed, sdkClient, createSteps, expect, expectCode, control as postControl, finish } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const sdkVersion = require("@larksuiteoapi/node-sdk/package.json").version;
-const baseUrl = (process.argv[2] || process.env.LARK_SANDBOX_URL || "").replace(/\/+$/, "");
-if (!/^https?:\/\//.test(baseUrl)) {
-    console.error("usage: node history.mjs <sandbox base url>");
-    process.exit(2);
-}
+const baseUrl = sandboxUrl("history.mjs");
 
-const seed = process.env.LARK_SANDBOX_SEED ? JSON.parse(process.env.LARK_SANDBOX_SEED) : {};
+const seed = sandboxSeed();
 const { chatId, noBotChatId, userOpenId } = seed;
-const client = new lark.Client({
-    appId: "cli_sandbox", appSecret: "sandbox-secret", appType: lark.AppType.SelfBuild, domain: baseUrl,
-    loggerLevel: lark.LoggerLevel.error, logger: { error() {}, warn() {}, info() {}, debug() {}, trace() {} },
-});
+const client = sdkClient(baseUrl);
 
-const steps = {};
-const mismatches = [];
-async function step(name, fn, check) {
-    if (process.env.LARK_TRACE) console.error("step", name);
-    const r = { ok: false, code: null, msg: null, http: null };
-    let answer;
-    try {
-        answer = await fn();
-        r.code = answer?.code ?? 0;
-        r.msg = answer?.msg ?? null;
-        r.http = 200;
-    } catch (err) {
-        if (err?.response) {
-            answer = err.response.data;
-            // A download's error comes back as a stream of Lark's JSON: read it (an unread stream holds its socket).
-            if (answer && typeof answer.pipe === "function") {
-                const chunks = [];
-                for await (const chunk of answer) chunks.push(Buffer.from(chunk));
-                try { answer = JSON.parse(Buffer.concat(chunks).toString("utf8")); } catch { answer = null; }
-            }
-            r.http = err.response.status;
-            r.code = answer?.code ?? null;
-            r.msg = answer?.msg ?? null;
-        } else {
-            r.error = String(err?.message ?? err);
-        }
-    }
-    let problems;
-    try { problems = check(answer, r) || []; } catch (err) { problems = [`check threw: ${err?.message ?? err}`]; }
-    r.ok = problems.length === 0;
-    if (!r.ok) { r.problems = problems; for (const p of problems) mismatches.push(`${name}: ${p}`); }
-    steps[name] = r;
-    return answer;
-}
-const expect = (p, cond, text) => { if (!cond) p.push(text); };
-const expectCode = (code, http) => (a, r) => {
-    const p = [];
-    expect(p, r.code === code, `expected code ${code}, got ${r.code} (${r.msg ?? r.error ?? ""})`);
-    if (http !== undefined) expect(p, r.http === http, `expected HTTP ${http}, got ${r.http}`);
-    return p;
-};
-async function control(path, body) {
-    const res = await fetch(`${baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
-    return res.json();
-}
+// A download answers 200 with the file itself, no code: that is success.
+const { steps, mismatches, step } = createSteps({ codeWhenMissing: 0 });
+const control = (path, body) => postControl(baseUrl, path, body);
 
 // A fresh sandbox (issued tokens stay valid), then 120 messages, one a second, ending a minute ago.
 await fetch(`${baseUrl}/_sandbox/inbox`, { method: "DELETE" });
@@ -185,6 +132,4 @@ await control("/_sandbox/scopes", { revoke: ["im:message"] });
 await step("list_missing_scope", () => client.im.message.list({ params: { container_id_type: "chat", container_id: chatId } }), expectCode(230027, 400));
 await control("/_sandbox/scopes", { grant: ["im:message"] });
 
-const ok = mismatches.length === 0;
-process.stdout.write(JSON.stringify({ ok, sdkVersion, steps, mismatches }, null, 2) + "\n");
-process.exitCode = ok ? 0 : 1;
+finish({ steps, mismatches });

@@ -96,6 +96,29 @@ internal sealed class DepartmentDirectory : IDisposable
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>
+    /// Every department below <paramref name="top"/> in <paramref name="tree"/> (by parent ids, not by the path of names,
+    /// which a name with a slash would fool), in the tree's order.
+    /// </summary>
+    internal static List<LarkDepartment> Below(IReadOnlyList<LarkDepartment> tree, LarkDepartment top)
+    {
+        var inside = new HashSet<string>(StringComparer.Ordinal) { top.OpenDepartmentId };
+        var grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var department in tree)
+            {
+                if (inside.Contains(department.ParentId) && inside.Add(department.OpenDepartmentId))
+                {
+                    grew = true;
+                }
+            }
+        }
+
+        return tree.Where(d => d.OpenDepartmentId != top.OpenDepartmentId && inside.Contains(d.OpenDepartmentId)).ToList();
+    }
+
     // Parents before children (depth first, in Lark's order), each with its path of names.
     private static List<LarkDepartment> Arrange(List<LarkDepartment> all)
     {

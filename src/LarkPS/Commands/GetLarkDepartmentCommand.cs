@@ -61,7 +61,7 @@ public sealed class GetLarkDepartmentCommand : LarkCmdlet
             WriteObject(department);
             if (Recurse)
             {
-                WriteObject(tree.Where(d => d.Path.StartsWith(department.Path + "/", StringComparison.Ordinal)), enumerateCollection: true);
+                WriteObject(DepartmentDirectory.Below(tree, department), enumerateCollection: true);
             }
         }
     }

@@ -128,7 +128,7 @@ public sealed class GetLarkUserCommand : LarkCmdlet
             var departments = new List<LarkDepartment> { department };
             if (Recurse)
             {
-                departments.AddRange(tree.Where(d => d.Path.StartsWith(department.Path + "/", StringComparison.Ordinal)));
+                departments.AddRange(DepartmentDirectory.Below(tree, department));
             }
 
             foreach (var one in departments)

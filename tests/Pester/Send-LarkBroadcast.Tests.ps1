@@ -274,6 +274,25 @@ Describe 'Send-LarkBroadcast receivers: no one twice, phone numbers' {
     }
 }
 
+Describe 'Send-LarkBroadcast phone numbers past one look-up' {
+    BeforeEach { Reset-LarkSandbox }
+
+    It 'resolves 120 phone numbers 50 to a call (3 calls), each receiver once' {
+        # The extra users' mobiles are +86139 and their number in 8 digits; written here as a person would type them.
+        $numbers = 1..120 | ForEach-Object { '+86 139 {0:0000} {1:0000}' -f [math]::Floor($_ / 10000), ($_ % 10000) }
+        $rows = $numbers | ForEach-Object { [pscustomobject]@{ Mobile = $_ } }
+
+        $b = ($rows + $rows[0..9]) | Send-LarkBroadcast -Text 'Hi' -ErrorAction Stop
+
+        $lookups = @(Get-LarkSandboxRequest | Where-Object path_and_query -like '*batch_get_id*')
+        $lookups.Count | Should -Be 3
+        $b.ReceiversAsked | Should -Be 120
+        $ids = @((Get-Batches).open_ids)
+        $ids.Count | Should -Be 120
+        @($ids | Sort-Object -Unique) | Should -Be @($staff[0..119].openId | Sort-Object -Unique)
+    }
+}
+
 Describe 'Get-LarkBroadcast, Remove-LarkBroadcast, Get-LarkDepartment' {
     BeforeEach { Reset-LarkSandbox }
 

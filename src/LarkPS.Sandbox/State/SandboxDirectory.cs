@@ -87,7 +87,7 @@ public sealed class SandboxDirectory
 
     /// <summary>
     /// The default seed plus <paramref name="extraUsers"/> visible users "User 00001"…, e-mail user00001@example.com,
-    /// spread over departments "Staff 01"… of 1,000 each under a department "Staff", so one broadcast can reach
+    /// mobile +8613900000001…, spread over departments "Staff 01"… of 1,000 each under a department "Staff", so one broadcast can reach
     /// thousands. Ids are derived from the number: stable across runs.
     /// </summary>
     public static SandboxDirectory CreateWithManyUsers(int extraUsers)
@@ -110,7 +110,7 @@ public sealed class SandboxDirectory
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("user:" + number)));
             directory.Users.Add(new SandboxUser(
                 "ou_" + hash[..32], "on_" + hash[32..64], hash[..8], "User " + number, "user" + number + "@example.com",
-                Mobile: null, Visible: true, Resigned: false, [groupId]));
+                Mobile: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+86139{i:00000000}"), Visible: true, Resigned: false, [groupId]));
         }
 
         return directory;

@@ -97,9 +97,9 @@ Describe 'Get-LarkMessage reads a chat''s history page by page' {
         $later.Text | Should -Be (6..10 | ForEach-Object { "history $_" })
     }
 
-    It 'finds the chat by its name and lists a person''s message typed in the composer with the bot''s' {
+    It 'finds the chat by its name and lists a person''s message typed in the composer with the bot''s, its mention too' {
         $sent = Send-LarkMessage -ReceiveType chat -ReceiveId $ops -Text 'Disk 93% on db-02' -ErrorAction Stop
-        $body = @{ sender_id = $sandbox.Users['Alice'].openId; chat_id = $ops; text = 'on it' } | ConvertTo-Json -Compress
+        $body = @{ sender_id = $sandbox.Users['Alice'].openId; chat_id = $ops; text = 'on it, @Bob' } | ConvertTo-Json -Compress
         Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/events/message" -ContentType 'application/json' -Body $body | Out-Null
 
         $messages = @(Get-LarkMessage -ChatId 'Ops alerts' -ErrorAction Stop)
@@ -108,7 +108,10 @@ Describe 'Get-LarkMessage reads a chat''s history page by page' {
         $messages[0].MessageId | Should -Be $sent.MessageId
         $messages[1].SenderType | Should -Be 'user'
         $messages[1].SenderId | Should -Be $sandbox.Users['Alice'].openId
-        $messages[1].Text | Should -Be 'on it'
+        $messages[1].Text | Should -Be 'on it, @Bob'
+        $messages[1].Mentions.Count | Should -Be 1
+        $messages[1].Mentions[0].OpenId | Should -Be $sandbox.Users['Bob'].openId
+        $messages[1].Mentions[0].Name | Should -Be 'Bob'
     }
 
     It 'reads one message, its replies in a thread, and a recalled message as Deleted' {

@@ -77,7 +77,7 @@ internal static class EventControlEndpoints
         var items = new JsonArray();
         for (var i = 1; i <= count; i++)
         {
-            var (content, mentions) = Content(json, text, count > 1 ? i : null, state.Directory);
+            var (content, mentions, eventContent) = Content(json, text, count > 1 ? i : null, state.Directory);
             var (stored, _) = state.Messages.StoreOnce(null, () => new DeliveredMessage(
                 MessageEndpoints.NewMessageId(), chatId is null ? "open_id" : "chat_id", chatId ?? sender.OpenId, json.String("msg_type") ?? "text",
                 content, Uuid: null, chatId ?? SandboxDirectory.P2pChatId(sender.OpenId), state.Now, ParentId: json.String("parent_id"), Deleted: false, Edits: 0)
@@ -86,7 +86,7 @@ internal static class EventControlEndpoints
                 SenderId = sender.OpenId,
             });
             var eventId = EventPayloads.NewEventId();
-            var payload = EventPayloads.MessageReceived(eventId, state.Options, stored.Message, sender, chatId is null ? "p2p" : "group", mentions);
+            var payload = EventPayloads.MessageReceived(eventId, state.Options, stored.Message, sender, chatId is null ? "p2p" : "group", mentions, eventContent);
             for (var copy = 0; copy < repeat; copy++)
             {
                 // repeat > 1: Lark pushing one event more than once (same event_id), as it does.
@@ -99,15 +99,17 @@ internal static class EventControlEndpoints
         return items;
     }
 
-    private static (string Content, JsonArray Mentions) Content(JsonElement json, string? text, int? number, SandboxDirectory directory)
+    // What is stored (mentions as <at> tags, as Lark keeps them: history reads them back keyed), the event's mentions,
+    // and the event's content (mentions as @_user_N keys); null when the event carries the stored content.
+    private static (string Content, JsonArray Mentions, string? EventContent) Content(JsonElement json, string? text, int? number, SandboxDirectory directory)
     {
         if (text is null)
         {
-            return (json.String("content")!, []);
+            return (json.String("content")!, [], null);
         }
 
-        var (resolved, mentions) = EventPayloads.Mentions(number is { } i ? text + " " + i.ToString(CultureInfo.InvariantCulture) : text, directory);
-        return (new JsonObject { ["text"] = resolved }.ToJsonString(LarkResponses.Output), mentions);
+        var (resolved, mentions, tagged) = EventPayloads.Mentions(number is { } i ? text + " " + i.ToString(CultureInfo.InvariantCulture) : text, directory);
+        return (new JsonObject { ["text"] = tagged }.ToJsonString(LarkResponses.Output), mentions, new JsonObject { ["text"] = resolved }.ToJsonString(LarkResponses.Output));
     }
 
     private static async Task CardActionAsync(HttpContext context, SandboxState state)

@@ -15,7 +15,14 @@ internal static partial class EventPayloads
     public static string NewEventId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>im.message.receive_v1 for a message a user sent; mentions "@Name" of directory users become @_user_N keys.</summary>
-    public static byte[] MessageReceived(string eventId, SandboxOptions options, DeliveredMessage message, SandboxUser sender, string chatType, JsonArray mentions)
+    /// <param name="eventId">The event's id.</param>
+    /// <param name="options">The sandbox's app.</param>
+    /// <param name="message">The stored message.</param>
+    /// <param name="sender">Who sent it.</param>
+    /// <param name="chatType">p2p or group.</param>
+    /// <param name="mentions">The mentions list, keyed as in <paramref name="content"/>.</param>
+    /// <param name="content">The content as the event carries it (mentions as @_user_N); null for the stored one.</param>
+    public static byte[] MessageReceived(string eventId, SandboxOptions options, DeliveredMessage message, SandboxUser sender, string chatType, JsonArray mentions, string? content = null)
     {
         var body = new JsonObject
         {
@@ -39,7 +46,7 @@ internal static partial class EventPayloads
                     ["chat_id"] = message.ChatId,
                     ["chat_type"] = chatType,
                     ["message_type"] = message.MsgType,
-                    ["content"] = message.Content,
+                    ["content"] = content ?? message.Content,
                     ["mentions"] = mentions,
                     ["user_agent"] = "LarkPS Sandbox inbox",
                 },
@@ -79,9 +86,16 @@ internal static partial class EventPayloads
         return Encoding.UTF8.GetBytes(body.ToJsonString(LarkResponses.Output));
     }
 
-    /// <summary>Text with "@Name" of directory users replaced by @_user_N, and the mentions list Lark sends with it.</summary>
-    public static (string Text, JsonArray Mentions) Mentions(string text, SandboxDirectory directory)
+    /// <summary>
+    /// Text with "@Name" of directory users replaced by @_user_N, the mentions list Lark sends with it, and the text as
+    /// Lark keeps it (each mention an &lt;at user_id="ou_…"&gt;Name&lt;/at&gt; tag, which reading it back keys again).
+    /// </summary>
+    public static (string Text, JsonArray Mentions, string Tagged) Mentions(string text, SandboxDirectory directory)
     {
+        var tagged = MentionPattern().Replace(text, m =>
+            directory.Users.FirstOrDefault(u => string.Equals(u.Name, m.Groups[1].Value, StringComparison.OrdinalIgnoreCase)) is { } user
+                ? "<at user_id=\"" + user.OpenId + "\">" + user.Name + "</at>"
+                : m.Value);
         var mentions = new JsonArray();
         var keys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var replaced = MentionPattern().Replace(text, m =>
@@ -101,7 +115,7 @@ internal static partial class EventPayloads
 
             return key;
         });
-        return (replaced, mentions);
+        return (replaced, mentions, tagged);
     }
 
     private static JsonObject Header(string eventId, string eventType, string createTime, SandboxOptions options) => new()

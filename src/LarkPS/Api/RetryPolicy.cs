@@ -96,33 +96,12 @@ internal sealed class RetryPolicy
             case FailureKind.AppRateLimit:
                 var reset = refusal?.RetryAfter;
                 var appWait = limiter.OnAppRefusal(reset, refusal?.Pacing?.Record);
-                if (!decision.ShouldRetry)
-                {
-                    return decision;
-                }
-
-                appWait = AfterRepeatedRefusals(appWait, decision, quotaRefusals + 1);
-                return decision.WithWait(appWait, string.Format(
-                    CultureInfo.InvariantCulture,
-                    "{0}: waiting {1} until the app's windows have room{2}, then sending a little slower ({3})",
-                    FirstClause(decision.Reason),
-                    FormatSeconds(appWait),
-                    reset is { } r ? " (x-ogw-ratelimit-reset " + FormatSeconds(r) + ")" : string.Empty,
-                    AttemptWords(attempt, quota: true)));
+                return QuotaRetry(decision, appWait, attempt, quotaRefusals, "until the app's windows have room"
+                    + (reset is { } r ? " (x-ogw-ratelimit-reset " + FormatSeconds(r) + ")" : string.Empty)
+                    + ", then sending a little slower");
             case FailureKind.ReceiverRateLimit when receiverKey is not null:
                 var receiverWait = limiter.OnReceiverRefusal(receiverKey, refusal?.Pacing?.Record);
-                if (!decision.ShouldRetry)
-                {
-                    return decision;
-                }
-
-                receiverWait = AfterRepeatedRefusals(receiverWait, decision, quotaRefusals + 1);
-                return decision.WithWait(receiverWait, string.Format(
-                    CultureInfo.InvariantCulture,
-                    "{0}: waiting {1} until this receiver's window has room ({2})",
-                    FirstClause(decision.Reason),
-                    FormatSeconds(receiverWait),
-                    AttemptWords(attempt, quota: true)));
+                return QuotaRetry(decision, receiverWait, attempt, quotaRefusals, "until this receiver's window has room");
             default:
                 return decision;
         }
@@ -304,6 +283,25 @@ internal sealed class RetryPolicy
 
     // Refused again and again: something else shares the quota; from the third refusal on, back off as the table says
     // (for a refusal with x-ogw-ratelimit-reset, that is the reset: the count of refusals never grows the wait past it).
+    // A quota refusal the limiter has learned from: retried after what its windows need (and the backoff once it
+    // repeats), the reason saying how long and until what.
+    private RetryDecision QuotaRetry(RetryDecision decision, TimeSpan windowWait, int attempt, int quotaRefusals, string until)
+    {
+        if (!decision.ShouldRetry)
+        {
+            return decision;
+        }
+
+        var wait = AfterRepeatedRefusals(windowWait, decision, quotaRefusals + 1);
+        return decision.WithWait(wait, string.Format(
+            CultureInfo.InvariantCulture,
+            "{0}: waiting {1} {2} ({3})",
+            FirstClause(decision.Reason),
+            FormatSeconds(wait),
+            until,
+            AttemptWords(attempt, quota: true)));
+    }
+
     private TimeSpan AfterRepeatedRefusals(TimeSpan windowWait, RetryDecision decision, int refusals) =>
         refusals >= _refusalsBeforeBackoff ? Max(windowWait, decision.Delay) : windowWait;
 

@@ -98,7 +98,7 @@ public class PacedChokePointTests
 
         Assert.Same(connection.Pacer.For(QuotaClass.Upload), refused.Pacing!.Limiter);
         Assert.True(decision.ShouldRetry);
-        Assert.Contains("until the app's windows have room", decision.Reason);
+        Assert.Matches(@": waiting [0-9.]+ (ms|s) until the app's windows have room \(x-ogw-ratelimit-reset 1(\.0)? s\), then sending a little slower \(attempt 2 of 8\)$", decision.Reason);
         Assert.Equal(1, connection.Pacer.For(QuotaClass.Upload).Refusals);
         Assert.Equal(0, connection.RateLimiter.Refusals);
         Assert.True(connection.Pacer.For(QuotaClass.Upload).TimeUntilAvailable(null) > TimeSpan.Zero);

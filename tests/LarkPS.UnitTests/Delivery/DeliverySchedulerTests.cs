@@ -248,6 +248,7 @@ public class DeliverySchedulerTests
 
         Assert.Equal(DeliveryEventKind.Retrying, verdict.Kind);
         Assert.InRange(verdict.Delay, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(800));
+        Assert.Matches(@": waiting [0-9.]+ (ms|s) until this receiver's window has room \(attempt 2 of 8\)$", verdict.Reason);
         Assert.Equal(new[] { "b#1" }, Due(scheduler, out _));
         Assert.True(limiter.TimeUntilAvailable("a") > TimeSpan.FromMilliseconds(600));
     }

@@ -102,18 +102,11 @@ internal sealed class DepartmentDirectory : IDisposable
     /// </summary>
     internal static List<LarkDepartment> Below(IReadOnlyList<LarkDepartment> tree, LarkDepartment top)
     {
+        var found = new List<LarkDepartment> { top };
         var inside = new HashSet<string>(StringComparer.Ordinal) { top.OpenDepartmentId };
-        var grew = true;
-        while (grew)
+        for (var i = 0; i < found.Count; i++)
         {
-            grew = false;
-            foreach (var department in tree)
-            {
-                if (inside.Contains(department.ParentId) && inside.Add(department.OpenDepartmentId))
-                {
-                    grew = true;
-                }
-            }
+            found.AddRange(tree.Where(d => d.ParentId == found[i].OpenDepartmentId && inside.Add(d.OpenDepartmentId)).ToList());
         }
 
         return tree.Where(d => d.OpenDepartmentId != top.OpenDepartmentId && inside.Contains(d.OpenDepartmentId)).ToList();

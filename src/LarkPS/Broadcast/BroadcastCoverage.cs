@@ -99,7 +99,7 @@ internal sealed class BroadcastCoverage
                         continue; // not in the tree the app sees: Lark names it invalid, or it reaches users the app cannot list
                     }
 
-                    foreach (var one in Subtree(top, tree))
+                    foreach (var one in DepartmentDirectory.Below(tree, top).Prepend(top))
                     {
                         foreach (var member in await _members(one, cancellationToken).ConfigureAwait(false))
                         {
@@ -131,22 +131,6 @@ internal sealed class BroadcastCoverage
         }
 
         return new CoverageResult(ready.Where(r => r.Reason is null).ToList(), covered, null);
-    }
-
-    /// <summary>The department and every department below it in the tree.</summary>
-    public static List<LarkDepartment> Subtree(LarkDepartment top, IReadOnlyList<LarkDepartment> tree)
-    {
-        var result = new List<LarkDepartment> { top };
-        var ids = new HashSet<string>(StringComparer.Ordinal) { top.OpenDepartmentId };
-        for (var i = 0; i < result.Count; i++)
-        {
-            foreach (var child in tree.Where(d => d.ParentId == result[i].OpenDepartmentId && ids.Add(d.OpenDepartmentId)))
-            {
-                result.Add(child);
-            }
-        }
-
-        return result;
     }
 
     // The nearest given department above this one, or null.

@@ -281,8 +281,6 @@ internal sealed class RetryPolicy
         return (kind, what.TrimEnd());
     }
 
-    // Refused again and again: something else shares the quota; from the third refusal on, back off as the table says
-    // (for a refusal with x-ogw-ratelimit-reset, that is the reset: the count of refusals never grows the wait past it).
     // A quota refusal the limiter has learned from: retried after what its windows need (and the backoff once it
     // repeats), the reason saying how long and until what.
     private RetryDecision QuotaRetry(RetryDecision decision, TimeSpan windowWait, int attempt, int quotaRefusals, string until)
@@ -302,6 +300,8 @@ internal sealed class RetryPolicy
             AttemptWords(attempt, quota: true)));
     }
 
+    // Refused again and again: something else shares the quota; from the third refusal on, back off as the table says
+    // (for a refusal with x-ogw-ratelimit-reset, that is the reset: the count of refusals never grows the wait past it).
     private TimeSpan AfterRepeatedRefusals(TimeSpan windowWait, RetryDecision decision, int refusals) =>
         refusals >= _refusalsBeforeBackoff ? Max(windowWait, decision.Delay) : windowWait;
 

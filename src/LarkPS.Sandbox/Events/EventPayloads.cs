@@ -92,15 +92,13 @@ internal static partial class EventPayloads
     /// </summary>
     public static (string Text, JsonArray Mentions, string Tagged) Mentions(string text, SandboxDirectory directory)
     {
-        var tagged = MentionPattern().Replace(text, m =>
-            directory.Users.FirstOrDefault(u => string.Equals(u.Name, m.Groups[1].Value, StringComparison.OrdinalIgnoreCase)) is { } user
-                ? "<at user_id=\"" + user.OpenId + "\">" + user.Name + "</at>"
-                : m.Value);
+        SandboxUser? Named(Match m) => directory.Users.FirstOrDefault(u => string.Equals(u.Name, m.Groups[1].Value, StringComparison.OrdinalIgnoreCase));
+        var tagged = MentionPattern().Replace(text, m => Named(m) is { } user ? "<at user_id=\"" + user.OpenId + "\">" + user.Name + "</at>" : m.Value);
         var mentions = new JsonArray();
         var keys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var replaced = MentionPattern().Replace(text, m =>
         {
-            var user = directory.Users.FirstOrDefault(u => string.Equals(u.Name, m.Groups[1].Value, StringComparison.OrdinalIgnoreCase));
+            var user = Named(m);
             if (user is null)
             {
                 return m.Value;

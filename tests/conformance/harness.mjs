@@ -23,7 +23,7 @@ export function sandboxUrl(script) {
 export const sandboxSeed = () => (process.env.LARK_SANDBOX_SEED ? JSON.parse(process.env.LARK_SANDBOX_SEED) : {});
 
 /** An SDK client of the sandbox's app that logs only its errors, to stderr (stdout carries the result alone). */
-export function sdkClient(baseUrl, extra = {}) {
+export function sdkClient(baseUrl) {
     return new lark.Client({
         appId: process.env.LARK_SANDBOX_APP_ID || "cli_sandbox",
         appSecret: process.env.LARK_SANDBOX_APP_SECRET || "sandbox-secret",
@@ -31,7 +31,6 @@ export function sdkClient(baseUrl, extra = {}) {
         domain: baseUrl,
         loggerLevel: lark.LoggerLevel.error,
         logger: { error: (...m) => console.error("[sdk error]", ...m.map(brief)), warn() {}, info() {}, debug() {}, trace() {} },
-        ...extra,
     });
 }
 

@@ -20,7 +20,6 @@ internal sealed class LarkSimulation
     private readonly Queue<DateTimeOffset> _appMinute = new();
     private readonly Dictionary<string, Queue<DateTimeOffset>> _receivers = new(StringComparer.Ordinal);
     private long _sequence;
-    private int _idleConnections;
 
     private readonly int _seed;
 
@@ -96,16 +95,7 @@ internal sealed class LarkSimulation
     /// </summary>
     public IReadOnlyList<TimeSpan> RunMany(IReadOnlyList<IReadOnlyList<string>> itemsPerSender, DeliveryOptions options)
     {
-        var senders = itemsPerSender.Select((items, i) =>
-        {
-            var limiter = new RateLimiter(options.Pacing, _clock);
-            limiter.SeedSpacing((_seed * 100) + i);
-            var sender = new Sender(items, limiter, new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options.Pacing, new Random(3 + i)), _clock))
-            {
-                IdleConnections = WarmConnections,
-            };
-            return sender;
-        }).ToList();
+        var senders = itemsPerSender.Select((items, i) => NewSender(items, options, (_seed * 100) + i, 3 + i)).ToList();
         while (senders.Any(s => s.Finished < s.Items.Count))
         {
             TimeSpan? wake = null;
@@ -122,11 +112,11 @@ internal sealed class LarkSimulation
                 foreach (var job in due)
                 {
                     var current = sender;
-                    Launch(current.Scheduler, current.Limiter, job, () =>
+                    Launch(current, job, () =>
                     {
                         current.Finished++;
                         current.FinishedAt = _clock.UtcNow - Start;
-                    }, current);
+                    });
                 }
 
                 if (senderWake is { } w)
@@ -144,6 +134,15 @@ internal sealed class LarkSimulation
         Elapsed = _clock.UtcNow - Start;
         Limiters = senders.Select(s => s.Limiter).ToList();
         return senders.Select(s => s.FinishedAt).ToList();
+    }
+
+    // One sender: its own limiter (spacing seeded), scheduler and retry policy, and the warm connections it starts with.
+    private Sender NewSender(IReadOnlyList<string> items, DeliveryOptions options, int spacingSeed, int retrySeed)
+    {
+        var limiter = new RateLimiter(options.Pacing, _clock);
+        limiter.SeedSpacing(spacingSeed);
+        var scheduler = new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options.Pacing, new Random(retrySeed)), _clock);
+        return new Sender(items, limiter, scheduler) { IdleConnections = WarmConnections };
     }
 
     /// <summary>The limiters of the last <see cref="RunMany"/>, one per sender.</summary>
@@ -176,10 +175,8 @@ internal sealed class LarkSimulation
     /// <summary>Runs <paramref name="items"/> (work "receiver#n") through a scheduler built on <paramref name="options"/>; returns the limiter it used.</summary>
     public RateLimiter Run(IReadOnlyList<string> items, DeliveryOptions options, int lookAhead = int.MaxValue)
     {
-        var limiter = new RateLimiter(options.Pacing, _clock);
-        limiter.SeedSpacing(_seed);
-        _idleConnections = WarmConnections;
-        var scheduler = new DeliveryScheduler<string>(options, limiter, new RetryPolicy(options.Pacing, new Random(3)), _clock);
+        var sender = NewSender(items, options, _seed, 3);
+        var scheduler = sender.Scheduler;
         var next = 0;
         var finished = 0;
         while (finished < items.Count)
@@ -193,7 +190,7 @@ internal sealed class LarkSimulation
             var due = scheduler.TakeDue(out var wake);
             foreach (var job in due)
             {
-                Launch(scheduler, limiter, job, () => finished++);
+                Launch(sender, job, () => finished++);
             }
 
             PeakInFlight = Math.Max(PeakInFlight, scheduler.InFlight);
@@ -204,12 +201,13 @@ internal sealed class LarkSimulation
         }
 
         Elapsed = _clock.UtcNow - Start;
-        return limiter;
+        return sender.Limiter;
     }
 
     // One request on the wire: connection, arrival at Lark (quota counted there), answer back.
-    private void Launch(DeliveryScheduler<string> scheduler, RateLimiter limiter, DeliveryScheduler<string>.Job job, Action done, Sender? sender = null)
+    private void Launch(Sender sender, DeliveryScheduler<string>.Job job, Action done)
     {
+        var scheduler = sender.Scheduler;
         var ticket = job.Ticket!;
         if (job.Attempts == 1)
         {
@@ -223,18 +221,10 @@ internal sealed class LarkSimulation
         }
 
         var connect = TimeSpan.Zero;
-        var idle = sender?.IdleConnections ?? _idleConnections;
-        ticket.Starting(warm: idle > 0);
-        if (idle > 0)
+        ticket.Starting(warm: sender.IdleConnections > 0);
+        if (sender.IdleConnections > 0)
         {
-            if (sender is null)
-            {
-                _idleConnections--;
-            }
-            else
-            {
-                sender.IdleConnections--;
-            }
+            sender.IdleConnections--;
         }
         else
         {
@@ -263,14 +253,7 @@ internal sealed class LarkSimulation
 
                 At(oneWay + Jittered(), () =>
                 {
-                    if (sender is null)
-                    {
-                        _idleConnections++;
-                    }
-                    else
-                    {
-                        sender.IdleConnections++;
-                    }
+                    sender.IdleConnections++;
 
                     // What the choke point reports: the headers are in (the scheduler ends the place it reserved).
                     ticket.HeadersIn();

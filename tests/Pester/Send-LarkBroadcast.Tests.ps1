@@ -271,6 +271,29 @@ Describe 'Send-LarkBroadcast receivers: no one twice, phone numbers' {
         $b.ReceiversAsked | Should -Be 3
         @((Get-Batches).open_ids | Sort-Object) | Should -Be @(@($alice.openId, $bob.openId, $erin.openId) | Sort-Object)
         $b.Invalid.Input | Should -Be @('+86 138 0000 0003')
+        $b.Invalid[0].Reason | Should -Be 'Lark has no user the app can see with this phone number'
+        $b.Invalid[0].Fix | Should -Match '^Check it .*visible range'
+    }
+
+    It 'says what is wrong with a receiver in the message and what to do in the recommendation, and lists it in Invalid' {
+        $rows = @(
+            [pscustomobject]@{ Name = 'Dana'; Mobile = '+86 555 0000' },
+            [pscustomobject]@{ Name = 'Ops room'; ChatId = 'oc_ops' },
+            [pscustomobject]@{ Name = 'Alice'; Email = $sandbox.Users['Alice'].email })
+
+        $b = $rows | Send-LarkBroadcast -Text 'Hi' -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $failed.Count | Should -Be 2
+        $phone = $failed | Where-Object { $_.TargetObject.Name -eq 'Dana' }
+        $phone.Exception.Message | Should -Be "Receiver +86 555 0000 (phone) gets no broadcast: the phone number '+86 555 0000' is a +86 number but not an 11-digit mobile number starting with 1."
+        $phone.ErrorDetails.RecommendedAction | Should -Match '^Give a mainland China mobile number .* The other receivers are sent\.$'
+        $phone.ErrorDetails.RecommendedAction | Should -Not -Match '555 0000'
+        $chat = $failed | Where-Object { $_.TargetObject.Name -eq 'Ops room' }
+        $chat.Exception.Message | Should -Match 'not chats\.$'
+        $chat.ErrorDetails.RecommendedAction | Should -Match 'Send-LarkMessage'
+        @($b.Invalid.Input | Sort-Object) | Should -Be @('+86 555 0000', 'oc_ops')
+        @($b.Invalid | Where-Object { -not $_.Fix }).Count | Should -Be 0
+        @((Get-Batches).open_ids) | Should -Be @($sandbox.Users['Alice'].openId)
     }
 }
 

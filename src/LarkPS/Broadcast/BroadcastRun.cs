@@ -94,8 +94,7 @@ internal sealed class BroadcastRun
                 }
                 else
                 {
-                    chunk[i].Reason = answers[i].Fix ?? "Lark has no user the app can see with this " + (chunk[i].Kind == Email ? "e-mail address." : "phone number.");
-                    invalid.Add(chunk[i]);
+                    invalid.Add(NotFound(chunk[i], answers[i]));
                 }
             }
         }
@@ -103,6 +102,34 @@ internal sealed class BroadcastRun
         // An address and the open_id it resolved to are one user: sent to once.
         var ready = Distinct(given.Where(r => r.Reason is null));
         return (ready, invalid);
+    }
+
+    /// <summary>Marks <paramref name="receiver"/> as one that gets no broadcast because of what the look-up of <paramref name="user"/> said.</summary>
+    internal static LarkBroadcastReceiver NotFound(LarkBroadcastReceiver receiver, LarkUser user)
+    {
+        receiver.Reason = NotFoundReason(user);
+        receiver.Fix = FixAfter(receiver.Reason, user.Fix);
+        return receiver;
+    }
+
+    // Why a looked-up user gets no broadcast, in a few words (its fix says what to do).
+    private static string NotFoundReason(LarkUser user) => user.Status switch
+    {
+        LarkUserStatus.Resigned => "the user has resigned",
+        LarkUserStatus.Frozen => "the account is frozen",
+        _ => "Lark has no user the app can see with this " + (user.InputType == "Email" ? "e-mail address" : "phone number"),
+    };
+
+    /// <summary>A look-up's fix without the words that restate <paramref name="reason"/> ("Lark has no user …: check it" becomes "Check it").</summary>
+    private static string? FixAfter(string reason, string? fix)
+    {
+        if (fix is null || !fix.StartsWith(reason + ": ", StringComparison.OrdinalIgnoreCase))
+        {
+            return fix;
+        }
+
+        var rest = fix.Substring(reason.Length + 2);
+        return rest.Length == 0 ? null : char.ToUpperInvariant(rest[0]) + rest.Substring(1);
     }
 
     /// <summary>
@@ -208,8 +235,11 @@ internal sealed class BroadcastRun
             foreach (var receiver in invalid)
             {
                 receiver.Reason = receiver.Kind == Department
-                    ? "Lark named this department invalid: it does not exist or is outside the app's contact scope (the rest of the request was sent)."
-                    : "Lark named this " + receiver.Kind + " invalid: no such user for this app, or outside its availability range (the rest of the request was sent).";
+                    ? "Lark named this department invalid: it does not exist or is outside the app's contact scope (the rest of the request was sent)"
+                    : "Lark named this " + receiver.Kind + " invalid: no such user for this app, or outside its availability range (the rest of the request was sent)";
+                receiver.Fix = receiver.Kind == Department
+                    ? "Get-LarkDepartment -Recurse lists the departments the app sees; widen the app's contact scope in the developer console to reach others."
+                    : "Get-LarkUser shows whether the app sees the user; widen the app's availability range in the developer console to reach others.";
             }
 
             return invalid;

@@ -27,6 +27,9 @@ public sealed class LarkBroadcastReceiver
     /// <summary>Why it did not (or may not have) become a message; null when sent.</summary>
     public string? Reason { get; internal set; }
 
+    /// <summary>What to do so that it gets the next broadcast, where something can be done; null otherwise.</summary>
+    public string? Fix { get; internal set; }
+
     /// <summary>The pipeline object (a CSV row, a Get-LarkUser result) it came from, for error records.</summary>
     internal object? Source { get; }
 
@@ -101,7 +104,7 @@ public sealed class LarkBroadcast
     /// <summary>Receivers in accepted requests (Lark's invalid ones included: they are listed in <see cref="Invalid"/>).</summary>
     public int ReceiversAccepted => RequestResults.Where(r => r.Status == "Accepted").Sum(r => r.Receivers.Count);
 
-    /// <summary>Receivers that did not become a message: not found by e-mail address or phone number, or named invalid by Lark; each with its reason.</summary>
+    /// <summary>Receivers that did not become a message: given in a shape no broadcast takes, not found by e-mail address or phone number, or named invalid by Lark; each with its Reason and Fix.</summary>
     public IReadOnlyList<LarkBroadcastReceiver> Invalid { get; }
 
     /// <summary>Receivers of requests that left without an answer: they may have been sent; never resent by themselves.</summary>

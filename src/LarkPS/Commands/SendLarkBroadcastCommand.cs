@@ -129,7 +129,9 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
     protected override void EndProcessing()
     {
         AddDepartments();
-        foreach (var bad in _receivers.Where(r => r.Reason is not null))
+        // Receivers that cannot be sent to as given: an error each, and listed in the result's Invalid with the rest.
+        var rejected = _receivers.Where(r => r.Reason is not null).ToList();
+        foreach (var bad in rejected)
         {
             WriteError(ReceiverError(bad));
         }
@@ -187,7 +189,7 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
             WriteVerbose($"Lark named {bad} invalid.");
         }
 
-        WriteObject(new LarkBroadcast(content.MsgType, planned, invalid, skipped, elapsed) { Covered = covered.ToArray() });
+        WriteObject(new LarkBroadcast(content.MsgType, planned, rejected.Concat(invalid).ToList(), skipped, elapsed) { Covered = covered.ToArray() });
     }
 
     // With a connection (a send, or -WhatIf with one: read-only look-ups, so it counts what a send would): e-mail
@@ -280,10 +282,11 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
         }
     }
 
+    // The problem in the message, what to do in the recommendation (the other receivers are sent either way).
     private static ErrorRecord ReceiverError(LarkBroadcastReceiver receiver) =>
-        ErrorRecords.WithFix(new ArgumentException($"Receiver {receiver.Input} ({receiver.Kind}) gets no broadcast: {receiver.Reason}"),
+        ErrorRecords.WithFix(new ArgumentException($"Receiver {receiver.Input} ({receiver.Kind}) gets no broadcast: {receiver.Reason}."),
             ErrorIds.BroadcastReceiverInvalid, ErrorCategory.InvalidArgument, receiver.Source ?? receiver.Input,
-            receiver.Reason);
+            (receiver.Fix ?? "Correct or remove it.") + " The other receivers are sent.");
 
     private static ErrorRecord RequestError(LarkBroadcastRequest request)
     {

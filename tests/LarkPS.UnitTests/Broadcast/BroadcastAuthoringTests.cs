@@ -126,7 +126,9 @@ public class BroadcastAuthoringTests
 
         Assert.NotNull(receiver.Reason);
         Assert.Contains("'call me'", receiver.Reason, StringComparison.Ordinal);
-        Assert.Contains("country code", receiver.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("Give ", receiver.Fix, StringComparison.Ordinal);
+        Assert.Contains("country code", receiver.Fix, StringComparison.Ordinal);
+        Assert.DoesNotContain("call me", receiver.Fix, StringComparison.Ordinal);
         Assert.Equal(BroadcastRun.Phone, BroadcastInputs.FromString("+1 415 555 0100", null).Kind);
     }
 

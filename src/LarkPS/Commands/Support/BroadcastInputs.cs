@@ -33,7 +33,7 @@ internal static class BroadcastInputs
     {
         var number = PhoneNumber.TryParse(text, out var problem);
         return number is null
-            ? Invalid(BroadcastRun.Phone, text.Trim(), source, "The phone number " + problem + ": give " + PhoneNumber.ExpectedShape + ".")
+            ? Invalid(BroadcastRun.Phone, text.Trim(), source, "the phone number " + problem, "Give " + PhoneNumber.ExpectedShape + ".")
             : new LarkBroadcastReceiver(BroadcastRun.Phone, number.CanonicalKey, text.Trim(), source);
     }
 
@@ -53,7 +53,7 @@ internal static class BroadcastInputs
             case LarkUser user:
                 yield return user.Status == LarkUserStatus.Found && user.OpenId is { } openId
                     ? new LarkBroadcastReceiver(BroadcastRun.OpenId, openId, user.Input, source)
-                    : Invalid(user.InputType.ToLowerInvariant(), user.Input, source, user.Fix ?? "Get-LarkUser found no user the app can see.");
+                    : BroadcastRun.NotFound(new LarkBroadcastReceiver(user.InputType.ToLowerInvariant(), user.Input, user.Input, source), user);
                 yield break;
             case LarkDepartment department:
                 yield return new LarkBroadcastReceiver(BroadcastRun.Department, department.OpenDepartmentId, department.Path, source);
@@ -77,8 +77,8 @@ internal static class BroadcastInputs
             }
             else if (chosen is not null)
             {
-                yield return Invalid(chosen.ReceiveType, chosen.Value, source,
-                    "A broadcast goes to users and departments, not chats: give the row an OpenId, Email or Phone column (messages into chats take Send-LarkMessage).");
+                yield return Invalid(chosen.ReceiveType, chosen.Value, source, "a broadcast goes to users and departments, not chats",
+                    "Give the row an OpenId, Email or Phone column; messages into chats take Send-LarkMessage.");
             }
             else if (!string.IsNullOrWhiteSpace(input.ReceiveId))
             {
@@ -86,8 +86,8 @@ internal static class BroadcastInputs
             }
             else
             {
-                yield return Invalid("row", input.SourceDescription ?? "the item", source,
-                    "The item has no receiver: give it an OpenId, Email or Phone column (or pipe Get-LarkUser's output).");
+                yield return Invalid("row", input.SourceDescription ?? "the item", source, "the item has no receiver",
+                    "Give it an OpenId, Email or Phone column, or pipe Get-LarkUser's output.");
             }
         }
     }
@@ -148,6 +148,6 @@ internal static class BroadcastInputs
         return chosen.GroupBy(d => d.OpenDepartmentId, StringComparer.Ordinal).Select(g => g.First()).Where(d => !Inside(d)).ToList();
     }
 
-    private static LarkBroadcastReceiver Invalid(string kind, string input, object? source, string reason) =>
-        new(kind, input, input, source) { Reason = reason };
+    private static LarkBroadcastReceiver Invalid(string kind, string input, object? source, string reason, string? fix) =>
+        new(kind, input, input, source) { Reason = reason, Fix = fix };
 }

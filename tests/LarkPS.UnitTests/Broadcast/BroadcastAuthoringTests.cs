@@ -155,6 +155,39 @@ public class BroadcastAuthoringTests
                     .Select(id => new LarkUser(id, "OpenId", null, id, LarkUserStatus.Found, null) { UnionId = "on_" + id.Remove(0, 3) }).ToList());
         });
 
+    [Fact]
+    public void A_department_name_two_departments_share_is_an_error_naming_both_and_the_path_or_id_picks_one()
+    {
+        var platformToo = new LarkDepartment("Platform", "od-plat2", "D210", "od-sales", 0, 0) { Path = "Sales/Platform", Depth = 1 };
+        var tree = new[] { Engineering, Platform, Sales, platformToo };
+        var errors = new List<System.Management.Automation.ErrorRecord>();
+
+        var chosen = BroadcastInputs.ResolveDepartments(new[] { "Platform", "sales/platform", "D110" }, tree, errors.Add);
+
+        var error = Assert.Single(errors);
+        Assert.Equal(ErrorIds.DepartmentAmbiguous, error.FullyQualifiedErrorId);
+        Assert.Equal("'Platform' names 2 departments: Engineering/Platform (od-plat), Sales/Platform (od-plat2).", error.Exception.Message);
+        Assert.StartsWith("Give the department's path", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.Equal(new[] { "od-plat2", "od-plat" }, chosen.Select(d => d.OpenDepartmentId));
+    }
+
+    [Fact]
+    public void Two_departments_whose_paths_read_alike_are_told_apart_by_their_id_only()
+    {
+        // A top-level department named "Engineering/Platform" reads like Engineering's Platform.
+        var slashed = new LarkDepartment("Engineering/Platform", "od-slash", null, "0", 0, 0) { Path = "Engineering/Platform" };
+        var tree = new[] { Engineering, Platform, Sales, slashed };
+        var errors = new List<System.Management.Automation.ErrorRecord>();
+
+        var chosen = BroadcastInputs.ResolveDepartments(new[] { "Engineering/Platform", "od-slash" }, tree, errors.Add);
+
+        var error = Assert.Single(errors);
+        Assert.Equal(ErrorIds.DepartmentAmbiguous, error.FullyQualifiedErrorId);
+        Assert.Contains("open_department_id", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.DoesNotContain("path", error.ErrorDetails.RecommendedAction.Replace("paths read alike", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal("od-slash", Assert.Single(chosen).OpenDepartmentId);
+    }
+
     private static LarkBroadcastReceiver Department(string id) => new(BroadcastRun.Department, id, id, null);
 
     private static LarkBroadcastReceiver User(string kind, string id) => new(kind, id, id, null);

@@ -123,7 +123,9 @@ internal static class BroadcastInputs
                     "Get-LarkDepartment -Recurse lists the departments the app sees (names complete on Tab); a department outside the app's contact scope is not listed. Nothing was sent to it.")
                 : ErrorRecords.WithFix(new ArgumentException($"'{name}' names {matches.Count} departments: " + string.Join(", ", matches.Select(m => m.Path + " (" + m.OpenDepartmentId + ")")) + "."),
                     ErrorIds.DepartmentAmbiguous, ErrorCategory.InvalidArgument, name,
-                    "Give the department's path (Engineering/Platform) or its open_department_id (od-…). Nothing was sent to it."));
+                    matches.Select(m => m.Path).Distinct(StringComparer.OrdinalIgnoreCase).Count() < matches.Count
+                        ? "Their paths read alike (a department's own name holds '/'): give the open_department_id (od-…) of the one meant. Nothing was sent to it."
+                        : "Give the department's path (Engineering/Platform) or its open_department_id (od-…). Nothing was sent to it."));
         }
 
         // A department inside another one chosen is reached by that one: Lark would deliver a second copy.

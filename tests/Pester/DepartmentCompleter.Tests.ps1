@@ -70,4 +70,21 @@ Describe 'Tab completion of -Department' {
         (Complete 'Get-LarkUser -Department Sal').CompletionText | Should -Be @('Sales')
         @(Complete 'Send-LarkBroadcast -Department Nothing').Count | Should -Be 0
     }
+    It 'offers nothing when the app may not read departments, and asks Lark once however often Tab is pressed' {
+        $fresh = Connect-Lark -BaseUri $sandbox.Url -AppId cli_sandbox -AppSecret (Get-LarkSandboxSecret) -PassThru
+        try {
+            Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/scopes" -ContentType 'application/json' -Body '{"revoke":["contact:department.base:readonly"]}' | Out-Null
+            $before = @(Get-LarkSandboxRequest -Path '/open-apis/contact/v3/departments/0/children').Count
+            $started = [Diagnostics.Stopwatch]::StartNew()
+            $tabs = foreach ($i in 1..3) { @(Complete 'Send-LarkBroadcast -Department Eng').Count }
+            $started.Stop()
+
+            $tabs | Should -Be @(0, 0, 0)
+            @(Get-LarkSandboxRequest -Path '/open-apis/contact/v3/departments/0/children').Count - $before | Should -Be 1
+            $started.Elapsed.TotalSeconds | Should -BeLessThan 6
+        } finally {
+            Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/scopes" -ContentType 'application/json' -Body '{"grant":["contact:department.base:readonly"]}' | Out-Null
+            Disconnect-Lark
+        }
+    }
 }

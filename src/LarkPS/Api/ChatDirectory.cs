@@ -16,7 +16,10 @@ namespace LarkPS.Api;
 internal sealed class ChatDirectory : IDisposable
 {
     /// <summary>How long a listed set of chats is used before it is read again (Get-LarkChat -Force reads at once).</summary>
-    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan CacheLifetime = CachedList<LarkChat>.Lifetime;
+
+    /// <summary>How long Tab waits for the list before it offers what it has.</summary>
+    public static readonly TimeSpan CompletionWait = CachedList<LarkChat>.CompletionWait;
 
     public const int PageSize = 100;
 
@@ -25,34 +28,18 @@ internal sealed class ChatDirectory : IDisposable
 
     private readonly LarkApiClient _client;
     private readonly RetryingCaller _caller;
-    private readonly IClock _clock;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly object _completionLock = new();
-    private readonly CancellationTokenSource _closing = new();
-    private IReadOnlyList<LarkChat>? _chats;
-    private DateTimeOffset _readAt;
+    private readonly CachedList<LarkChat> _chats;
     private int _pagesRead;
-    private Task<IReadOnlyList<LarkChat>>? _completionRead;
-    private DateTimeOffset _completionReadStarted;
 
     public ChatDirectory(LarkApiClient client, RetryingCaller caller, IClock clock)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _caller = caller ?? throw new ArgumentNullException(nameof(caller));
-        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _chats = new CachedList<LarkChat>(ReadAllAsync, clock ?? throw new ArgumentNullException(nameof(clock)));
     }
 
-    /// <summary>How long Tab waits for the list before it offers what it has (issue 26: completion must feel instant).</summary>
-    public static readonly TimeSpan CompletionWait = TimeSpan.FromSeconds(2);
-
-    /// <summary>
-    /// How long one read for completion may take in the background (it goes on after Tab stops waiting, so the next
-    /// Tab has the list), and how long a read that failed is not tried again: Tab must not hammer Lark.
-    /// </summary>
-    public static readonly TimeSpan CompletionReadLimit = TimeSpan.FromSeconds(30);
-
     /// <summary>The list as last read, even when stale; null before the first read. Never makes a request.</summary>
-    public IReadOnlyList<LarkChat>? LastRead => Volatile.Read(ref _chats);
+    public IReadOnlyList<LarkChat>? LastRead => _chats.LastRead;
 
     /// <summary>Why page reads were retried, for the cmdlet to write as verbose lines.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> RetryReasons => _caller.RetryReasons;
@@ -61,99 +48,12 @@ internal sealed class ChatDirectory : IDisposable
     public int PagesRead => Volatile.Read(ref _pagesRead);
 
     /// <summary>The bot's chats: from the cache while it is fresh (unless <paramref name="force"/>), else read again.</summary>
-    public async Task<IReadOnlyList<LarkChat>> GetAsync(bool force, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!force && _chats is { } fresh && _clock.UtcNow - _readAt < CacheLifetime)
-            {
-                return fresh;
-            }
+    public Task<IReadOnlyList<LarkChat>> GetAsync(bool force, CancellationToken cancellationToken) => _chats.GetAsync(force, cancellationToken);
 
-            var chats = await ReadAllAsync(cancellationToken).ConfigureAwait(false);
-            _readAt = _clock.UtcNow;
-            Volatile.Write(ref _chats, chats);
-            return chats;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    /// <summary>The chats for tab completion (<see cref="CachedList{T}.ForCompletion"/>): never throws, never hammers Lark.</summary>
+    public IReadOnlyList<LarkChat>? ForCompletion(TimeSpan wait) => _chats.ForCompletion(wait);
 
-    /// <summary>
-    /// The chats for tab completion: the cache while fresh; else one read shared by every Tab press (started by the
-    /// first, finishing in the background), waited for at most <paramref name="wait"/>. A read that failed is not
-    /// repeated for <see cref="CompletionReadLimit"/>. Returns what is known (the last list, or null); never throws.
-    /// </summary>
-    public IReadOnlyList<LarkChat>? ForCompletion(TimeSpan wait)
-    {
-        if (_chats is { } fresh && _clock.UtcNow - _readAt < CacheLifetime)
-        {
-            return fresh;
-        }
-
-        Task<IReadOnlyList<LarkChat>> read;
-        lock (_completionLock)
-        {
-            var current = _completionRead;
-            var retry = current is null
-                || (current.Status == TaskStatus.RanToCompletion && _clock.UtcNow - _readAt >= CacheLifetime)
-                || (current.IsCompleted && current.Status != TaskStatus.RanToCompletion && _clock.UtcNow - _completionReadStarted >= CompletionReadLimit);
-            if (retry && !_closing.IsCancellationRequested)
-            {
-                _completionReadStarted = _clock.UtcNow;
-                current = StartCompletionRead();
-                _completionRead = current;
-            }
-
-            if (current is null)
-            {
-                return LastRead;
-            }
-
-            read = current;
-        }
-
-        try
-        {
-            return read.Wait(wait) && read.Status == TaskStatus.RanToCompletion ? read.Result : LastRead;
-        }
-        catch (AggregateException)
-        {
-            // Listing failed (no im:chat:readonly scope, no network): completion offers what it has; the error is
-            // Get-LarkChat's to show.
-            return LastRead;
-        }
-    }
-
-    public void Dispose()
-    {
-        // A completion read still running ends with the connection. _closing itself is left undisposed on purpose:
-        // that read's linked token source may still be registered with it (it has no timer or handle to free).
-        _closing.Cancel();
-        _gate.Dispose();
-    }
-
-    private Task<IReadOnlyList<LarkChat>> StartCompletionRead()
-    {
-        var limit = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
-        limit.CancelAfter(CompletionReadLimit);
-        var read = Task.Run(() => GetAsync(force: false, limit.Token));
-
-        // Observed here, whatever happens: nobody may be waiting when it ends.
-        _ = read.ContinueWith(
-            t =>
-            {
-                _ = t.Exception;
-                limit.Dispose();
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        return read;
-    }
+    public void Dispose() => _chats.Dispose();
 
     private async Task<IReadOnlyList<LarkChat>> ReadAllAsync(CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ namespace LarkPS.Api;
 /// </summary>
 internal sealed class DepartmentDirectory : IDisposable
 {
-    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan CacheLifetime = CachedList<LarkDepartment>.Lifetime;
 
     public const int PageSize = 50;
 
@@ -25,52 +25,23 @@ internal sealed class DepartmentDirectory : IDisposable
 
     private readonly LarkApiClient _client;
     private readonly RetryingCaller _caller;
-    private readonly IClock _clock;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private IReadOnlyList<LarkDepartment>? _tree;
-    private DateTimeOffset _readAt;
+    private readonly CachedList<LarkDepartment> _tree;
 
     public DepartmentDirectory(LarkApiClient client, RetryingCaller caller, IClock clock)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _caller = caller ?? throw new ArgumentNullException(nameof(caller));
-        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _tree = new CachedList<LarkDepartment>(ReadTreeAsync, clock ?? throw new ArgumentNullException(nameof(clock)));
     }
 
-    /// <summary>The tree as last read; null before the first read. Never makes a request (Tab completion).</summary>
-    public IReadOnlyList<LarkDepartment>? LastRead => Volatile.Read(ref _tree);
+    /// <summary>The tree as last read; null before the first read. Never makes a request.</summary>
+    public IReadOnlyList<LarkDepartment>? LastRead => _tree.LastRead;
 
     /// <summary>Every department the app sees, parents before children, with Path and Depth set.</summary>
-    public async Task<IReadOnlyList<LarkDepartment>> GetTreeAsync(bool refresh, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!refresh && _tree is not null && _clock.UtcNow - _readAt < CacheLifetime)
-            {
-                return _tree;
-            }
+    public Task<IReadOnlyList<LarkDepartment>> GetTreeAsync(bool refresh, CancellationToken cancellationToken) => _tree.GetAsync(refresh, cancellationToken);
 
-            var list = new List<LarkDepartment>();
-            await PageAsync("open-apis/contact/v3/departments/0/children?fetch_child=true&page_size=50", LarkOperation.DepartmentChildren, "list departments", item =>
-            {
-                var id = Text(item, "open_department_id");
-                if (id is not null)
-                {
-                    list.Add(new LarkDepartment(Text(item, "name") ?? id, id, Text(item, "department_id"), Text(item, "parent_department_id") ?? "0",
-                        Number(item, "member_count"), Number(item, "primary_member_count")));
-                }
-            }, cancellationToken).ConfigureAwait(false);
-            var tree = Arrange(list);
-            Volatile.Write(ref _tree, tree);
-            _readAt = _clock.UtcNow;
-            return tree;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    /// <summary>The tree for Tab completion (<see cref="CachedList{T}.ForCompletion"/>): never throws, never hammers Lark.</summary>
+    public IReadOnlyList<LarkDepartment>? ForCompletion(TimeSpan wait) => _tree.ForCompletion(wait);
 
     /// <summary>The direct members of one department (find_by_department), as found users.</summary>
     public async Task<IReadOnlyList<LarkUser>> GetUsersAsync(LarkDepartment department, CancellationToken cancellationToken)
@@ -94,7 +65,22 @@ internal sealed class DepartmentDirectory : IDisposable
         return users;
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose() => _tree.Dispose();
+
+    private async Task<IReadOnlyList<LarkDepartment>> ReadTreeAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<LarkDepartment>();
+        await PageAsync("open-apis/contact/v3/departments/0/children?fetch_child=true&page_size=50", LarkOperation.DepartmentChildren, "list departments", item =>
+        {
+            var id = Text(item, "open_department_id");
+            if (id is not null)
+            {
+                list.Add(new LarkDepartment(Text(item, "name") ?? id, id, Text(item, "department_id"), Text(item, "parent_department_id") ?? "0",
+                    Number(item, "member_count"), Number(item, "primary_member_count")));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return Arrange(list);
+    }
 
     /// <summary>
     /// Every department below <paramref name="top"/> in <paramref name="tree"/> (by parent ids, not by the path of names,

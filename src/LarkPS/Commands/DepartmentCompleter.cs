@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Threading.Tasks;
 using LarkPS.Api;
 using LarkPS.Session;
 
@@ -13,7 +12,7 @@ namespace LarkPS.Commands;
 /// <summary>Tab completion of -Department: the names (and paths) of the departments the app sees, quoted where needed.</summary>
 public sealed class DepartmentCompleter : IArgumentCompleter
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Wait = CachedList<LarkDepartment>.CompletionWait;
 
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
@@ -39,28 +38,11 @@ public sealed class DepartmentCompleter : IArgumentCompleter
             .ToList();
     }
 
-    // The tree as last read, else read now for at most two seconds (Tab must feel instant); null without an app connection.
+    // The tree while fresh, else one shared read waited for at most two seconds (Tab must feel instant; a failed read is
+    // not repeated on every Tab); null without an app connection or before a read came back.
     private static IReadOnlyList<LarkDepartment>? Tree(IDictionary fakeBoundParameters)
     {
         var connection = ChatCompletion.Bound(fakeBoundParameters, "Connection") as LarkConnection ?? ConnectionStore.Current;
-        if (connection is not { Kind: LarkConnectionKind.App, IsClosed: false })
-        {
-            return null;
-        }
-
-        if (connection.Departments.LastRead is { } known)
-        {
-            return known;
-        }
-
-        try
-        {
-            var read = Task.Run(() => connection.Departments.GetTreeAsync(false, default));
-            return read.Wait(Wait) ? read.Result : null;
-        }
-        catch (AggregateException)
-        {
-            return null;
-        }
+        return connection is { Kind: LarkConnectionKind.App, IsClosed: false } ? connection.Departments.ForCompletion(Wait) : null;
     }
 }

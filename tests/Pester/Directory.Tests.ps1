@@ -41,6 +41,12 @@ Describe 'Chats by name' {
         $failed[0].ToString() | Should -Match ([regex]::Escape("'Ops alerts' ($ops)"))
         $failed[0].ErrorDetails.RecommendedAction | Should -Match 'Get-LarkChat'
         @(Get-LarkSandboxInbox).Count | Should -Be 0
+
+        # A slip of the fingers finds the chat too.
+        Send-LarkMessage -ReceiveType chat -ReceiveId 'Ops alrets' -Text 'lost?' -ErrorVariable typo -ErrorAction SilentlyContinue | Out-Null
+        $typo[0].FullyQualifiedErrorId | Should -Be "ChatNotFound,$sendId"
+        $typo[0].ToString() | Should -Match ([regex]::Escape("Similar names: 'Ops alerts' ($ops)."))
+        @(Get-LarkSandboxInbox).Count | Should -Be 0
     }
 }
 

@@ -106,6 +106,18 @@ Describe 'Send-LarkBroadcast' {
         $b.Accepted | Should -Be 1
     }
 
+    It 'offers the names like a misspelt department, and when no receiver is left says so and sends nothing' {
+        $b = Send-LarkBroadcast -Department 'Enginering' -Text 'Hi' -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $b | Should -BeNullOrEmpty
+        $failed.Count | Should -Be 2
+        $failed[0].FullyQualifiedErrorId | Should -Be "DepartmentNotFound,$sendId"
+        $failed[0].Exception.Message | Should -Match ([regex]::Escape("Similar: 'Engineering' (od-4e6ac4d14ee8f2bdbd6e3d2a5e4cb8e1)."))
+        $failed[1].FullyQualifiedErrorId | Should -Be "BroadcastNoReceivers,$sendId"
+        $failed[1].Exception.Message | Should -Be 'None of the receivers given can get the broadcast: nothing was sent.'
+        @(Get-Batches).Count | Should -Be 0
+    }
+
     It 'resolves e-mail addresses 50 to a call and names the unknown one' {
         $emails = @($staff[0..119] | ForEach-Object { $_.email }) + 'nobody@example.com'
 

@@ -112,12 +112,7 @@ internal static class ChatNames
             return (matches, matches);
         }
 
-        var trimmed = name.Trim();
-        var candidates = chats
-            .Where(c => c.Name.IndexOf(trimmed, StringComparison.OrdinalIgnoreCase) >= 0 || trimmed.IndexOf(c.Name, StringComparison.OrdinalIgnoreCase) >= 0 && c.Name.Length > 0)
-            .Take(10)
-            .ToList();
-        return (matches, candidates);
+        return (matches, NearNames.Find(chats, c => c.Name, name));
     }
 
     /// <summary>"'Ops alerts' (oc_…), 'Ops' (oc_…)": how errors list chats.</summary>

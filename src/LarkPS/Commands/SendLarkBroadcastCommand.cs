@@ -139,8 +139,12 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
         var given = BroadcastRun.Distinct(_receivers.Where(r => r.Reason is null));
         if (given.Count == 0)
         {
-            WriteError(ErrorRecords.WithFix(new ArgumentException("The broadcast has no receivers."), ErrorIds.BroadcastNoReceivers, ErrorCategory.InvalidArgument, null,
-                "Give -Department, -UserId, -Email or -Phone, or pipe users (Get-LarkUser, Import-Csv rows with an OpenId, Email or Phone column). Nothing was sent."));
+            // Receivers were given but none can get it (each said why above), or none were given at all.
+            WriteError(rejected.Count > 0 || Department is { Length: > 0 }
+                ? ErrorRecords.WithFix(new ArgumentException("None of the receivers given can get the broadcast: nothing was sent."), ErrorIds.BroadcastNoReceivers, ErrorCategory.InvalidArgument, null,
+                    "Correct the receivers the errors before this one name, and run the command again.")
+                : ErrorRecords.WithFix(new ArgumentException("The broadcast has no receivers."), ErrorIds.BroadcastNoReceivers, ErrorCategory.InvalidArgument, null,
+                    "Give -Department, -UserId, -Email or -Phone, or pipe users (Get-LarkUser, Import-Csv rows with an OpenId, Email or Phone column). Nothing was sent."));
             return;
         }
 

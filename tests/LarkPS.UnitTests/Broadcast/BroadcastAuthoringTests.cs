@@ -172,6 +172,25 @@ public class BroadcastAuthoringTests
     }
 
     [Fact]
+    public void An_unknown_department_name_is_an_error_offering_the_names_like_it()
+    {
+        var errors = new List<System.Management.Automation.ErrorRecord>();
+
+        var chosen = BroadcastInputs.ResolveDepartments(new[] { "Enginering", "engineering/platfrom", "Marketing" }, new[] { Engineering, Platform, Sales }, errors.Add);
+
+        Assert.Empty(chosen);
+        Assert.All(errors, e => Assert.Equal(ErrorIds.DepartmentNotFound, e.FullyQualifiedErrorId));
+        Assert.Equal(
+            new[]
+            {
+                "No department named 'Enginering' is in the tree the app sees. Similar: 'Engineering' (od-eng).",
+                "No department named 'engineering/platfrom' is in the tree the app sees. Similar: 'Engineering/Platform' (od-plat), 'Engineering' (od-eng).",
+                "No department named 'Marketing' is in the tree the app sees.",
+            },
+            errors.Select(e => e.Exception.Message).ToArray());
+    }
+
+    [Fact]
     public void Two_departments_whose_paths_read_alike_are_told_apart_by_their_id_only()
     {
         // A top-level department named "Engineering/Platform" reads like Engineering's Platform.

@@ -118,8 +118,11 @@ internal static class BroadcastInputs
                 continue;
             }
 
+            var near = matches.Count == 0 ? NearNames.Find(tree, d => name.IndexOf('/') >= 0 ? d.Path : d.Name, name, 5) : matches;
             writeError(matches.Count == 0
-                ? ErrorRecords.WithFix(new ItemNotFoundException($"No department named '{name}' is in the tree the app sees."), ErrorIds.DepartmentNotFound, ErrorCategory.ObjectNotFound, name,
+                ? ErrorRecords.WithFix(new ItemNotFoundException($"No department named '{name}' is in the tree the app sees."
+                        + (near.Count == 0 ? string.Empty : " Similar: " + string.Join(", ", near.Select(d => "'" + d.Path + "' (" + d.OpenDepartmentId + ")")) + ".")),
+                    ErrorIds.DepartmentNotFound, ErrorCategory.ObjectNotFound, name,
                     "Get-LarkDepartment -Recurse lists the departments the app sees (names complete on Tab); a department outside the app's contact scope is not listed. Nothing was sent to it.")
                 : ErrorRecords.WithFix(new ArgumentException($"'{name}' names {matches.Count} departments: " + string.Join(", ", matches.Select(m => m.Path + " (" + m.OpenDepartmentId + ")")) + "."),
                     ErrorIds.DepartmentAmbiguous, ErrorCategory.InvalidArgument, name,

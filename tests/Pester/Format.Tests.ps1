@@ -85,6 +85,20 @@ Describe 'Format views' {
         }
     }
 
+    It 'lists department members at 80 columns by name and department with every open_id whole, and they still pipe as users' {
+        $members = @(Get-LarkUser -Department Engineering -Recurse)
+        $members.Count | Should -BeGreaterThan 1
+
+        $lines = @(Out-LarkTestText $members -Culture 'invariant' -Width 80)
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        $lines[0] | Should -Match '^Name\s+Department\s+OpenId\s*$'
+        foreach ($member in $members) {
+            ($lines -join "`n") | Should -Match ('(?m)^' + [regex]::Escape($member.Name) + '\s+' + [regex]::Escape($member.Department) + '\s+' + [regex]::Escape($member.OpenId) + '\s*$')
+        }
+        $members[0] | Should -BeOfType LarkPS.Api.LarkUser
+        @(Out-LarkTestText @(Get-LarkUser -Email $sandbox.Users['Alice'].email) -Culture 'invariant' -Width 80)[0] | Should -Match '^Input\s+Status\s+OpenId / Fix'
+    }
+
     It 'lists chats at <Width> columns with every chat id whole and first (<Culture> culture)' -ForEach @(
         @{ Culture = 'invariant'; Width = 79 }, @{ Culture = 'en-US'; Width = 80 }
     ) {

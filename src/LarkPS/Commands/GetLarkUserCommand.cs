@@ -117,6 +117,9 @@ public sealed class GetLarkUserCommand : LarkCmdlet
         Flush();
     }
 
+    /// <summary>The type name Get-LarkUser -Department puts first on its users, for their table view.</summary>
+    internal const string MemberTypeName = "LarkPS.Api.LarkUser#DepartmentMember";
+
     // The departments' users, each once, in tree order (a user in two of them is listed under the first).
     private void ListDepartmentUsers(string[] names)
     {
@@ -137,7 +140,10 @@ public sealed class GetLarkUserCommand : LarkCmdlet
                 {
                     foreach (var user in RunAsync(connection, ct => connection.Departments.GetUsersAsync(one, ct)).Where(u => seen.Add(u.OpenId!)))
                     {
-                        WriteObject(user);
+                        // A member, not a look-up: shown by name and department (the LarkUserMember view).
+                        var member = new PSObject(user);
+                        member.TypeNames.Insert(0, MemberTypeName);
+                        WriteObject(member);
                     }
                 }
                 catch (LarkApiException ex)

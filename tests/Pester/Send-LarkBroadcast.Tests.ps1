@@ -348,5 +348,12 @@ Describe 'Get-LarkBroadcast, Remove-LarkBroadcast, Get-LarkDepartment' {
         $tree.Path | Should -Contain 'Engineering/Platform'
         ($tree | Where-Object Path -eq 'Engineering').MemberCount | Should -Be 3
         @(Get-LarkUser -Department Engineering -Recurse).Name | Sort-Object | Should -Be @('Alice', 'Bob', 'Erin')
+
+        # Members pipe as users, into either send.
+        $members = @(Get-LarkUser -Department Engineering -Recurse)
+        $sent = @($members | Send-LarkMessage -Text 'Standup moved' -ErrorAction Stop)
+        @($sent.ReceiveId | Sort-Object) | Should -Be @($members.OpenId | Sort-Object)
+        ($members | Send-LarkBroadcast -Text 'Standup moved' -ErrorAction Stop).ReceiversAsked | Should -Be 3
+        @((Get-Batches).open_ids | Sort-Object) | Should -Be @($members.OpenId | Sort-Object)
     }
 }

@@ -105,7 +105,7 @@ Describe 'New-LarkCard | Send-LarkMessage' {
         $failed.Count | Should -Be 2
         $failed | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be "InvalidMention,$newId" }
         $failed[0].TargetObject | Should -Be 'ghost@example.com'
-        $failed[0].Exception.Message | Should -Match 'NotFound'
+        $failed[0].Exception.Message | Should -Match 'Lark has no user the app can see with this e-mail address'
         $failed[1].TargetObject | Should -Be 'bob'
         $failed[1].Exception.Message | Should -Match "neither 'all', an open_id"
         $failed[0].ErrorDetails.RecommendedAction | Should -Match 'No card was made'

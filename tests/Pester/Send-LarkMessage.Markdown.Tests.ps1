@@ -132,7 +132,7 @@ Describe 'Send-LarkMessage -Mention' {
 
         try { Send-LarkMessage -ReceiveType chat -ReceiveId $ops -Text 'x' -Mention 'ghost@example.com', 'bob' -ErrorAction Stop }
         catch { $message = $_.Exception.Message }
-        $message | Should -Match "'ghost@example.com' is NotFound"
+        $message | Should -Match "'ghost@example.com': Lark has no user the app can see with this e-mail address"
         $message | Should -Match "'bob' is neither 'all'"
         @(Get-LarkSandboxSend).Count | Should -Be 0
     }

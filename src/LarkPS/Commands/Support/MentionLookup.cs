@@ -52,7 +52,7 @@ internal static class MentionLookup
                 case LarkUser user:
                     requests.Add(new MentionRequest(value, user.Status == LarkUserStatus.Found
                         ? MentionInput.Parse(user.OpenId)
-                        : MentionInput.Invalid(user.Input, "'" + user.Input + "' is " + user.Status + " in Lark's directory: " + user.Fix)));
+                        : MentionInput.Invalid(user.Input, NotFound(user))));
                     break;
                 case string text:
                     requests.Add(new MentionRequest(value, MentionInput.Parse(text)));
@@ -97,7 +97,7 @@ internal static class MentionLookup
             {
                 var answer = user.Status == LarkUserStatus.Found
                     ? ((string?)user.OpenId, (string?)null)
-                    : (null, "'" + user.Input + "' is " + user.Status + " in Lark's directory: " + user.Fix);
+                    : (null, NotFound(user));
                 answers[user.Input] = answer;
                 cache.Set(user.Input, answer, DateTimeOffset.UtcNow + (answer.Item1 is null ? NotFoundLifetime : FoundLifetime));
             }
@@ -105,6 +105,10 @@ internal static class MentionLookup
 
         return answers;
     }
+
+    // Why a looked-up user cannot be mentioned: the look-up's own words ("Lark has no user the app can see with this
+    // e-mail address: check it …", "The user has resigned …").
+    private static string NotFound(LarkUser user) => "'" + user.Input + "': " + (user.Fix ?? "Get-LarkUser says " + user.Status);
 
     /// <summary>The e-mail addresses among <paramref name="requests"/> that need a look-up.</summary>
     public static List<string> EmailsOf(IEnumerable<MentionRequest> requests) =>

@@ -38,9 +38,6 @@ internal sealed class ChatDirectory : IDisposable
         _chats = new CachedList<LarkChat>(ReadAllAsync, clock ?? throw new ArgumentNullException(nameof(clock)));
     }
 
-    /// <summary>The list as last read, even when stale; null before the first read. Never makes a request.</summary>
-    public IReadOnlyList<LarkChat>? LastRead => _chats.LastRead;
-
     /// <summary>Why page reads were retried, for the cmdlet to write as verbose lines.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> RetryReasons => _caller.RetryReasons;
 

@@ -34,9 +34,6 @@ internal sealed class DepartmentDirectory : IDisposable
         _tree = new CachedList<LarkDepartment>(ReadTreeAsync, clock ?? throw new ArgumentNullException(nameof(clock)));
     }
 
-    /// <summary>The tree as last read; null before the first read. Never makes a request.</summary>
-    public IReadOnlyList<LarkDepartment>? LastRead => _tree.LastRead;
-
     /// <summary>Every department the app sees, parents before children, with Path and Depth set.</summary>
     public Task<IReadOnlyList<LarkDepartment>> GetTreeAsync(bool refresh, CancellationToken cancellationToken) => _tree.GetAsync(refresh, cancellationToken);
 

@@ -236,6 +236,38 @@ public class PipelineDefaultsTests
         NoErrors(result);
         Assert.Equal(new[] { "chat", "chat_id", "share_chat", "share_user" }, result.Output.Select(o => o.BaseObject.ToString()));
     }
+
+    [Fact]
+    public async Task A_row_with_an_empty_cell_names_the_empty_column_once_and_the_other_rows_go()
+    {
+        await using var world = await EngineWorld.StartAsync();
+        world.Connect();
+        var csv = WriteCsv(
+            "Email,Message\n" +
+            $"{SandboxSeed.AliceEmail},Backup done\n" +
+            $"{SandboxSeed.BobEmail},\n" +
+            ",Orphan message\n");
+        try
+        {
+            var result = world.Session.Invoke("Import-Csv $args[0] | Send-LarkMessage", csv);
+
+            Assert.Single(result.Output);
+            Assert.Equal(2, result.Errors.Count);
+            var noText = result.Errors[0].Exception.Message;
+            Assert.StartsWith("item 2 (email " + SandboxSeed.BobEmail + ")", noText, StringComparison.Ordinal);
+            Assert.Contains("content: is missing: the item's Message is empty", noText, StringComparison.Ordinal);
+            Assert.DoesNotContain("has no content property", noText, StringComparison.Ordinal);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(noText, "content: is missing"));
+            var noReceiver = result.Errors[1].Exception.Message;
+            Assert.Contains("receiveId: is missing: the item's Email is empty", noReceiver, StringComparison.Ordinal);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(noReceiver, "receiveId: is missing"));
+            Assert.Equal(SandboxSeed.AliceEmail, Assert.Single(world.Sandbox.Inbox).ReceiveId);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
 }
 
 /// <summary>Issue 9: a seed body read with Get-Content without -Raw (one string per line).</summary>

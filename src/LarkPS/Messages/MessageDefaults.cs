@@ -89,9 +89,12 @@ internal static class MessageDefaults
             receivers.Add((null, null));
             if (problems.Count == 0 && item.PropertyNames is { } names && Blank(replyTo))
             {
+                var blankReceivers = names.Where(n => MessageInputFields.FindReceiver(n) is not null || MessageInputFields.Find(n) == MessageInputField.ReceiveId).ToList();
                 problems.Add(new ValidationProblem(
                     "receiveId",
-                    "is missing: the item has no receiver property (its properties: " + ListNames(names) + ")",
+                    blankReceivers.Count > 0
+                        ? "is missing: the item's " + Empty(blankReceivers)
+                        : "is missing: the item has no receiver property (its properties: " + ListNames(names) + ")",
                     "a receiveId, Email, Phone, ChatId or OpenId property (see Get-Help about_LarkPS), or -ReceiveId",
                     "missing"));
             }
@@ -101,9 +104,13 @@ internal static class MessageDefaults
         var hasContent = item.Content is not null || !Blank(item.Text) || !item.Files.IsEmpty || item.Markdown is not null;
         if (!hasContent && parameters.Content is null && Blank(parameters.Text) && parameters.Files.IsEmpty && parameters.Markdown is null && item.PropertyNames is { } had && (receivers[0].Id is not null || !Blank(replyTo)))
         {
+            var blankContent = had.Where(n => MessageInputFields.Find(n) is MessageInputField.Content or MessageInputField.Text or MessageInputField.Markdown
+                or MessageInputField.ImagePath or MessageInputField.FilePath or MessageInputField.Path or MessageInputField.LiteralPath).ToList();
             problems.Add(new ValidationProblem(
                 "content",
-                "is missing: the item has no content property (its properties: " + ListNames(had) + ")",
+                blankContent.Count > 0
+                    ? "is missing: the item's " + Empty(blankContent)
+                    : "is missing: the item has no content property (its properties: " + ListNames(had) + ")",
                 "a content, Text, Message, Body or Markdown property (or imagePath / filePath / path), or -Text / -Content / -Markdown / -ImagePath / -FilePath",
                 "missing"));
         }
@@ -194,6 +201,10 @@ internal static class MessageDefaults
         note = choice.Note;
         return choice.Chosen;
     }
+
+    // "Message is empty", "Email and Phone are empty": properties that are there, but blank (a CSV row's empty cell).
+    private static string Empty(List<string> names) =>
+        (names.Count == 1 ? names[0] + " is" : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[names.Count - 1] + " are") + " empty";
 
     private static string ListNames(IList<string> names) =>
         names.Count == 0 ? "none" : string.Join(", ", names.Take(12)) + (names.Count > 12 ? ", …" : string.Empty);

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 
@@ -79,8 +80,13 @@ internal static class MessageValidator
             message = (target is not null || replyTo is not null) && problems.Count == 0 ? candidate : null;
         }
 
-        return new MessageValidationResult(input, problems, message);
+        return new MessageValidationResult(input, WithoutRepeatedMissing(problems), message);
     }
+
+    // A field that reading the item already found missing (with the item's own words: "the item's Message is empty")
+    // is not reported missing a second time by the checks of the message.
+    private static List<ValidationProblem> WithoutRepeatedMissing(List<ValidationProblem> problems) =>
+        problems.Where((p, i) => p.ActualKind != "missing" || !problems.Take(i).Any(q => q.Field == p.Field && q.ActualKind == "missing")).ToList();
 
     /// <summary>What content a msg_type takes, for "missing" and "not an object" problems.</summary>
     public static string ExpectedContent(string? msgType) => msgType switch

@@ -59,6 +59,23 @@ Describe 'Send-LarkMessage -ReplyTo' {
         $replies | ForEach-Object { $_.ParentId | Should -Be $parent.MessageId }
     }
 
+    It 'answers a piped SentMessage as a reply to it, not a second send under its uuid that Lark would swallow' {
+        $alerts = @(Send-LarkMessage -ReceiveId $ops, $sandbox.Users['Alice'].email -Text 'Disk full on db01' -ErrorAction Stop)
+
+        $answers = @($alerts | Send-LarkMessage -Text 'Resolved' -ErrorAction Stop)
+
+        $answers.Count | Should -Be 2
+        foreach ($i in 0, 1) {
+            $answers[$i].MessageId | Should -Not -Be $alerts[$i].MessageId
+            $answers[$i].ParentId | Should -Be $alerts[$i].MessageId
+            $answers[$i].Uuid | Should -Not -Be $alerts[$i].Uuid
+            (Get-InboxMessage $answers[$i].MessageId).content | Should -Be '{"text":"Resolved"}'
+            (Get-Reply $alerts[$i].MessageId).Count | Should -Be 1
+        }
+        @(Get-LarkSandboxInbox).Count | Should -Be 4
+        @(Get-LarkSandboxRequest -Path '/open-apis/im/v1/messages?').Count | Should -Be 2
+    }
+
     It 'retries a reply whose answer was lost with the same uuid, so it arrives once' {
         $parent = Send-LarkMessage -ReceiveId $ops -Text 'Deploy 1.5 started' -ErrorAction Stop
         Set-LarkSandboxFault @{ failAfterStore = 1 } | Out-Null

@@ -3,7 +3,12 @@ using System;
 namespace LarkPS.Api;
 
 /// <summary>One message Lark accepted: what Send-LarkMessage writes to the pipeline.</summary>
-public sealed class SentMessage
+/// <remarks>
+/// Piped back into Send-LarkMessage it is a reply to itself, as a received message is: read as a plain object, its
+/// ReceiveId and Uuid would make a second send under the first one's uuid, which Lark answers with the first message
+/// and delivers nothing.
+/// </remarks>
+public sealed class SentMessage : Messages.IReplyTarget
 {
     internal SentMessage(string messageId, string? chatId, string receiveType, string receiveId, string contentType, string uuid, DateTimeOffset? createTime, string? logId)
     {
@@ -58,6 +63,9 @@ public sealed class SentMessage
 
     /// <summary>True when an earlier run with the same -Journal delivered it: this run did not send it again.</summary>
     public bool AlreadySent { get; internal set; }
+
+    /// <summary>Piped into Send-LarkMessage, the message is the one the reply answers.</summary>
+    string? Messages.IReplyTarget.ReplyTo => MessageId;
 
     /// <inheritdoc />
     public override string ToString() => MessageId;

@@ -1,17 +1,8 @@
 using System;
 using System.Collections;
+using LarkPS.Messages;
 
 namespace LarkPS.Events;
-
-/// <summary>
-/// An event that answers a message: Send-LarkMessage reads it as a reply to <see cref="ReplyTo"/> and nothing else
-/// (none of its other properties, ChatId or Text among them, is read as a receiver or as content).
-/// </summary>
-internal interface IReplyTarget
-{
-    /// <summary>The message a reply goes to (om_…).</summary>
-    string? ReplyTo { get; }
-}
 
 /// <summary>A message a user sent to the bot (im.message.receive_v1), as Receive-LarkEvent writes it.</summary>
 public sealed class LarkMessageEvent : IReplyTarget

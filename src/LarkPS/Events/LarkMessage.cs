@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using LarkPS.Messages;
 
 namespace LarkPS.Events;
 

@@ -33,7 +33,7 @@ internal static class PSInputReader
         {
             case MessageInput input:
                 return new[] { input };
-            case Events.IReplyTarget received:
+            case IReplyTarget received:
                 // A received message or card action (issue 21) is a reply to its message, and nothing else: its ChatId,
                 // Text or Content must not make it a new message to the chat, nor the user's text the reply's.
                 return new[] { new MessageInput { ReplyTo = received.ReplyTo, PropertyNames = new[] { "ReplyTo" } } };

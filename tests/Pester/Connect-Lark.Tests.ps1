@@ -59,6 +59,22 @@ Describe 'Connect-Lark' {
             $err.Exception.Message | Should -Match 'LARK_APP_SECRET'
             (Get-LarkSandboxStat).tokenRequests | Should -Be 0
         }
+        It 'refuses a plain-text -AppSecret or -WebhookSecret with the ways to give it, never echoing it, before any request' {
+            $hook = $sandbox.Url + '/open-apis/bot/v2/hook/6f0d7c52-3b1e-4a8f-9c2d-5e4b3a2f1d0c'
+
+            $appErr = { Connect-Lark -BaseUri $sandbox.Url -AppId cli_sandbox -AppSecret 'plain-secret-456' } | Should -Throw -PassThru
+            $hookErr = { Connect-Lark -WebhookUri $hook -WebhookSecret 'plain-hook-789' } | Should -Throw -PassThru
+
+            $appErr.Exception.Message | Should -Match '-AppSecret takes a SecureString, not plain text'
+            $appErr.Exception.Message | Should -Match 'Read-Host -AsSecureString'
+            $appErr.Exception.Message | Should -Match 'LARK_APP_SECRET'
+            $hookErr.Exception.Message | Should -Match '-WebhookSecret takes a SecureString'
+            $hookErr.Exception.Message | Should -Match 'LARK_WEBHOOK_SECRET'
+            ConvertTo-LarkAllText $appErr | Should -Not -Match 'plain-secret-456'
+            ConvertTo-LarkAllText $hookErr | Should -Not -Match 'plain-hook-789'
+            (Get-LarkSandboxStat).tokenRequests | Should -Be 0
+            Get-LarkConnection | Should -BeNullOrEmpty
+        }
     }
 
     Context 'when Lark refuses' {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Security;
 using LarkPS.Api;
+using LarkPS.Commands.Support;
 using LarkPS.Delivery;
 using LarkPS.Session;
 using LarkPS.Webhooks;
@@ -35,6 +36,7 @@ public sealed class ConnectLarkCommand : LarkCmdlet
     /// <summary>The App Secret, as a SecureString.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = SecretSet)]
     [ValidateNotNull]
+    [SecureStringOnly("-AppSecret", "set $env:" + AppIdVariable + " and $env:" + AppSecretVariable + " and run Connect-Lark without -AppId and -AppSecret")]
     public SecureString? AppSecret { get; set; }
 
     /// <summary>
@@ -59,6 +61,7 @@ public sealed class ConnectLarkCommand : LarkCmdlet
     /// <summary>The custom bot's signing secret, where the group turned signature verification on.</summary>
     [Parameter(ParameterSetName = WebhookSet)]
     [ValidateNotNull]
+    [SecureStringOnly("-WebhookSecret", "set $env:" + WebhookSecretVariable + " and leave -WebhookSecret out")]
     public SecureString? WebhookSecret { get; set; }
 
     /// <summary>Feishu (https://open.feishu.cn, the default) or Lark (https://open.larksuite.com).</summary>

@@ -72,6 +72,24 @@ Describe 'Get-LarkMessage reads a chat''s history page by page' {
         (Get-HistoryRequest)[0].path_and_query | Should -Match 'sort_type=ByCreateTimeDesc'
     }
 
+    It 'writes the newest N oldest first with -Last, reading no page beyond them, and refuses -Last with -First' {
+        Add-History -Count 120 -StartMs $T0 -IntervalMs 1000 | Out-Null
+
+        $last = @(Get-LarkMessage -ChatId 'Ops alerts' -Last 55 -ErrorAction Stop)
+
+        $last.Count | Should -Be 55
+        $last.Text | Should -Be (66..120 | ForEach-Object { "history $_" })
+        (Get-HistoryRequest).Count | Should -Be 2
+        (Get-HistoryRequest)[0].path_and_query | Should -Match 'sort_type=ByCreateTimeDesc'
+
+        $both = @(Get-LarkMessage -ChatId $ops -Last 5 -First 5 -ErrorAction SilentlyContinue -ErrorVariable failed)
+        $both.Count | Should -Be 0
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be "LastWithPaging,$getId"
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match '-Descending -First 5'
+        (Get-HistoryRequest).Count | Should -Be 2
+    }
+
     It 'selects by time with -After and -Before, to the millisecond, and asks Lark for that range in seconds' {
         # One message every 500 ms: cuts that fall inside a second must still be exact.
         Add-History -Count 100 -StartMs $T0 -IntervalMs 500 | Out-Null

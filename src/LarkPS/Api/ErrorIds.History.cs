@@ -15,4 +15,5 @@ internal static partial class ErrorIds
     public const string ResourceExists = "ResourceExists";
     public const string ResourceFileFailed = "ResourceFileFailed";
     public const string InvalidTimeRange = "InvalidTimeRange";
+    public const string LastWithPaging = "LastWithPaging";
 }

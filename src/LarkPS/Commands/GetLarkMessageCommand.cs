@@ -70,6 +70,13 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
     [Parameter(ParameterSetName = RepliesSet)]
     public SwitchParameter Descending { get; set; }
 
+    /// <summary>The newest this many messages, written oldest first (as a chat shows them); not with -Descending, -First or -Skip.</summary>
+    [Parameter(ParameterSetName = ChatSet)]
+    [Parameter(ParameterSetName = ThreadSet)]
+    [Parameter(ParameterSetName = RepliesSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int Last { get; set; }
+
     /// <summary>The connection to use; default: this session's, from Connect-Lark.</summary>
     [Parameter]
     [ValidateNotNull]
@@ -92,6 +99,15 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
             return;
         }
 
+        if (LastGiven && (Descending || PagingParameters.First != ulong.MaxValue || PagingParameters.Skip != 0))
+        {
+            WriteError(ErrorRecords.WithFix(
+                new ArgumentException("-Last " + Last + " reads the newest messages and writes them oldest first: it does not go with -Descending, -First or -Skip."),
+                ErrorIds.LastWithPaging, ErrorCategory.InvalidArgument, (object?)ChatId ?? ThreadId ?? MessageId,
+                "Give -Last alone (the newest " + Last + ", oldest first), or -Descending -First " + Last + " (the newest first)."));
+            return;
+        }
+
         try
         {
             switch (ParameterSetName)
@@ -100,12 +116,12 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
                     if (ResolveChat(connection, ChatId!) is { } chatId)
                     {
                         var (start, end) = HistoryWalk.Seconds(after, before);
-                        Walk(connection, new HistoryWalk(new HistoryQuery("chat", chatId, start, end, Descending), after, before, Skip, First), chatId);
+                        Walk(connection, new HistoryWalk(new HistoryQuery("chat", chatId, start, end, NewestFirst), after, before, Skip, First), chatId);
                     }
 
                     break;
                 case ThreadSet:
-                    Walk(connection, new HistoryWalk(new HistoryQuery("thread", ThreadId!.Trim(), null, null, Descending), after, before, Skip, First), ThreadId);
+                    Walk(connection, new HistoryWalk(new HistoryQuery("thread", ThreadId!.Trim(), null, null, NewestFirst), after, before, Skip, First), ThreadId);
                     break;
                 case RepliesSet:
                     WriteReplies(connection, after, before);
@@ -128,7 +144,12 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
 
     private ulong Skip => PagingParameters.Skip;
 
-    private ulong First => PagingParameters.First;
+    // -Last N: the newest N (newest first from Lark, so paging stops at N), written oldest first at the end.
+    private bool LastGiven => MyInvocation.BoundParameters.ContainsKey(nameof(Last));
+
+    private ulong First => LastGiven ? (ulong)Last : PagingParameters.First;
+
+    private bool NewestFirst => Descending || LastGiven;
 
     private void WriteOne(LarkConnection connection)
     {
@@ -167,14 +188,14 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
         if (thread is not null)
         {
             // A thread lists its root too: the replies are the rest.
-            Walk(connection, new HistoryWalk(new HistoryQuery("thread", thread, null, null, Descending), after, before, Skip, First, m => m.MessageId != id), thread);
+            Walk(connection, new HistoryWalk(new HistoryQuery("thread", thread, null, null, NewestFirst), after, before, Skip, First, m => m.MessageId != id), thread);
             return;
         }
 
         // Replies outside a thread stay in the chat, after their root: walk from the root's second, keep its chain.
         var start = root.CreateTime is { } created && (after is null || created > after) ? created : after;
         var (startSeconds, endSeconds) = HistoryWalk.Seconds(start, before);
-        Walk(connection, new HistoryWalk(new HistoryQuery("chat", root.ChatId ?? string.Empty, startSeconds, endSeconds, Descending), after, before, Skip, First, m => m.RootId == id), root.ChatId);
+        Walk(connection, new HistoryWalk(new HistoryQuery("chat", root.ChatId ?? string.Empty, startSeconds, endSeconds, NewestFirst), after, before, Skip, First, m => m.RootId == id), root.ChatId);
     }
 
     private List<LarkMessage>? Fetch(LarkConnection connection, string id)
@@ -192,6 +213,31 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
 
     private void Walk(LarkConnection connection, HistoryWalk walk, object? target)
     {
+        var newest = LastGiven ? new List<LarkMessage>() : null;
+        var read = WalkPages(connection, walk, target, newest);
+
+        // What was read is written even when a later page failed; oldest first, as the chat shows it.
+        for (var i = (newest?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            WriteObject(newest![i]);
+        }
+
+        if (!read)
+        {
+            return;
+        }
+
+        WriteVerbose($"Get-LarkMessage: {walk.Written} messages from {walk.Pages} page(s) of {walk.Query.ContainerType} {walk.Query.ContainerId}" +
+            (walk.StoppedAtFirst ? (LastGiven ? " (stopped at -Last)." : " (stopped at -First).") : "."));
+        if (PagingParameters.IncludeTotalCount && !walk.StoppedAtFirst)
+        {
+            WriteObject(PagingParameters.NewTotalCount(walk.Written + Skip, 1.0));
+        }
+    }
+
+    // False when a page could not be read (the error is written).
+    private bool WalkPages(LarkConnection connection, HistoryWalk walk, object? target, List<LarkMessage>? newest)
+    {
         while (walk.WantsPage)
         {
             LarkPage page;
@@ -202,21 +248,23 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
             catch (LarkApiException ex)
             {
                 WriteError(LarkFailure(ex, target, "Could not read the messages of " + walk.Query.ContainerType + " " + walk.Query.ContainerId + ": " + ex.Message));
-                return;
+                return false;
             }
 
             foreach (var message in walk.Take(page))
             {
-                WriteObject(message);
+                if (newest is null)
+                {
+                    WriteObject(message);
+                }
+                else
+                {
+                    newest.Add(message);
+                }
             }
         }
 
-        WriteVerbose($"Get-LarkMessage: {walk.Written} messages from {walk.Pages} page(s) of {walk.Query.ContainerType} {walk.Query.ContainerId}" +
-            (walk.StoppedAtFirst ? " (stopped at -First)." : "."));
-        if (PagingParameters.IncludeTotalCount && !walk.StoppedAtFirst)
-        {
-            WriteObject(PagingParameters.NewTotalCount(walk.Written + Skip, 1.0));
-        }
+        return true;
     }
 
     // A chat given by name is the one chat of the bot with exactly that name.

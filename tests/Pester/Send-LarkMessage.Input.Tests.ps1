@@ -91,4 +91,23 @@ Describe 'Send-LarkMessage input' {
         $text.uuid | Should -Be 'backup-2026-11-25'
         (($delivered | Where-Object msg_type -eq 'post').content | ConvertFrom-Json).en_us.title | Should -Be 'T'
     }
+
+    It 'says when Lark answered a -Uuid with the message an earlier run sent under it, and marks it AlreadySent' {
+        $first = Send-LarkMessage -ReceiveId $ops -Text 'Backup done' -Uuid 'backup-2026-11-25' -ErrorAction Stop
+        # The earlier run was ten minutes ago (within Lark's hour for a uuid).
+        Invoke-RestMethod -Method Post -Uri "$($sandbox.Url)/_sandbox/messages/$($first.MessageId)/age" -ContentType 'application/json' -Body '{"minutes":10}' | Out-Null
+
+        $again = Send-LarkMessage -ReceiveId $ops -Text 'Backup failed after all' -Uuid 'backup-2026-11-25' -ErrorAction Stop -WarningVariable warned -WarningAction SilentlyContinue
+        $fresh = Send-LarkMessage -ReceiveId $ops -Text 'A new one' -ErrorAction Stop -WarningVariable freshWarned -WarningAction SilentlyContinue
+
+        $again.MessageId | Should -Be $first.MessageId
+        $again.AlreadySent | Should -BeTrue
+        $warned.Count | Should -Be 1
+        [string]$warned[0] | Should -Match '^1 message was not delivered again: Lark answered it with the message it had sent under the same uuid before this run'
+        [string]$warned[0] | Should -Match 'give each its own uuid'
+        @(Get-LarkSandboxInbox | Where-Object { $_.content -match 'Backup' }).content | Should -Be '{"text":"Backup done"}'
+        $first.AlreadySent | Should -BeFalse
+        $fresh.AlreadySent | Should -BeFalse
+        $freshWarned.Count | Should -Be 0
+    }
 }

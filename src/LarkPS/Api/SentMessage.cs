@@ -61,7 +61,10 @@ public sealed class SentMessage : Messages.IReplyTarget
     /// <summary>How many HTTP attempts it took (1 unless retried).</summary>
     public int Attempts { get; internal set; } = 1;
 
-    /// <summary>True when an earlier run with the same -Journal delivered it: this run did not send it again.</summary>
+    /// <summary>
+    /// True when this run did not deliver it: an earlier run with the same -Journal did (not sent again), or Lark
+    /// answered its uuid with the message an earlier send under that uuid had made (MessageId and CreateTime are that one's).
+    /// </summary>
     public bool AlreadySent { get; internal set; }
 
     /// <summary>Piped into Send-LarkMessage, the message is the one the reply answers.</summary>

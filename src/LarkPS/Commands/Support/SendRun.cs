@@ -33,6 +33,7 @@ internal sealed class SendRun : IDisposable
     // Items handed to the engine without their last event yet: what a stop leaves here was never accepted (not started).
     private readonly Dictionary<long, SendWork> _outstanding = new();
     private readonly SendJournal? _journal;
+    private readonly EarlierUuidAnswers _earlierAnswers;
     private LarkConnection? _connection;
     private DeliveryEngine<SendWork, SentMessage>? _engine;
     private ErrorRecord? _stoppingError;
@@ -51,6 +52,7 @@ internal sealed class SendRun : IDisposable
         _host = host ?? throw new ArgumentNullException(nameof(host));
         _stop = stop;
         _results = new RunResults(host, journal, ReportItemError);
+        _earlierAnswers = new EarlierUuidAnswers(Now);
     }
 
     private DateTimeOffset Now => _connection?.Clock.UtcNow ?? DateTimeOffset.UtcNow;
@@ -229,6 +231,8 @@ internal sealed class SendRun : IDisposable
         }
 
         _outstanding.Remove(delivery.Work.Sequence);
+        _earlierAnswers.Check(delivery.Kind == DeliveryEventKind.Succeeded ? delivery.Result : null, delivery.Work.Description, _host.WriteVerbose);
+
         _results.Finished(delivery);
     }
 
@@ -262,6 +266,11 @@ internal sealed class SendRun : IDisposable
     private void FinishAtEnd()
     {
         FinishAtEndCore();
+        if (_earlierAnswers.Warning() is { } earlier)
+        {
+            _host.WriteWarning(earlier);
+        }
+
         if (_failures.Warning() is { } warning)
         {
             _host.WriteWarning(warning);

@@ -145,7 +145,8 @@ public sealed class GetLarkMessageCommand : LarkCmdlet
     private ulong Skip => PagingParameters.Skip;
 
     // -Last N: the newest N (newest first from Lark, so paging stops at N), written oldest first at the end.
-    private bool LastGiven => MyInvocation.BoundParameters.ContainsKey(nameof(Last));
+    // ValidateRange keeps a given -Last at 1 or more: 0 is its default, not given.
+    private bool LastGiven => Last > 0;
 
     private ulong First => LastGiven ? (ulong)Last : PagingParameters.First;
 

@@ -89,7 +89,7 @@ internal static class MessageDefaults
             receivers.Add((null, null));
             if (problems.Count == 0 && item.PropertyNames is { } names && Blank(replyTo))
             {
-                var blankReceivers = names.Where(n => MessageInputFields.FindReceiver(n) is not null || MessageInputFields.Find(n) == MessageInputField.ReceiveId).ToList();
+                var blankReceivers = names.Where(MessageInputFields.NamesReceiver).ToList();
                 problems.Add(new ValidationProblem(
                     "receiveId",
                     blankReceivers.Count > 0
@@ -104,8 +104,7 @@ internal static class MessageDefaults
         var hasContent = item.Content is not null || !Blank(item.Text) || !item.Files.IsEmpty || item.Markdown is not null;
         if (!hasContent && parameters.Content is null && Blank(parameters.Text) && parameters.Files.IsEmpty && parameters.Markdown is null && item.PropertyNames is { } had && (receivers[0].Id is not null || !Blank(replyTo)))
         {
-            var blankContent = had.Where(n => MessageInputFields.Find(n) is MessageInputField.Content or MessageInputField.Text or MessageInputField.Markdown
-                or MessageInputField.ImagePath or MessageInputField.FilePath or MessageInputField.Path or MessageInputField.LiteralPath).ToList();
+            var blankContent = had.Where(MessageInputFields.NamesContent).ToList();
             problems.Add(new ValidationProblem(
                 "content",
                 blankContent.Count > 0

@@ -98,6 +98,14 @@ internal static class MessageInputFields
     public static string? FindReceiver(string name) =>
         ReceiverNames.TryGetValue(NormalizeName(name), out var type) ? type : null;
 
+    /// <summary>Whether a property of this name gives the receiver: receiveId, or a receiver column (Email, Phone…).</summary>
+    public static bool NamesReceiver(string name) =>
+        FindReceiver(name) is not null || Find(name) == MessageInputField.ReceiveId;
+
+    /// <summary>Whether a property of this name gives the content: content, text, markdown, or a local file to send.</summary>
+    public static bool NamesContent(string name) => Find(name) is MessageInputField.Content or MessageInputField.Text or MessageInputField.Markdown
+        or MessageInputField.ImagePath or MessageInputField.FilePath or MessageInputField.Path or MessageInputField.LiteralPath;
+
     /// <summary>The field a property name feeds; null for a name LarkPS ignores (a CSV row's other columns).</summary>
     public static MessageInputField? Find(string name) =>
         Names.TryGetValue(NormalizeName(name), out var field) ? field : null;

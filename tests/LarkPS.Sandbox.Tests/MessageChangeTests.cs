@@ -55,7 +55,7 @@ public sealed class MessageChangeTests : SandboxTestBase
         Assert.Contains("update_multi", before.GetProperty("msg").GetString(), StringComparison.Ordinal);
         Assert.Equal(230001, Code(after));
         Assert.Equal(230001, Code(notCard));
-        Assert.Equal(230001, Code(unknown));
+        Assert.Equal(99992354, Code(unknown));
         Assert.Equal(230099, Code(badCard));
         Assert.All(Server.Inbox, m => Assert.Equal(0, m.CardUpdates));
     }

@@ -81,7 +81,7 @@ public sealed class MessageOperationsTests : SandboxTestBase
     }
 
     [Fact]
-    public async Task Reply_to_an_unknown_message_is_230001_and_to_a_recalled_one_230011()
+    public async Task Reply_to_an_unknown_message_is_99992354_even_with_a_bad_body_and_to_a_recalled_one_230011()
     {
         var token = await GetTokenAsync();
         var (_, parent) = await SendTextAsync(token);
@@ -89,9 +89,13 @@ public sealed class MessageOperationsTests : SandboxTestBase
 
         var (unknown, unknownBody) = await ReplyAsync(token, "om_00000000000000000000000000000000", Text("x"));
         var (recalled, recalledBody) = await ReplyAsync(token, MessageId(parent), Text("x"));
+        var (_, unknownBadBody) = await ReplyAsync(token, "om_00000000000000000000000000000000", """{"nope":1}""");
 
+        // Lark's gateway resolves the message id first: "not a valid {open_message_id} or not exists".
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Equal(230001, Code(unknownBody));
+        Assert.Equal(99992354, Code(unknownBody));
+        Assert.Contains("not exists", unknownBody.GetProperty("msg").GetString(), StringComparison.Ordinal);
+        Assert.Equal(99992354, Code(unknownBadBody));
         Assert.Equal(HttpStatusCode.BadRequest, recalled.StatusCode);
         Assert.Equal(230011, Code(recalledBody));
         Assert.Single(Server.Inbox);
@@ -142,7 +146,7 @@ public sealed class MessageOperationsTests : SandboxTestBase
         Assert.Equal(230001, Code(imageEdit));
         Assert.Equal(230001, Code(typeChange));
         Assert.Equal(230001, Code(badContent));
-        Assert.Equal(230001, Code(unknown));
+        Assert.Equal(99992354, Code(unknown));
         Assert.All(Server.Inbox, m => Assert.Equal(0, m.Edits));
     }
 

@@ -29,7 +29,7 @@ public sealed class NodeSdkHistoryConformanceTests(ITestOutputHelper output)
         {
             ["list_page_1"] = 0, ["list_page_3"] = 0, ["list_all_in_order"] = 0, ["list_with_iterator_time_range"] = 0,
             ["get_message"] = 0, ["read_users_none"] = 0, ["read_users_after_mark"] = 0, ["read_users_not_sender"] = 230012,
-            ["read_users_past_7_days"] = 230033, ["read_users_recalled"] = 230110, ["list_bot_not_in_chat"] = 230002,
+            ["read_users_past_7_days"] = 230033, ["read_users_recalled"] = 230110, ["get_message_unknown"] = 99992354, ["read_users_unknown"] = 99992354, ["list_bot_not_in_chat"] = 230002,
             ["resource_write_file"] = 0, ["resource_not_in_message"] = 234003, ["list_missing_scope"] = 230027,
         };
         foreach (var (name, code) in expected)

@@ -127,13 +127,14 @@ Describe 'Remove-LarkMessage: Lark''s refusals, each with its error id and fix' 
         $refused[0].ErrorDetails.RecommendedAction | Should -Match 'already gone'
     }
 
-    It 'an unknown message id is MessageNotFound (230001), and an id that is no message id is refused before sending' {
+    It 'an unknown message id is MessageNotFound (99992354), and an id that is no message id is refused before sending' {
         Remove-LarkMessage -MessageId om_00000000000000000000000000000000 -Confirm:$false -ErrorVariable unknown -ErrorAction SilentlyContinue
         [pscustomobject]@{ MessageId = 'oc_notamessage' } | Remove-LarkMessage -Confirm:$false -ErrorVariable invalid -ErrorAction SilentlyContinue
 
         $unknown.Count | Should -Be 1
         $unknown[0].FullyQualifiedErrorId | Should -Be "MessageNotFound,$removeId"
-        $unknown[0].ErrorDetails.Message | Should -Match '230001'
+        $unknown[0].ErrorDetails.Message | Should -Match '99992354'
+        $unknown[0].ErrorDetails.RecommendedAction | Should -Match 'Check the MessageId'
         $invalid.Count | Should -Be 1
         $invalid[0].FullyQualifiedErrorId | Should -Be "InvalidMessageId,$removeId"
         $invalid[0].TargetObject | Should -Be 'oc_notamessage'

@@ -103,6 +103,23 @@ Describe 'Send-LarkMessage -ReplyTo' {
         $refused[0].ErrorDetails.RecommendedAction | Should -Match 'takes no replies'
     }
 
+    It 'refuses a reply to a message Lark does not know with MessageNotFound (99992354), and the other items still go' {
+        $unknown = 'om_00000000000000000000000000000000'
+        @(
+            [pscustomobject]@{ replyTo = $unknown; content = '{"text":"to nobody"}' }
+            [pscustomobject]@{ receiveType = 'chat'; receiveId = $ops; content = '{"text":"still sent"}' }
+        ) | Send-LarkMessage -ErrorVariable refused -ErrorAction SilentlyContinue -OutVariable sent | Out-Null
+
+        $refused.Count | Should -Be 1
+        $refused[0].FullyQualifiedErrorId | Should -Be "MessageNotFound,$sendId"
+        $refused[0].ErrorDetails.Message | Should -Match 'item 1'
+        $refused[0].ErrorDetails.Message | Should -Match '99992354'
+        $refused[0].ErrorDetails.RecommendedAction | Should -Match 'Check -ReplyTo'
+        @(Get-Reply $unknown).Count | Should -Be 1 -Because 'a final refusal is not retried'
+        $sent.Count | Should -Be 1
+        (Get-InboxMessage $sent[0].MessageId).content | Should -Match 'still sent'
+    }
+
     It 'refuses offline a reply that also names a receiver, or a replyTo that is no message id, naming the field' {
         Send-LarkMessage -ReplyTo om_0123456789abcdef0123456789abcdef -ReceiveId $ops -Text 'x' -ErrorVariable both -ErrorAction SilentlyContinue
         Send-LarkMessage -ReplyTo $ops -Text 'x' -ErrorVariable notId -ErrorAction SilentlyContinue

@@ -106,6 +106,8 @@ await client.im.message.delete({ path: { message_id: old.data.message_id } }).ca
 const gone = await client.im.message.create({ params: { receive_id_type: "chat_id" }, data: { receive_id: chatId, msg_type: "text", content: JSON.stringify({ text: "gone" }) } });
 await client.im.message.delete({ path: { message_id: gone.data.message_id } });
 await step("read_users_recalled", () => client.im.message.readUsers({ path: { message_id: gone.data.message_id }, params: { user_id_type: "open_id" } }), expectCode(230110, 400));
+await step("get_message_unknown", () => client.im.message.get({ path: { message_id: "om_00000000000000000000000000000000" } }), expectCode(99992354, 400));
+await step("read_users_unknown", () => client.im.message.readUsers({ path: { message_id: "om_00000000000000000000000000000000" }, params: { user_id_type: "open_id" } }), expectCode(99992354, 400));
 await step("list_bot_not_in_chat", () => client.im.message.list({ params: { container_id_type: "chat", container_id: noBotChatId } }), expectCode(230002, 400));
 
 // Resources: the uploaded bytes back, and a key that is not the message's.

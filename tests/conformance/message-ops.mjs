@@ -103,6 +103,13 @@ await step("recall_again", () => recall(ids.gone), expectCode(230110, 400));
 await step("edit_recalled", () => edit(ids.gone, "too late"), expectCode(230110, 400));
 await step("reply_to_recalled", () => reply(ids.gone, { text: "too late" }), expectCode(230011, 400));
 
+// A message id Lark's gateway cannot resolve: 99992354 ("not a valid {open_message_id} or not exists"), whatever the call.
+const unknownId = "om_00000000000000000000000000000000";
+await step("reply_to_unknown", () => reply(unknownId, { text: "to nobody" }), expectCode(99992354, 400));
+await step("edit_unknown", () => edit(unknownId, "nothing to edit"), expectCode(99992354, 400));
+await step("patch_unknown", () => patch(unknownId, resolved), expectCode(99992354, 400));
+await step("recall_unknown", () => recall(unknownId), expectCode(99992354, 400));
+
 // Messages the bot did not send, and messages past Lark's windows.
 const fromUser = await control("/_sandbox/messages", { sender_id: userOpenId, chat_id: chatId, msg_type: "text", content: JSON.stringify({ text: "a person's message" }) });
 await step("edit_not_sender", () => edit(fromUser.message_id, "bot edits a person's message"), expectCode(230071, 400));

@@ -5,6 +5,7 @@ internal static class LarkCodes
 {
     public const int InternalError = 1500;          // Lark's generic "internal error": retry with the same uuid
     public const int FieldValidationFailed = 99992402;
+    public const int MessageIdNotExist = 99992354; // "not a valid {open_message_id} or not exists": an unknown message id
     public const int AppRateLimited = 99991400;
     public const int InvalidParam = 230001;
     public const int BotNotInChat = 230002;

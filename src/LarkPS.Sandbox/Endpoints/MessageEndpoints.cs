@@ -68,9 +68,10 @@ internal static class MessageEndpoints
         var parentId = (string)context.Request.RouteValues["message_id"]!;
         var (body, fields, problem) = await ReadMessageAsync(context, MessageContentValidator.MsgTypes).ConfigureAwait(false);
         var parent = state.Messages.Find(parentId);
-        problem ??= parent is null ? UnknownMessage(parentId)
-            : parent.Message.Deleted ? Recalled()
-            : MessageContentValidator.Validate(fields.MsgType, fields.Content, state.Uploads);
+        // The gateway resolves the message id before the body is read.
+        problem = parent is null ? UnknownMessage(parentId)
+            : problem ?? (parent.Message.Deleted ? Recalled() : null)
+            ?? MessageContentValidator.Validate(fields.MsgType, fields.Content, state.Uploads);
         if (problem is not null)
         {
             await RefuseAsync(context, problem).ConfigureAwait(false);
@@ -244,9 +245,10 @@ internal static class MessageEndpoints
             problem.Msg,
             problem.Violation is null ? null : [problem.Violation]);
 
-    // Lark answers a message id it cannot find as an invalid parameter; the sandbox names the field.
+    // Lark's gateway answers a message id it cannot map to a message (unknown, another tenant's, malformed) with
+    // 99992354 before the operation runs; public clients meet it on reply, card update, reactions and recall.
     internal static SendProblem UnknownMessage(string messageId) =>
-        SendProblem.InvalidParam("message_id", "no such message", messageId);
+        new(LarkCodes.MessageIdNotExist, "The request you send is not a valid {open_message_id} or not exists, please check the param again. message_id: " + messageId);
 
     internal static SendProblem Recalled() => new(LarkCodes.MessageRecalled, "The message is recalled.");
 

@@ -42,7 +42,7 @@ internal static class ResourceEndpoints
         var (status, code, msg) = !state.Scopes.Has(SandboxScopes.Resource)
                 ? (StatusCodes.Status400BadRequest, MissingScope, "Access denied. One of the following scopes is required: [im:resource].")
             : type is not ("image" or "file") ? (StatusCodes.Status400BadRequest, InvalidParam, "invalid param: type must be image or file")
-            : message is null ? (StatusCodes.Status400BadRequest, InvalidParam, "invalid param: no message " + messageId)
+            : message is null ? (StatusCodes.Status400BadRequest, LarkCodes.MessageIdNotExist, MessageEndpoints.UnknownMessage(messageId).Msg)
             : state.Directory.Chats.Find(c => c.ChatId == message.ChatId) is { BotIsMember: false } ? (StatusCodes.Status400BadRequest, AppNotInChat, "The app is not in the chat.")
             : message.Deleted ? (StatusCodes.Status400BadRequest, LarkCodes.MessageDeleted, "The message was deleted.")
             : message.MsgType is "sticker" or "interactive" or "merge_forward" or "folder" ? (StatusCodes.Status400BadRequest, UnsupportedType, "The message type has no downloadable resources.")

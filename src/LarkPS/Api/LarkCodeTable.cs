@@ -89,7 +89,7 @@ internal static partial class LarkCodeTable
     private static Dictionary<(int, LarkOperation), LarkCode> BuildIndex()
     {
         var index = new Dictionary<(int, LarkOperation), LarkCode>();
-        foreach (var row in CoreRows().Concat(TokenRows()).Concat(SendRows()).Concat(DirectoryRows()).Concat(MessageOpRows()).Concat(WebhookRows()).Concat(EventEndpointRows()).Concat(HistoryRows()).Concat(BroadcastRows()))
+        foreach (var row in CoreRows().Concat(TokenRows()).Concat(SendRows()).Concat(DirectoryRows()).Concat(MessageOpRows()).Concat(WebhookRows()).Concat(EventEndpointRows()).Concat(HistoryRows()).Concat(MessageIdRows()).Concat(BroadcastRows()))
         {
             // A second row for the same (code, operation) is a bug in the table: fail loudly in the unit tests.
             index.Add((row.Code, row.Operation), row);

@@ -190,6 +190,13 @@ public sealed class MessageOpsTests
     [InlineData(230001, "Recall", ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound)]
     [InlineData(230011, "Reply", ErrorIds.MessageRecalled, ErrorCategory.ObjectNotFound)]
     [InlineData(230001, "Reply", ErrorIds.InvalidMessage, ErrorCategory.InvalidData)]
+    [InlineData(99992354, "Reply", ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound)]
+    [InlineData(99992354, "Edit", ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound)]
+    [InlineData(99992354, "UpdateCard", ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound)]
+    [InlineData(99992354, "Recall", ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound)]
+    [InlineData(99992354, "GetMessage", ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound)]
+    [InlineData(99992354, "ReadUsers", ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound)]
+    [InlineData(99992354, "DownloadResource", ErrorIds.MessageNotFound, ErrorCategory.ObjectNotFound)]
     public void Each_operation_reads_its_own_row_for_a_code(int code, string operationName, string errorId, ErrorCategory category)
     {
         var operation = Enum.Parse<LarkOperation>(operationName);

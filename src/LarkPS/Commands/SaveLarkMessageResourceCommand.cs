@@ -155,7 +155,7 @@ public sealed class SaveLarkMessageResourceCommand : LarkCmdlet
 
             File.Move(sink.PartPath, target);
             _saved++;
-            var file = PSObject.AsPSObject(new FileInfo(target));
+            var file = Saved(target);
             file.Properties.Add(new PSNoteProperty("MessageId", id));
             file.Properties.Add(new PSNoteProperty("FileKey", resource.Key));
             file.Properties.Add(new PSNoteProperty("ResourceType", resource.Type));
@@ -179,6 +179,26 @@ public sealed class SaveLarkMessageResourceCommand : LarkCmdlet
                 WriteVerbose("Downloading: " + reason);
             }
         }
+    }
+
+    // The file as Get-Item writes it (PSPath, PSParentPath, the provider's Unix mode and size), so the default
+    // FileSystem view shows its mode, size and folder; a bare FileInfo shows those columns empty.
+    private PSObject Saved(string target)
+    {
+        try
+        {
+            var items = InvokeProvider.Item.Get(new[] { "Microsoft.PowerShell.Core\\FileSystem::" + target }, false, true);
+            if (items.Count == 1 && items[0].BaseObject is FileInfo)
+            {
+                return items[0];
+            }
+        }
+        catch (Exception ex) when (ex is ProviderNotFoundException or ItemNotFoundException or ProviderInvocationException or NotSupportedException or ArgumentException)
+        {
+            // Kept as a bare FileInfo below: the file is saved either way.
+        }
+
+        return PSObject.AsPSObject(new FileInfo(target));
     }
 
     // The download runs on its own; the pipeline thread shows its bytes as they arrive (only it may write progress).

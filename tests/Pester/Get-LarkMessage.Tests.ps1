@@ -263,6 +263,23 @@ Describe 'Save-LarkMessageResource saves messages'' images and files' {
         if (-not $IsWindows) { $shown | Should -Match '-rw' }
     }
 
+    It 'reads a message piped without its content (Send-LarkMessage''s output) first, then saves its image' {
+        $out = Join-Path $work 'unread'
+        $picture = Send-LarkMessage -ReceiveType chat -ReceiveId $ops -ImagePath $image -ErrorAction Stop
+        $requestsBefore = @(Get-LarkSandboxRequest).Count
+        $picture | Save-LarkMessageResource -Path $out -WhatIf
+        $whatIfRequests = @(Get-LarkSandboxRequest | Select-Object -Skip $requestsBefore)
+
+        $saved = @($picture | Save-LarkMessageResource -Path $out -ErrorAction Stop)
+
+        $whatIfRequests.Count | Should -Be 0
+        $saved.Count | Should -Be 1
+        $saved[0].ResourceType | Should -Be 'image'
+        $saved[0].MessageId | Should -Be $picture.MessageId
+        (Get-FileHash $saved[0].FullName).Hash | Should -Be (Get-FileHash $image).Hash
+        @(Get-LarkSandboxRequest -Path "/open-apis/im/v1/messages/$($picture.MessageId)" | Where-Object { $_.method -eq 'GET' -and $_.path_and_query -notmatch '/resources/' }).Count | Should -Be 1
+    }
+
     It 'keeps a name like ../../x inside the folder, and overwrites only with -Force' {
         $out = Join-Path $work 'inside/deeper'
         $form = @{ file_type = 'stream'; file_name = '../../x'; file = Get-Item $report }

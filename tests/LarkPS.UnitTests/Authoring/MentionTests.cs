@@ -67,6 +67,9 @@ public class MentionTests
         Assert.Equal("lark_md", Parse(v1).GetProperty("elements")[0].GetProperty("text").GetProperty("tag").GetString());
 
         Assert.Contains("cannot carry mentions", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("image", "{\"image_key\":\"img_1\"}", mentions)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("An image message cannot", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("image", "{\"image_key\":\"img_1\"}", mentions)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("An interactive template", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("interactive", "{\"type\":\"template\",\"data\":{\"template_id\":\"t\"}}", mentions)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("A file message cannot", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("file", "{\"file_key\":\"file_1\"}", mentions)).Message, StringComparison.Ordinal);
         Assert.Contains("template", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("interactive", "{\"type\":\"template\",\"data\":{\"template_id\":\"x\"}}", mentions)).Message, StringComparison.Ordinal);
     }
 

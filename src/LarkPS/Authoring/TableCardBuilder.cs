@@ -325,11 +325,17 @@ internal sealed class TableCardBuilder
         return candidate;
     }
 
+    // A number cell is a JSON number, which readers take as a double: whole numbers past 2^53 would show rounded.
+    private const long ExactInDouble = 9_007_199_254_740_992L;
+
     internal static TableDataType KindOf(object value) => value switch
     {
         double d => IsFinite(d) ? TableDataType.Number : TableDataType.Text,
         float f => IsFinite(f) ? TableDataType.Number : TableDataType.Text,
-        byte or sbyte or short or ushort or int or uint or long or ulong or decimal => TableDataType.Number,
+        long l => l is >= -ExactInDouble and <= ExactInDouble ? TableDataType.Number : TableDataType.Text,
+        ulong u => u <= ExactInDouble ? TableDataType.Number : TableDataType.Text,
+        decimal m => m is >= -ExactInDouble and <= ExactInDouble ? TableDataType.Number : TableDataType.Text,
+        byte or sbyte or short or ushort or int or uint => TableDataType.Number,
         DateTime or DateTimeOffset => TableDataType.Date,
         _ => TableDataType.Text,
     };

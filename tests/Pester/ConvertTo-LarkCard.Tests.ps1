@@ -134,6 +134,18 @@ Describe 'ConvertTo-LarkCard | Send-LarkMessage' {
         { [pscustomobject]@{ A = 1 } | ConvertTo-LarkCard -PageSize 11 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LarkPS.Commands.ConvertToLarkCardCommand'
     }
 
+    It 'warns that -Template without -Title colours nothing, since a card without a title has no header' {
+        $card = [pscustomobject]@{ A = 1 } | ConvertTo-LarkCard -Template red -WarningVariable warned -WarningAction SilentlyContinue
+
+        @($card).Count | Should -Be 1
+        ($card.Content | ConvertFrom-Json).PSObject.Properties.Name | Should -Not -Contain 'header'
+        $warned.Count | Should -Be 1
+        [string]$warned[0] | Should -Match '-Template'
+        [string]$warned[0] | Should -Match '-Title'
+        $null = [pscustomobject]@{ A = 1 } | ConvertTo-LarkCard -Template red -Title T -WarningVariable titled -WarningAction SilentlyContinue
+        $titled.Count | Should -Be 0
+    }
+
     It 'checks each card with Test-LarkMessage before anything is sent' {
         $results = @(1..30 | ForEach-Object { [pscustomobject]@{ N = $_ } } | ConvertTo-LarkCard -Title N | Test-LarkMessage -ReceiveType chat -ReceiveId $ops)
 

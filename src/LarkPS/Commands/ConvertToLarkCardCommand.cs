@@ -93,6 +93,11 @@ public sealed class ConvertToLarkCardCommand : LarkCmdlet
             return;
         }
 
+        if (Template is not null && string.IsNullOrWhiteSpace(Title))
+        {
+            WriteWarning("-Template '" + Template + "' colours the card's header, and a card without -Title has none: give -Title too, or leave -Template out.");
+        }
+
         List<SelectedColumn> columns;
         try
         {

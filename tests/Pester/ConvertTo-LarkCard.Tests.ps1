@@ -146,6 +146,29 @@ Describe 'ConvertTo-LarkCard | Send-LarkMessage' {
         $titled.Count | Should -Be 0
     }
 
+    It 'reports an expression that fails for a row as one ExpressionFailed error, under -ErrorAction, and leaves that cell empty' {
+        $rows = [pscustomobject]@{ Host = 'a'; Used = 4 }, [pscustomobject]@{ Host = 'b'; Used = 0 }, [pscustomobject]@{ Host = 'c'; Used = 0 }
+        $property = 'Host', @{ Name = 'Per'; Expression = { 100 / $_.Used } }, @{ Name = 'Item'; Expression = { Get-Item -LiteralPath "/nonexistent/$($_.Host)" } }
+
+        $ErrorActionPreference = 'Continue'   # a console's default (Pester runs a test under Stop)
+        $all = @($rows | ConvertTo-LarkCard -Title T -Property $property -ErrorVariable failed -ErrorAction SilentlyContinue 2>&1)
+
+        $cards = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
+        @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0
+        $cards.Count | Should -Be 1
+        $failed.Count | Should -Be 2
+        $failed | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be "ExpressionFailed,$cardId" }
+        # One error per column, naming the first row it failed for: Item fails from row a on, Per from row b.
+        $failed[0].Exception.Message | Should -Match "'Item'"
+        $failed[0].TargetObject.Host | Should -Be 'a'
+        $failed[1].Exception.Message | Should -Match "'Per'"
+        $failed[1].Exception.Message | Should -Match 'divide by zero'
+        $failed[1].TargetObject.Host | Should -Be 'b'
+        $table = ($cards[0].Content | ConvertFrom-Json).body.elements[0]
+        $table.rows[0].Per | Should -Be 25
+        $table.rows[1].PSObject.Properties.Name | Should -Not -Contain 'Per'
+    }
+
     It 'checks each card with Test-LarkMessage before anything is sent' {
         $results = @(1..30 | ForEach-Object { [pscustomobject]@{ N = $_ } } | ConvertTo-LarkCard -Title N | Test-LarkMessage -ReceiveType chat -ReceiveId $ops)
 

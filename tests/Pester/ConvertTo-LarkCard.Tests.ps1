@@ -132,6 +132,7 @@ Describe 'ConvertTo-LarkCard | Send-LarkMessage' {
         { [pscustomobject]@{ A = 1 } | ConvertTo-LarkCard -Property @{ Name = 'A'; Expr = { 1 } } -ErrorAction Stop } | Should -Throw -ErrorId "InvalidCardInput,$cardId" -ExpectedMessage "*'Expr'*"
         { [pscustomobject]@{ A = 1.5 } | ConvertTo-LarkCard -Format @{ A = 'P0' } -ErrorAction Stop } | Should -Throw -ErrorId "InvalidCardInput,$cardId" -ExpectedMessage "*Column 'A'*"
         { [pscustomobject]@{ A = 1 } | ConvertTo-LarkCard -PageSize 11 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LarkPS.Commands.ConvertToLarkCardCommand'
+        { [pscustomobject]@{ Host = 'a'; Used = 1 } | ConvertTo-LarkCard -Property 'Z*' -ErrorAction Stop } | Should -Throw -ErrorId "InvalidCardInput,$cardId" -ExpectedMessage "*'Z*' matches none of the objects' properties (Host, Used)*"
     }
 
     It 'warns that -Template without -Title colours nothing, since a card without a title has no header' {

@@ -130,6 +130,13 @@ internal static class TableColumnSelector
             }
         }
 
+        if (columns.Count == 0)
+        {
+            throw new ArgumentException(
+                "-Property " + string.Join(", ", property.Select(p => "'" + p + "'")) + " matches none of the objects' properties"
+                + (names.Count == 0 ? " (they have none)." : " (" + string.Join(", ", names.Take(20)) + (names.Count > 20 ? ", …" : string.Empty) + ")."));
+        }
+
         return columns;
     }
 

@@ -219,6 +219,10 @@ Describe 'Set-LarkMessage refuses offline what Lark would refuse, and -WhatIf se
         # A table that fits one card updates the message as before.
         $one = [pscustomobject]@{ Host = 'db-01'; Used = 90 } | ConvertTo-LarkCard -Title 'Disks' | Set-LarkMessage -MessageId $sent.MessageId -ErrorAction Stop
         $one.Action | Should -Be 'Updated'
+        # A text edit from a row that happens to have a Parts column is no card part: it is edited.
+        $status = Send-LarkMessage -ReceiveId $ops -Text 'Deploying' -ErrorAction Stop
+        $edited = [pscustomobject]@{ MessageId = $status.MessageId; ContentType = 'text'; Content = 'Deployed'; Parts = 3 } | Set-LarkMessage -ErrorAction Stop
+        $edited.Action | Should -Be 'Edited'
     }
 
     It '-WhatIf makes no request, connected or not' {

@@ -67,17 +67,6 @@ public sealed class SetLarkMessageCommand : LarkCmdlet
         }
 
         var description = "message " + id;
-        if (Parts > 1)
-        {
-            WriteError(ErrorRecords.WithFix(
-                new ArgumentException(string.Format(CultureInfo.InvariantCulture,
-                    "Cannot update {0} with this card: it is one of {1} cards ConvertTo-LarkCard split the table into, and a message holds one card, so each part would replace the one before and only the last would show.",
-                    description, Parts)),
-                ErrorIds.CardSplit, ErrorCategory.LimitsExceeded, target,
-                "Update the message with a table that fits one card (fewer rows with Select-Object -First, or fewer columns with -Property), or send all the parts as new messages with Send-LarkMessage (and recall the old one with Remove-LarkMessage). Nothing was sent."));
-            return;
-        }
-
         if (Content is not null && Text is not null)
         {
             WriteError(ErrorRecords.WithFix(
@@ -103,6 +92,17 @@ public sealed class SetLarkMessageCommand : LarkCmdlet
         {
             WriteError(ErrorRecords.WithFix(
                 new ArgumentException($"Cannot change {description}: {change.Problem}."), ErrorIds.InvalidMessage, ErrorCategory.InvalidData, target, change.Fix));
+            return;
+        }
+
+        if (change.IsCardUpdate && Parts > 1)
+        {
+            WriteError(ErrorRecords.WithFix(
+                new ArgumentException(string.Format(CultureInfo.InvariantCulture,
+                    "Cannot update {0} with this card: it is one of {1} cards ConvertTo-LarkCard split the table into, and a message holds one card, so each part would replace the one before and only the last would show.",
+                    description, Parts)),
+                ErrorIds.CardSplit, ErrorCategory.LimitsExceeded, target,
+                "Update the message with a table that fits one card (fewer rows with Select-Object -First, or fewer columns with -Property), or send all the parts as new messages with Send-LarkMessage (and recall the old one with Remove-LarkMessage). Nothing was sent."));
             return;
         }
 

@@ -89,6 +89,14 @@ Describe 'Test-LarkMessage -Markdown and -Mention' {
         ($check.Content | ConvertFrom-Json).zh_cn.content[1][0].text | Should -Be 'body'
     }
 
+    It 'says an empty markdown is empty, and only that' {
+        $check = Test-LarkMessage -ReceiveType chat -ReceiveId $ops -Markdown ' ' -Detailed -WarningAction SilentlyContinue
+
+        $check.IsValid | Should -BeFalse
+        @($check.Problems).Count | Should -Be 1
+        @($check.Problems)[0] | Should -Match '^markdown: is empty'
+    }
+
     It 'offline, leaves an e-mail mention to the send in a note and makes no request' {
         Disconnect-Lark
         try {

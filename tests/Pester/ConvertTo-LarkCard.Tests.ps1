@@ -170,6 +170,28 @@ Describe 'ConvertTo-LarkCard | Send-LarkMessage' {
         $table.rows[1].PSObject.Properties.Name | Should -Not -Contain 'Per'
     }
 
+    It 'refuses more than 50 columns before reading any cell, and names a property that cannot be read and how to leave it out' {
+        $wide = [ordered]@{}
+        1..51 | ForEach-Object { $wide["C$_"] = $_ }
+        $row = [pscustomobject]$wide | Add-Member -MemberType ScriptProperty -Name Broken -Value { throw 'not readable' } -PassThru
+        $ErrorActionPreference = 'Continue'
+
+        $thrown = $null
+        try { $row | ConvertTo-LarkCard -Title W -ErrorVariable wideErrors -ErrorAction SilentlyContinue }
+        catch { $thrown = $_ }
+
+        $thrown.FullyQualifiedErrorId | Should -Be "CardLimit,$cardId"
+        @($wideErrors | Where-Object { "$($_.FullyQualifiedErrorId)" -like 'ExpressionFailed*' }).Count | Should -Be 0
+
+        $narrow = [pscustomobject]@{ Host = 'a' } | Add-Member -MemberType ScriptProperty -Name Broken -Value { throw 'not readable' } -PassThru
+        $card = $narrow | ConvertTo-LarkCard -Title N -ErrorVariable narrowErrors -ErrorAction SilentlyContinue
+        @($card).Count | Should -Be 1
+        $narrowErrors.Count | Should -Be 1
+        $narrowErrors[0].FullyQualifiedErrorId | Should -Be "ExpressionFailed,$cardId"
+        $narrowErrors[0].Exception.Message | Should -Match "property 'Broken'"
+        $narrowErrors[0].ErrorDetails.RecommendedAction | Should -Match '-Property'
+    }
+
     It 'checks each card with Test-LarkMessage before anything is sent' {
         $results = @(1..30 | ForEach-Object { [pscustomobject]@{ N = $_ } } | ConvertTo-LarkCard -Title N | Test-LarkMessage -ReceiveType chat -ReceiveId $ops)
 

@@ -277,6 +277,27 @@ public sealed class DirectoryAndUploadTests : IDisposable
     }
 
     [Fact]
+    public async Task A_post_image_whose_path_cannot_be_used_is_one_problem_naming_the_path()
+    {
+        await using var world = await EngineWorld.StartAsync();
+        world.Connect();
+        var missing = Path.Combine(_files.Path, "missing.png");
+        var before = world.Sandbox.Requests.Count;
+
+        var tested = world.Session.Invoke(
+            "Test-LarkMessage -ReceiveType chat -ReceiveId $args[1] -ContentType post -Content @{ en_us = @{ title = 'Load'; content = @(@(@{ tag = 'text'; text = 'Today:' }), @(, @{ tag = 'img'; path = $args[0] })) } } -Detailed",
+            missing, SandboxSeed.OpsChatId);
+
+        var check = Assert.Single(tested.Output);
+        Assert.Equal(false, check.Properties["IsValid"].Value);
+        // The path's problem alone: not a second one for the image_key it would have filled.
+        var problem = Assert.Single((string[])check.Properties["Problems"].Value);
+        Assert.Contains("content.en_us.content[1][0].path", problem, StringComparison.Ordinal);
+        Assert.Contains("missing.png", problem, StringComparison.Ordinal);
+        Assert.Equal(before, world.Sandbox.Requests.Count);
+    }
+
+    [Fact]
     public async Task WhatIf_checks_the_file_but_uploads_nothing()
     {
         await using var world = await EngineWorld.StartAsync();

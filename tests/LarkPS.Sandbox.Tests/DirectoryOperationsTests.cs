@@ -238,6 +238,25 @@ public sealed class DirectoryOperationsTests : SandboxTestBase
     }
 
     [Fact]
+    public async Task A_file_message_read_back_carries_its_file_name_as_Lark_answers_it()
+    {
+        // LARK-API.md, content of received messages: file {"file_key","file_name"}, media {"file_key","image_key","file_name","duration"}.
+        var token = await GetTokenAsync();
+        var fileKey = (await UploadFileAsync(token, "pdf", "Quarterly report.pdf", [0x25, 0x50, 0x44, 0x46])).Body.GetProperty("data").GetProperty("file_key").GetString()!;
+        var (_, sent) = await SendMessageAsync(token, "chat_id", SandboxSeed.OpsChatId, "file", $$"""{"file_key":"{{fileKey}}"}""");
+        var (_, unknown) = await SendMessageAsync(token, "chat_id", SandboxSeed.OpsChatId, "file", """{"file_key":"file_v3_not_from_this_sandbox"}""");
+
+        var read = await SendRawAsync(HttpMethod.Get, "open-apis/im/v1/messages/" + MessageId(sent), null, token);
+        var other = await SendRawAsync(HttpMethod.Get, "open-apis/im/v1/messages/" + MessageId(unknown), null, token);
+
+        using var content = JsonDocument.Parse(read.Body.GetProperty("data").GetProperty("items")[0].GetProperty("body").GetProperty("content").GetString()!);
+        Assert.Equal(fileKey, content.RootElement.GetProperty("file_key").GetString());
+        Assert.Equal("Quarterly report.pdf", content.RootElement.GetProperty("file_name").GetString());
+        using var otherContent = JsonDocument.Parse(other.Body.GetProperty("data").GetProperty("items")[0].GetProperty("body").GetProperty("content").GetString()!);
+        Assert.False(otherContent.RootElement.TryGetProperty("file_name", out _));
+    }
+
+    [Fact]
     public async Task The_inbox_knows_an_uploaded_image_and_a_files_name_and_serves_the_image()
     {
         var token = await GetTokenAsync();

@@ -61,6 +61,27 @@ public sealed class MessageChangeTests : SandboxTestBase
     }
 
     [Fact]
+    public async Task A_schema_2_card_is_shared_without_declaring_update_multi()
+    {
+        // LARK-API.md: in 2.0, config.update_multi is true by default and cannot be false; every 2.0 card is PATCH-able.
+        const string Plain2 = """{"schema":"2.0","header":{"title":{"tag":"plain_text","content":"Disk 93%"}},"body":{"elements":[{"tag":"markdown","content":"db-02"}]}}""";
+        const string Resolved2 = """{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"back to 40%"}]}}""";
+        var token = await GetTokenAsync();
+        var plain = await SendCardAsync(token, Plain2);
+        var unshared = await SendCardAsync(token, UnsharedCard);
+
+        var (response, body) = await PatchAsync(token, plain, Resolved2);
+        var (_, v1) = await PatchAsync(token, unshared, Resolved2);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, Code(body));
+        var card = Assert.Single(Server.Inbox, m => m.MessageId == plain);
+        Assert.Equal(Resolved2, card.Content);
+        Assert.Equal(1, card.CardUpdates);
+        Assert.Equal(230001, Code(v1));
+    }
+
+    [Fact]
     public async Task A_card_older_than_14_days_is_230031_and_a_recalled_one_230011()
     {
         var token = await GetTokenAsync();

@@ -132,6 +132,64 @@ Describe 'ConvertTo-LarkCard | Send-LarkMessage' {
         { [pscustomobject]@{ A = 1 } | ConvertTo-LarkCard -Property @{ Name = 'A'; Expr = { 1 } } -ErrorAction Stop } | Should -Throw -ErrorId "InvalidCardInput,$cardId" -ExpectedMessage "*'Expr'*"
         { [pscustomobject]@{ A = 1.5 } | ConvertTo-LarkCard -Format @{ A = 'P0' } -ErrorAction Stop } | Should -Throw -ErrorId "InvalidCardInput,$cardId" -ExpectedMessage "*Column 'A'*"
         { [pscustomobject]@{ A = 1 } | ConvertTo-LarkCard -PageSize 11 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LarkPS.Commands.ConvertToLarkCardCommand'
+        { [pscustomobject]@{ Host = 'a'; Used = 1 } | ConvertTo-LarkCard -Property 'Z*' -ErrorAction Stop } | Should -Throw -ErrorId "InvalidCardInput,$cardId" -ExpectedMessage "*'Z*' matches none of the objects' properties (Host, Used)*"
+    }
+
+    It 'warns that -Template without -Title colours nothing, since a card without a title has no header' {
+        $card = [pscustomobject]@{ A = 1 } | ConvertTo-LarkCard -Template red -WarningVariable warned -WarningAction SilentlyContinue
+
+        @($card).Count | Should -Be 1
+        ($card.Content | ConvertFrom-Json).PSObject.Properties.Name | Should -Not -Contain 'header'
+        $warned.Count | Should -Be 1
+        [string]$warned[0] | Should -Match '-Template'
+        [string]$warned[0] | Should -Match '-Title'
+        $null = [pscustomobject]@{ A = 1 } | ConvertTo-LarkCard -Template red -Title T -WarningVariable titled -WarningAction SilentlyContinue
+        $titled.Count | Should -Be 0
+    }
+
+    It 'reports an expression that fails for a row as one ExpressionFailed error, under -ErrorAction, and leaves that cell empty' {
+        $rows = [pscustomobject]@{ Host = 'a'; Used = 4 }, [pscustomobject]@{ Host = 'b'; Used = 0 }, [pscustomobject]@{ Host = 'c'; Used = 0 }
+        $property = 'Host', @{ Name = 'Per'; Expression = { 100 / $_.Used } }, @{ Name = 'Item'; Expression = { Get-Item -LiteralPath "/nonexistent/$($_.Host)" } }
+
+        $ErrorActionPreference = 'Continue'   # a console's default (Pester runs a test under Stop)
+        $all = @($rows | ConvertTo-LarkCard -Title T -Property $property -ErrorVariable failed -ErrorAction SilentlyContinue 2>&1)
+
+        $cards = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
+        @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0
+        $cards.Count | Should -Be 1
+        $failed.Count | Should -Be 2
+        $failed | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be "ExpressionFailed,$cardId" }
+        # One error per column, naming the first row it failed for: Item fails from row a on, Per from row b.
+        $failed[0].Exception.Message | Should -Match "'Item'"
+        $failed[0].TargetObject.Host | Should -Be 'a'
+        $failed[1].Exception.Message | Should -Match "'Per'"
+        $failed[1].Exception.Message | Should -Match 'divide by zero'
+        $failed[1].TargetObject.Host | Should -Be 'b'
+        $table = ($cards[0].Content | ConvertFrom-Json).body.elements[0]
+        $table.rows[0].Per | Should -Be 25
+        $table.rows[1].PSObject.Properties.Name | Should -Not -Contain 'Per'
+    }
+
+    It 'refuses more than 50 columns before reading any cell, and names a property that cannot be read and how to leave it out' {
+        $wide = [ordered]@{}
+        1..51 | ForEach-Object { $wide["C$_"] = $_ }
+        $row = [pscustomobject]$wide | Add-Member -MemberType ScriptProperty -Name Broken -Value { throw 'not readable' } -PassThru
+        $ErrorActionPreference = 'Continue'
+
+        $thrown = $null
+        try { $row | ConvertTo-LarkCard -Title W -ErrorVariable wideErrors -ErrorAction SilentlyContinue }
+        catch { $thrown = $_ }
+
+        $thrown.FullyQualifiedErrorId | Should -Be "CardLimit,$cardId"
+        @($wideErrors | Where-Object { "$($_.FullyQualifiedErrorId)" -like 'ExpressionFailed*' }).Count | Should -Be 0
+
+        $narrow = [pscustomobject]@{ Host = 'a' } | Add-Member -MemberType ScriptProperty -Name Broken -Value { throw 'not readable' } -PassThru
+        $card = $narrow | ConvertTo-LarkCard -Title N -ErrorVariable narrowErrors -ErrorAction SilentlyContinue
+        @($card).Count | Should -Be 1
+        $narrowErrors.Count | Should -Be 1
+        $narrowErrors[0].FullyQualifiedErrorId | Should -Be "ExpressionFailed,$cardId"
+        $narrowErrors[0].Exception.Message | Should -Match "property 'Broken'"
+        $narrowErrors[0].ErrorDetails.RecommendedAction | Should -Match '-Property'
     }
 
     It 'checks each card with Test-LarkMessage before anything is sent' {

@@ -247,6 +247,39 @@ Describe 'Save-LarkMessageResource saves messages'' images and files' {
         $downloads[1].path_and_query | Should -Match 'type=image$'
     }
 
+    It 'writes each file as Get-Item does: the default view shows its folder, mode and size' {
+        $out = Join-Path $work 'view'
+        $file = Send-LarkMessage -ReceiveType chat -ReceiveId $ops -FilePath $report -ErrorAction Stop
+
+        $saved = @($file | Get-LarkMessage | Save-LarkMessageResource -Path $out -ErrorAction Stop)
+        $shown = $saved | Out-String -Width 120
+
+        $saved.Count | Should -Be 1
+        $saved[0].PSPath | Should -Be (Get-Item -LiteralPath $saved[0].FullName).PSPath
+        $saved[0].MessageId | Should -Be $file.MessageId
+        $saved[0].ResourceType | Should -Be 'file'
+        $shown | Should -Match ([regex]::Escape([System.IO.Path]::GetFullPath($out)))
+        $shown | Should -Match ('\b{0}\s+report\.bin' -f (Get-Item -LiteralPath $report).Length)
+        if (-not $IsWindows) { $shown | Should -Match '-rw' }
+    }
+
+    It 'reads a message piped without its content (Send-LarkMessage''s output) first, then saves its image' {
+        $out = Join-Path $work 'unread'
+        $picture = Send-LarkMessage -ReceiveType chat -ReceiveId $ops -ImagePath $image -ErrorAction Stop
+        $requestsBefore = @(Get-LarkSandboxRequest).Count
+        $picture | Save-LarkMessageResource -Path $out -WhatIf
+        $whatIfRequests = @(Get-LarkSandboxRequest | Select-Object -Skip $requestsBefore)
+
+        $saved = @($picture | Save-LarkMessageResource -Path $out -ErrorAction Stop)
+
+        $whatIfRequests.Count | Should -Be 0
+        $saved.Count | Should -Be 1
+        $saved[0].ResourceType | Should -Be 'image'
+        $saved[0].MessageId | Should -Be $picture.MessageId
+        (Get-FileHash $saved[0].FullName).Hash | Should -Be (Get-FileHash $image).Hash
+        @(Get-LarkSandboxRequest -Path "/open-apis/im/v1/messages/$($picture.MessageId)" | Where-Object { $_.method -eq 'GET' -and $_.path_and_query -notmatch '/resources/' }).Count | Should -Be 1
+    }
+
     It 'keeps a name like ../../x inside the folder, and overwrites only with -Force' {
         $out = Join-Path $work 'inside/deeper'
         $form = @{ file_type = 'stream'; file_name = '../../x'; file = Get-Item $report }

@@ -106,9 +106,21 @@ Describe 'New-LarkCard | Send-LarkMessage' {
         $failed | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be "InvalidMention,$newId" }
         $failed[0].TargetObject | Should -Be 'ghost@example.com'
         $failed[0].Exception.Message | Should -Match 'Lark has no user the app can see with this e-mail address'
+        $failed[0].Exception.Message | Should -Not -Match '\.\.$'
         $failed[1].TargetObject | Should -Be 'bob'
         $failed[1].Exception.Message | Should -Match "neither 'all', an open_id"
         $failed[0].ErrorDetails.RecommendedAction | Should -Match 'No card was made'
+    }
+
+    It 'refuses a title of spaces as InvalidCardInput, naming -Title and the fix' {
+        $thrown = $null
+        try { New-LarkCard -Title '   ' -Markdown 'x' -ErrorAction Stop }
+        catch { $thrown = $_ }
+
+        $thrown | Should -Not -BeNullOrEmpty
+        $thrown.FullyQualifiedErrorId | Should -Be "InvalidCardInput,$newId"
+        $thrown.Exception.Message | Should -Match '-Title'
+        $thrown.ErrorDetails.RecommendedAction | Should -Match 'No card was made'
     }
 
     It 'names a bad button key and the fix' {

@@ -67,6 +67,16 @@ Describe 'Send-LarkMessage -Markdown' {
         (Get-Delivered $sent[2].MessageId).zh_cn.content[0][0].text | Should -Be '# Weekly report'
     }
 
+    It 'warns that -Title with -Text titles nothing, and sends the text' {
+        $sent = Send-LarkMessage -ReceiveType chat -ReceiveId $ops -Text 'Backup done' -Title 'Nightly' -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+
+        $sent.ContentType | Should -Be 'text'
+        $warned.Count | Should -Be 1
+        [string]$warned[0] | Should -Match "-Title 'Nightly' titles only a post made from -Markdown"
+        $null = Send-LarkMessage -ReceiveType chat -ReceiveId $ops -Markdown '**done**' -Title 'Nightly' -WarningVariable titled -WarningAction SilentlyContinue -ErrorAction Stop
+        $titled.Count | Should -Be 0
+    }
+
     It 'refuses -Markdown with -Text before anything is sent' {
         Send-LarkMessage -ReceiveType chat -ReceiveId $ops -Markdown 'x' -Text 'y' -ErrorVariable failed -ErrorAction SilentlyContinue
 
@@ -87,6 +97,14 @@ Describe 'Test-LarkMessage -Markdown and -Mention' {
         $check.MsgType | Should -Be 'post'
         $check.Notes.Count | Should -Be 1
         ($check.Content | ConvertFrom-Json).zh_cn.content[1][0].text | Should -Be 'body'
+    }
+
+    It 'says an empty markdown is empty, and only that' {
+        $check = Test-LarkMessage -ReceiveType chat -ReceiveId $ops -Markdown ' ' -Detailed -WarningAction SilentlyContinue
+
+        $check.IsValid | Should -BeFalse
+        @($check.Problems).Count | Should -Be 1
+        @($check.Problems)[0] | Should -Match '^markdown: is empty'
     }
 
     It 'offline, leaves an e-mail mention to the send in a note and makes no request' {

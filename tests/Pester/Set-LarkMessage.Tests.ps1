@@ -199,6 +199,32 @@ Describe 'Set-LarkMessage refuses offline what Lark would refuse, and -WhatIf se
         @(Get-LarkSandboxRequest).Count | Should -Be 0
     }
 
+    It 'refuses the parts of a table ConvertTo-LarkCard split over several cards: each would replace the last, leaving one part' {
+        $sent = [pscustomobject]@{ Host = 'db-01'; Used = 40 } | ConvertTo-LarkCard -Title 'Disks' | Send-LarkMessage -ReceiveId $ops -ErrorAction Stop
+        $parts = @(1..1500 | ForEach-Object { [pscustomobject]@{ Host = "host-$_"; Note = 'x' * 40 } } | ConvertTo-LarkCard -Title 'Disks')
+        $parts.Count | Should -BeGreaterThan 1
+
+        $errors = @()
+        $out = @($parts | Set-LarkMessage -MessageId $sent.MessageId -ErrorVariable +errors -ErrorAction SilentlyContinue)
+
+        $out.Count | Should -Be 0
+        $errors.Count | Should -Be $parts.Count
+        $errors | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be "CardSplit,$setId" }
+        $errors[0].TargetObject | Should -Be $sent.MessageId
+        $errors[0].Exception.Message | Should -Match "one of $($parts.Count) cards"
+        $errors[0].ErrorDetails.RecommendedAction | Should -Match 'Send-LarkMessage'
+        @(Get-LarkSandboxRequest -Path "/open-apis/im/v1/messages/$($sent.MessageId)" | Where-Object method -eq 'PATCH').Count | Should -Be 0
+        (Get-InboxMessage $sent.MessageId).card_updates | Should -Be 0
+
+        # A table that fits one card updates the message as before.
+        $one = [pscustomobject]@{ Host = 'db-01'; Used = 90 } | ConvertTo-LarkCard -Title 'Disks' | Set-LarkMessage -MessageId $sent.MessageId -ErrorAction Stop
+        $one.Action | Should -Be 'Updated'
+        # A text edit from a row that happens to have a Parts column is no card part: it is edited.
+        $status = Send-LarkMessage -ReceiveId $ops -Text 'Deploying' -ErrorAction Stop
+        $edited = [pscustomobject]@{ MessageId = $status.MessageId; ContentType = 'text'; Content = 'Deployed'; Parts = 3 } | Set-LarkMessage -ErrorAction Stop
+        $edited.Action | Should -Be 'Edited'
+    }
+
     It '-WhatIf makes no request, connected or not' {
         $m = [pscustomobject]@{ MessageId = 'om_0123456789abcdef0123456789abcdef'; ContentType = 'interactive' }
 

@@ -47,14 +47,17 @@ internal static partial class HistoryJson
             ? new JsonObject { ["id"] = state.Options.AppId, ["id_type"] = "app_id", ["sender_type"] = "app", ["tenant_key"] = SandboxSeed.TenantKey }
             : new JsonObject { ["id"] = message.SenderId, ["id_type"] = "open_id", ["sender_type"] = "user", ["tenant_key"] = SandboxSeed.TenantKey };
         var mentions = new JsonArray();
-        var content = message.Deleted ? RecalledText : Received(message.MsgType, message.Content, state.Directory, mentions);
+        var content = message.Deleted ? RecalledText : Received(message.MsgType, message.Content, state.Directory, mentions, state.Uploads);
         data["body"] = new JsonObject { ["content"] = content };
         data["mentions"] = mentions;
         return data;
     }
 
-    /// <summary>The content as a receiver reads it back; what does not parse is answered as stored.</summary>
-    public static string Received(string msgType, string content, SandboxDirectory directory, JsonArray mentions)
+    /// <summary>
+    /// The content as a receiver reads it back; what does not parse is answered as stored. A file or media message
+    /// carries its file_name (LARK-API.md, content of received messages) where the sandbox issued its key.
+    /// </summary>
+    public static string Received(string msgType, string content, SandboxDirectory directory, JsonArray mentions, UploadStore? uploads = null)
     {
         JsonNode? node;
         try
@@ -128,6 +131,13 @@ internal static partial class HistoryJson
             }
 
             return new JsonObject { ["title"] = post["title"]?.DeepClone() ?? string.Empty, ["content"] = paragraphs }.ToJsonString(LarkResponses.Output);
+        }
+
+        if (msgType is "file" or "media" && root["file_name"] is null && root["file_key"] is JsonValue keyValue && keyValue.TryGetValue<string>(out var fileKey)
+            && uploads?.Find(fileKey)?.FileName is { Length: > 0 } fileName)
+        {
+            root["file_name"] = fileName;
+            return root.ToJsonString(LarkResponses.Output);
         }
 
         return content;

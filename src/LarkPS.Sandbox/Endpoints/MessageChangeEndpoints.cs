@@ -186,9 +186,10 @@ internal static class MessageChangeEndpoints
     }
 
     /// <summary>
-    /// True when the card declares <c>config.update_multi: true</c> (v1 and schema 2.0 cards both keep
-    /// config at the top). A template or card-kit card keeps its config where the sandbox cannot see
-    /// it: it is taken as shared (unconfirmed what Lark answers for a template built without it).
+    /// True when the card is shared: a v1 card that declares <c>config.update_multi: true</c>, and every
+    /// schema 2.0 card (its update_multi is true by default and cannot be false; LARK-API.md, "Structure").
+    /// A template or card-kit card keeps its config where the sandbox cannot see it: it is taken as shared
+    /// (unconfirmed what Lark answers for a template built without it).
     /// </summary>
     internal static bool IsSharedCard(string content)
     {
@@ -202,6 +203,11 @@ internal static class MessageChangeEndpoints
             }
 
             if (root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() is "template" or "card")
+            {
+                return true;
+            }
+
+            if (root.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.String && schema.GetString() == "2.0")
             {
                 return true;
             }

@@ -71,6 +71,7 @@ internal static partial class ErrorIds
     public const string EditWindowPassed = "EditWindowPassed";
     public const string CardNotUpdatable = "CardNotUpdatable";
     public const string CardUpdateWindowPassed = "CardUpdateWindowPassed";
+    public const string CardSplit = "CardSplit";
     public const string RecallWindowPassed = "RecallWindowPassed";
     public const string MessageChangeFailed = "MessageChangeFailed";
     public const string MessageChangeStopped = "MessageChangeStopped";

@@ -26,7 +26,7 @@ internal static partial class LarkCodeTable
         "Send a new message instead (Send-LarkMessage), or answer the original with Send-LarkMessage -ReplyTo.";
 
     private const string CardSharedFix =
-        "Lark updates a card only where the card as sent and the new card both declare config.update_multi:true. " +
+        "Lark updates a card only where the card as sent and the new card are shared: every card JSON 2.0 card is, a 1.0 card must declare config.update_multi:true. " +
         "Send alert cards with Send-LarkMessage -Updatable (which sets it) and update them with Set-LarkMessage -Content <card>; " +
         "a card sent without it cannot be made updatable: send a new card, or recall the old one with Remove-LarkMessage first.";
 

@@ -5,8 +5,9 @@ namespace LarkPS.Authoring;
 /// <summary>
 /// Makes text show as typed inside card markdown and lark_md: each markup character becomes the entity Lark's card
 /// markdown page lists for it (&amp;#42; for '*', &amp;sim; for '~' …), so '**x**', '[a](b)' or '&lt;at id=all&gt;'
-/// typed in a field arrive as those characters, never as bold, a link or a mention. Backslash escapes are unconfirmed
-/// in lark_md, so entities are used in both.
+/// typed in a field arrive as those characters, never as bold, a link or a mention; an '&' that starts a named entity
+/// (&amp;lt;, &amp;amp;) is written &amp;#38; so the entity shows as typed. Backslash escapes are unconfirmed in lark_md,
+/// so entities are used in both.
 /// </summary>
 internal static class MarkdownEscaper
 {
@@ -24,7 +25,9 @@ internal static class MarkdownEscaper
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            var replacement = c == '~' ? "&sim;" : Markup.IndexOf(c) >= 0 ? "&#" + ((int)c).ToString(CultureInfo.InvariantCulture) + ";" : null;
+            var replacement = c == '~' ? "&sim;"
+                : Markup.IndexOf(c) >= 0 || (c == '&' && StartsNamedEntity(text, i + 1)) ? "&#" + ((int)c).ToString(CultureInfo.InvariantCulture) + ";"
+                : null;
             if (replacement is null)
             {
                 builder?.Append(c);
@@ -36,5 +39,17 @@ internal static class MarkdownEscaper
         }
 
         return builder?.ToString() ?? text;
+    }
+
+    // "&lt;", "&amp;", "&sim;": letters then ';' after an '&' would be read as an entity ('&#…;' cannot be: '#' is escaped).
+    private static bool StartsNamedEntity(string text, int start)
+    {
+        var i = start;
+        while (i < text.Length && ((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z') || (text[i] >= '0' && text[i] <= '9' && i > start)))
+        {
+            i++;
+        }
+
+        return i > start && i < text.Length && text[i] == ';';
     }
 }

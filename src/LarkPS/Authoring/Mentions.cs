@@ -186,10 +186,12 @@ internal static class MentionWriter
                 return MessageJson.WriteToString(w => content.WriteTo(w));
             default:
                 throw new ArgumentException(
-                    "A " + msgType + (msgType == ContentTypes.Interactive ? " template or card reference" : " message") + " cannot carry mentions; text, post and card messages can.",
+                    Capital(ContentTypes.WithArticle(msgType)) + (msgType == ContentTypes.Interactive ? " template or card reference" : " message") + " cannot carry mentions; text, post and card messages can.",
                     nameof(msgType));
         }
     }
+
+    private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
 
     private static IEnumerable<Mention> Distinct(IEnumerable<Mention> mentions) => mentions.Distinct();
 

@@ -144,14 +144,7 @@ internal sealed class TableCardBuilder
             throw new CardLimitException("The objects have no properties to make columns of.", "Give -Property with the columns to show.");
         }
 
-        if (columns.Count > CardLimits.MaxColumns)
-        {
-            throw new CardLimitException(
-                "The table would have " + columns.Count.ToString(CultureInfo.InvariantCulture) + " columns; Lark shows at most "
-                + CardLimits.MaxColumns.ToString(CultureInfo.InvariantCulture) + " and silently leaves out the others.",
-                "Choose at most " + CardLimits.MaxColumns.ToString(CultureInfo.InvariantCulture) + " columns with -Property (names, or @{Name=…; Expression={…}}).");
-        }
-
+        CheckColumnCount(columns.Count);
         var warnings = new List<string>();
         var typed = TypeColumns(columns, rows, warnings);
         var rowJson = rows.Select(r => WriteRow(typed, r)).ToList();
@@ -216,6 +209,18 @@ internal sealed class TableCardBuilder
         }
 
         return new TableCardResult(typed, cards, problems, warnings);
+    }
+
+    /// <summary>Throws <see cref="CardLimitException"/> for more columns than Lark shows: check it before reading any cell.</summary>
+    public static void CheckColumnCount(int count)
+    {
+        if (count > CardLimits.MaxColumns)
+        {
+            throw new CardLimitException(
+                "The table would have " + count.ToString(CultureInfo.InvariantCulture) + " columns; Lark shows at most "
+                + CardLimits.MaxColumns.ToString(CultureInfo.InvariantCulture) + " and silently leaves out the others.",
+                "Choose at most " + CardLimits.MaxColumns.ToString(CultureInfo.InvariantCulture) + " columns with -Property (names, or @{Name=…; Expression={…}}).");
+        }
     }
 
     private CardDocument Card(string? title, IReadOnlyList<TableColumn> columns, IReadOnlyList<string> rows) =>
@@ -325,11 +330,17 @@ internal sealed class TableCardBuilder
         return candidate;
     }
 
+    // A number cell is a JSON number, which readers take as a double: whole numbers past 2^53 would show rounded.
+    private const long ExactInDouble = 9_007_199_254_740_992L;
+
     internal static TableDataType KindOf(object value) => value switch
     {
         double d => IsFinite(d) ? TableDataType.Number : TableDataType.Text,
         float f => IsFinite(f) ? TableDataType.Number : TableDataType.Text,
-        byte or sbyte or short or ushort or int or uint or long or ulong or decimal => TableDataType.Number,
+        long l => l is >= -ExactInDouble and <= ExactInDouble ? TableDataType.Number : TableDataType.Text,
+        ulong u => u <= ExactInDouble ? TableDataType.Number : TableDataType.Text,
+        decimal m => m is >= -ExactInDouble and <= ExactInDouble ? TableDataType.Number : TableDataType.Text,
+        byte or sbyte or short or ushort or int or uint => TableDataType.Number,
         DateTime or DateTimeOffset => TableDataType.Date,
         _ => TableDataType.Text,
     };

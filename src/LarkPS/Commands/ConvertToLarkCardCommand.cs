@@ -93,6 +93,11 @@ public sealed class ConvertToLarkCardCommand : LarkCmdlet
             return;
         }
 
+        if (Template is not null && string.IsNullOrWhiteSpace(Title))
+        {
+            WriteWarning("-Template '" + Template + "' colours the card's header, and a card without -Title has none: give -Title too, or leave -Template out.");
+        }
+
         List<SelectedColumn> columns;
         try
         {
@@ -101,6 +106,17 @@ public sealed class ConvertToLarkCardCommand : LarkCmdlet
         catch (ArgumentException ex)
         {
             ThrowTerminatingError(ErrorRecords.WithFix(ex, AuthoringErrorIds.InvalidCardInput, ErrorCategory.InvalidArgument, Property, "Check -Property. No card was made."));
+            return;
+        }
+
+        try
+        {
+            // Before any cell is read: a property that cannot be read in a table that is refused anyway is no news.
+            TableCardBuilder.CheckColumnCount(columns.Count);
+        }
+        catch (CardLimitException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.WithFix(ex, AuthoringErrorIds.CardLimit, ErrorCategory.LimitsExceeded, Property, ex.Fix + " No card was made."));
             return;
         }
 
@@ -162,10 +178,14 @@ public sealed class ConvertToLarkCardCommand : LarkCmdlet
                     // One error per column, naming the first row it failed for; its cells stay empty.
                     if (failed.Add(c))
                     {
+                        var column = columns[c];
+                        var what = column.Expression is null ? "property '" + column.PropertyName + "'" : "column '" + column.Spec.DisplayName + "'";
                         WriteError(ErrorRecords.WithFix(
-                            new ArgumentException("The column '" + columns[c].Spec.DisplayName + "' could not be read: " + ex.Message, ex),
+                            new ArgumentException("The " + what + " could not be read: " + ex.Message, ex),
                             AuthoringErrorIds.ExpressionFailed, ErrorCategory.InvalidOperation, row.BaseObject is PSCustomObject ? row : row.BaseObject,
-                            "Check that column's Expression; its cells are left empty where it fails."));
+                            column.Expression is null
+                                ? "Leave that property out by naming the columns to show with -Property; its cells are left empty where it fails."
+                                : "Check that column's Expression; its cells are left empty where it fails."));
                     }
                 }
             }

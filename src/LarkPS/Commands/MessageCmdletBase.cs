@@ -211,6 +211,12 @@ public abstract class MessageCmdletBase : LarkCmdlet
             return null;
         }
 
+        if (Title is not null && Markdown is null && !MyInvocation.ExpectingInput && (Content is not null || Text is not null || !files.IsEmpty))
+        {
+            // Only markdown makes a post with a title: with the content from parameters, -Title would be dropped silently.
+            WriteWarning("-Title '" + Title + "' titles only a post made from -Markdown; this message is " + (Text is not null ? "a text (-Text)" : !files.IsEmpty ? "a file" : "-Content") + ", sent without it. Give -Markdown for a titled post, or put the title in the content.");
+        }
+
         return new MessageParameters
         {
             Files = files,

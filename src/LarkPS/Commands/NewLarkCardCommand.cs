@@ -69,6 +69,15 @@ public sealed class NewLarkCardCommand : LarkCmdlet
 
     protected override void ProcessRecord()
     {
+        if (string.IsNullOrWhiteSpace(Title))
+        {
+            // [ValidateNotNullOrEmpty] lets spaces through; the header would throw an ArgumentException of its own.
+            ThrowTerminatingError(ErrorRecords.WithFix(
+                new ArgumentException("-Title is only spaces: a card's header needs a title to show."),
+                AuthoringErrorIds.InvalidCardInput, ErrorCategory.InvalidArgument, Title,
+                "Give -Title the words the card's header shows, such as -Title 'Disk 93% on db-02'. No card was made."));
+        }
+
         var builder = new StatusCardBuilder(Title!, Subtitle, Template) { Markdown = Markdown, Note = Note };
         try
         {
@@ -261,7 +270,7 @@ public sealed class NewLarkCardCommand : LarkCmdlet
         foreach (var (given, problem) in problems)
         {
             WriteError(ErrorRecords.WithFix(
-                new ArgumentException("-Mention " + problem + "."), AuthoringErrorIds.InvalidMention, ErrorCategory.InvalidArgument, given,
+                new ArgumentException("-Mention " + problem.TrimEnd('.') + "."), AuthoringErrorIds.InvalidMention, ErrorCategory.InvalidArgument, given,
                 "Give 'all', an open_id (ou_…), the user's own e-mail address, or a Found user from Get-LarkUser. No card was made, so that nobody is left out unnoticed."));
         }
 

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.IO;
 using System.Management.Automation;
 using System.Threading.Tasks;
@@ -89,12 +91,38 @@ public sealed class SaveLarkMessageResourceCommand : LarkCmdlet
             return;
         }
 
-        var resources = ParameterSetName == KeySet
-            ? new[] { new MessageResource(FileKey!.Trim(), Type ?? (FileKey!.Trim().StartsWith("img_", StringComparison.Ordinal) ? "image" : "file"), null) }
-            : ResourceFiles.Of(MessageType, Content is PSObject p ? p.BaseObject : Content);
+        var messageType = MessageType;
+        IReadOnlyList<MessageResource> resources;
+        if (ParameterSetName == KeySet)
+        {
+            resources = new[] { new MessageResource(FileKey!.Trim(), Type ?? (FileKey!.Trim().StartsWith("img_", StringComparison.Ordinal) ? "image" : "file"), null) };
+        }
+        else if (string.IsNullOrEmpty(MessageType) && Content is null)
+        {
+            // Only the id came (Send-LarkMessage's output, a bare MessageId): its content says what to save, so read it.
+            if (MessageChangeInput.IsWhatIf(this))
+            {
+                ShouldProcess($"the images and files of message {id} (read first)", "Save into " + _folder);
+                return;
+            }
+
+            var message = Read(id);
+            if (message is null)
+            {
+                return;
+            }
+
+            messageType = message.Deleted ? message.MessageType + ", recalled" : message.MessageType;
+            resources = ResourceFiles.Of(message.MessageType, message.Content);
+        }
+        else
+        {
+            resources = ResourceFiles.Of(MessageType, Content is PSObject p ? p.BaseObject : Content);
+        }
+
         if (resources.Count == 0)
         {
-            WriteVerbose($"Message {id} ({MessageType ?? "no type"}) has no image or file to save.");
+            WriteVerbose($"Message {id} ({messageType ?? "no type"}) has no image or file to save.");
             return;
         }
 
@@ -111,6 +139,22 @@ public sealed class SaveLarkMessageResourceCommand : LarkCmdlet
     {
         WriteProgress(new ProgressRecord(1, "Save-LarkMessageResource", "Done") { RecordType = ProgressRecordType.Completed });
         WriteVerbose($"Save-LarkMessageResource: {_saved} file(s) saved into {_folder}.");
+    }
+
+    // GET /open-apis/im/v1/messages/{id}: the message whose content names its images and files; null after an error.
+    private LarkPS.Events.LarkMessage? Read(string id)
+    {
+        var connection = _connection ??= RequireAppConnection(Connection, "downloads messages' resources");
+        try
+        {
+            using var debug = RequestDebug.Watching(this, connection);
+            return RunAsync(connection, ct => connection.History.GetAsync(id, ct)).Select(LarkPS.Events.HistoryItemParser.Parse).FirstOrDefault();
+        }
+        catch (LarkApiException ex)
+        {
+            WriteError(GetLarkMessageCommand.LarkFailure(ex, MessageId, "Could not read message " + id + " to find its images and files: " + ex.Message));
+            return null;
+        }
     }
 
     private void Save(string id, MessageResource resource)
@@ -155,7 +199,7 @@ public sealed class SaveLarkMessageResourceCommand : LarkCmdlet
 
             File.Move(sink.PartPath, target);
             _saved++;
-            var file = PSObject.AsPSObject(new FileInfo(target));
+            var file = Saved(target);
             file.Properties.Add(new PSNoteProperty("MessageId", id));
             file.Properties.Add(new PSNoteProperty("FileKey", resource.Key));
             file.Properties.Add(new PSNoteProperty("ResourceType", resource.Type));
@@ -179,6 +223,26 @@ public sealed class SaveLarkMessageResourceCommand : LarkCmdlet
                 WriteVerbose("Downloading: " + reason);
             }
         }
+    }
+
+    // The file as Get-Item writes it (PSPath, PSParentPath, the provider's Unix mode and size), so the default
+    // FileSystem view shows its mode, size and folder; a bare FileInfo shows those columns empty.
+    private PSObject Saved(string target)
+    {
+        try
+        {
+            var items = InvokeProvider.Item.Get(new[] { "Microsoft.PowerShell.Core\\FileSystem::" + target }, false, true);
+            if (items.Count == 1 && items[0].BaseObject is FileInfo)
+            {
+                return items[0];
+            }
+        }
+        catch (Exception ex) when (ex is ProviderNotFoundException or ItemNotFoundException or ProviderInvocationException or NotSupportedException or ArgumentException)
+        {
+            // Kept as a bare FileInfo below: the file is saved either way.
+        }
+
+        return PSObject.AsPSObject(new FileInfo(target));
     }
 
     // The download runs on its own; the pipeline thread shows its bytes as they arrive (only it may write progress).

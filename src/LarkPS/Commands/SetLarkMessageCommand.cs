@@ -46,6 +46,13 @@ public sealed class SetLarkMessageCommand : LarkCmdlet
     [ValidateNotNull]
     public LarkConnection? Connection { get; set; }
 
+    /// <summary>
+    /// How many cards the piped card's table took (ConvertTo-LarkCard's Parts), by property name: one message holds one
+    /// card, so a part of a split table would replace the others' update and only the last part would show.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public int Parts { get; set; }
+
     protected override void BeginProcessing() =>
         _connection = MessageChangeInput.ForChanges(this, Connection, RequireConnection, "edit or update");
 
@@ -85,6 +92,17 @@ public sealed class SetLarkMessageCommand : LarkCmdlet
         {
             WriteError(ErrorRecords.WithFix(
                 new ArgumentException($"Cannot change {description}: {change.Problem}."), ErrorIds.InvalidMessage, ErrorCategory.InvalidData, target, change.Fix));
+            return;
+        }
+
+        if (change.IsCardUpdate && Parts > 1)
+        {
+            WriteError(ErrorRecords.WithFix(
+                new ArgumentException(string.Format(CultureInfo.InvariantCulture,
+                    "Cannot update {0} with this card: it is one of {1} cards ConvertTo-LarkCard split the table into, and a message holds one card, so each part would replace the one before and only the last would show.",
+                    description, Parts)),
+                ErrorIds.CardSplit, ErrorCategory.LimitsExceeded, target,
+                "Update the message with a table that fits one card (fewer rows with Select-Object -First, or fewer columns with -Property), or send all the parts as new messages with Send-LarkMessage (and recall the old one with Remove-LarkMessage). Nothing was sent."));
             return;
         }
 

@@ -41,7 +41,7 @@ internal sealed class MessageChange
         if (msgType is not (ContentTypes.Text or ContentTypes.Post or ContentTypes.Interactive))
         {
             return Refused(
-                (msgType is null ? ValidationProblem.Quote(contentType!) + " is not a content type" : "a " + msgType + " message cannot be changed") +
+                (msgType is null ? ValidationProblem.Quote(contentType!) + " is not a content type" : ContentTypes.WithArticle(msgType) + " message cannot be changed") +
                 ": Lark edits text and post messages and updates cards (interactive), nothing else",
                 "Give -ContentType text, post or interactive. To replace another kind of message, recall it with Remove-LarkMessage and send a new one.");
         }

@@ -67,6 +67,9 @@ public class MentionTests
         Assert.Equal("lark_md", Parse(v1).GetProperty("elements")[0].GetProperty("text").GetProperty("tag").GetString());
 
         Assert.Contains("cannot carry mentions", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("image", "{\"image_key\":\"img_1\"}", mentions)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("An image message cannot", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("image", "{\"image_key\":\"img_1\"}", mentions)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("An interactive template", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("interactive", "{\"type\":\"template\",\"data\":{\"template_id\":\"t\"}}", mentions)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("A file message cannot", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("file", "{\"file_key\":\"file_1\"}", mentions)).Message, StringComparison.Ordinal);
         Assert.Contains("template", Assert.Throws<ArgumentException>(() => MentionWriter.AddToContent("interactive", "{\"type\":\"template\",\"data\":{\"template_id\":\"x\"}}", mentions)).Message, StringComparison.Ordinal);
     }
 
@@ -75,6 +78,8 @@ public class MentionTests
     {
         Assert.Equal("&#60;&#62;&#42;&#91;&#93;&#40;&#41;&#35;&#95;&#92;&#58;&#47;&#33;&#43;&#45;&#34;&#39;&#36;&#96;&sim;", MarkdownEscaper.Escape("<>*[]()#_\\:/!+-\"'$`~"));
         Assert.Equal("plain text, 中文 & 1.5", MarkdownEscaper.Escape("plain text, 中文 & 1.5"));
+        // A named entity typed in a value (&lt; &amp; &sim;) shows as typed: its '&' is written &#38;, a lone '&' stays.
+        Assert.Equal("a &#38;lt; b &#38;amp; c &#38;sim; AT&T &x", MarkdownEscaper.Escape("a &lt; b &amp; c &sim; AT&T &x"));
         Assert.Equal(string.Empty, MarkdownEscaper.Escape(string.Empty));
     }
 }

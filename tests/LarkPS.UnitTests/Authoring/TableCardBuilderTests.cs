@@ -84,6 +84,29 @@ public class TableCardBuilderTests
         Assert.Equal("a, b", row.GetProperty("Tags").GetString());
     }
 
+    [Fact]
+    public void Whole_numbers_past_2_to_the_53_are_text_so_they_show_exactly()
+    {
+        // A number cell is a JSON number, read as a double: 9007199254740993 would show as ...992.
+        const long Exact = 9_007_199_254_740_992L;
+        var rows = new[]
+        {
+            new object?[] { Exact, Exact + 1, 18_446_744_073_709_551_615UL, 12_345_678_901_234_567_890m, 7L },
+            new object?[] { 1L, 2L, 3UL, 4m, -(Exact + 1) },
+        };
+
+        var table = TableOf(Build(new TableColumnSpec[] { new("Fits"), new("Past"), new("Max"), new("Big"), new("Negative") }, rows).Cards[0]);
+
+        var columns = table.GetProperty("columns").EnumerateArray().ToList();
+        Assert.Equal(new[] { "number", "text", "text", "text", "text" }, columns.Select(c => c.GetProperty("data_type").GetString()));
+        var row = table.GetProperty("rows")[0];
+        Assert.Equal(Exact, row.GetProperty("Fits").GetInt64());
+        Assert.Equal("9007199254740993", row.GetProperty("Past").GetString());
+        Assert.Equal("18446744073709551615", row.GetProperty("Max").GetString());
+        Assert.Equal("12345678901234567890", row.GetProperty("Big").GetString());
+        Assert.Equal("-9007199254740993", table.GetProperty("rows")[1].GetProperty("Negative").GetString());
+    }
+
     [Theory]
     [InlineData("N1", 1, true)]
     [InlineData("F0", 0, false)]

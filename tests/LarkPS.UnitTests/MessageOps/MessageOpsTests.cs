@@ -169,6 +169,7 @@ public sealed class MessageOpsTests
     public void Other_types_and_bad_content_are_refused_before_sending()
     {
         Assert.Contains("updates cards", MessageChange.Prepare("image", "{\"image_key\":\"img_x\"}", null).Problem, StringComparison.Ordinal);
+        Assert.StartsWith("an image message cannot be changed", MessageChange.Prepare("image", "{\"image_key\":\"img_x\"}", null).Problem, StringComparison.Ordinal);
         Assert.Contains("not a content type", MessageChange.Prepare("nope", "{}", null).Problem, StringComparison.Ordinal);
         Assert.NotNull(MessageChange.Prepare("post", "{\"nope\":1}", null).Problem);
         Assert.Null(MessageChange.Prepare(null, null, "plain text").Problem);

@@ -182,21 +182,29 @@ internal static partial class AttachmentInputs
 
                     var field = string.Format(CultureInfo.InvariantCulture, "content.{0}.content[{1}][{2}].path", locale.Key, p, n);
                     var file = Check(input, field, path, AttachmentKind.Image, false, resolve);
+                    node.Remove("path");
                     if (file is null)
                     {
+                        // The path's problem is the node's: no second one for the image_key it would have filled.
+                        node["image_key"] = Placeholder(true, files.Count);
                         failed = true;
                         continue;
                     }
 
                     var placeholder = Placeholder(true, files.Count, file);
-                    node.Remove("path");
                     node["image_key"] = placeholder;
                     files.Add(new KeyValuePair<string, LocalAttachment>(placeholder, file));
                 }
             }
         }
 
-        if (failed || files.Count == 0)
+        if (failed)
+        {
+            input.Content = root.ToJsonString();
+            return null;
+        }
+
+        if (files.Count == 0)
         {
             return null;
         }

@@ -120,8 +120,12 @@ internal sealed class ItemAuthoring
         }
 
         input.ContentType = post.MsgType;
-        input.Content = post.ContentJson;
+        input.Content = string.IsNullOrWhiteSpace(markdown) && _mentions.Count == 0
+            ? EmptyMarkdownPost // "markdown: is empty" is the item's problem: not a second one for the post it would have made
+            : post.ContentJson;
     }
+
+    private const string EmptyMarkdownPost = "{\"zh_cn\":{\"content\":[[{\"tag\":\"md\",\"text\":\"(empty)\"}]]}}";
 
     private void ApplyMentions(MessageInput input)
     {

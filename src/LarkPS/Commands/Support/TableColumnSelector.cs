@@ -29,7 +29,12 @@ internal sealed class SelectedColumn
     {
         if (Expression is not null)
         {
-            var results = Expression.InvokeWithContext(null, new List<PSVariable> { new("_", row), new("PSItem", row) });
+            // Stop: an error the expression writes (1/0, a failing command) throws here, so it becomes the column's
+            // ExpressionFailed error under the cmdlet's -ErrorAction, not a stray record on the host.
+            var results = Expression.InvokeWithContext(null, new List<PSVariable>
+            {
+                new("_", row), new("PSItem", row), new("ErrorActionPreference", ActionPreference.Stop),
+            });
             return results.Count switch
             {
                 0 => null,
@@ -123,6 +128,13 @@ internal static class TableColumnSelector
                 default:
                     throw new ArgumentException("-Property has a " + (item?.GetType().Name ?? "null") + ", which is not a column. " + HashtableFix);
             }
+        }
+
+        if (columns.Count == 0)
+        {
+            throw new ArgumentException(
+                "-Property " + string.Join(", ", property.Select(p => "'" + p + "'")) + " matches none of the objects' properties"
+                + (names.Count == 0 ? " (they have none)." : " (" + string.Join(", ", names.Take(20)) + (names.Count > 20 ? ", …" : string.Empty) + ")."));
         }
 
         return columns;

@@ -67,6 +67,22 @@ Describe 'Receive-LarkEvent' {
         @($pushes | ForEach-Object { $_.attempts[0].ack_code }) | Should -Be @(200, 200, 200)
     }
 
+    It 'loses none of several events that arrive at once when Select-Object -First 1 ends the pipeline' {
+        # Three arrive together; the pipeline takes one and stops. The two it never wrote are answered "not handled"
+        # (code 500), so Lark pushes them again and the next listen writes them (before, all three were acknowledged
+        # on arrival and two were lost).
+        Send-UserMessage -Text 'burst' -Count 3
+
+        $first = @(Receive-LarkEvent -Timeout 30 | Select-Object -First 1)
+        $rest = @(Receive-LarkEvent -Count 2 -Timeout 20)
+
+        $first.Count | Should -Be 1
+        @(@($first.Text) + @($rest.Text) | Sort-Object) | Should -Be @('burst 1', 'burst 2', 'burst 3')
+        $deliveries = @(Get-EventDelivery)
+        @($deliveries | Where-Object status -ne 'acked').Count | Should -Be 0
+        @($deliveries | Where-Object { @($_.attempts | Where-Object ack_code -eq 500).Count -ge 1 }).Count | Should -Be 2
+    }
+
     It 'joins an event sent in fragments (sum > 1)' {
         Invoke-Events '/options' @{ fragmentBytes = 40 } | Out-Null
         $long = (1..30 | ForEach-Object { "line $_ of a long message" }) -join ' / '

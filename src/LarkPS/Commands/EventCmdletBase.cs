@@ -79,7 +79,14 @@ public abstract class EventCmdletBase : LarkCmdlet
                 case NoticeKind.Verbose: WriteVerbose(notice.Text!); break;
                 case NoticeKind.Debug: WriteDebug(notice.Text!); break;
                 case NoticeKind.Warning: WriteWarning(notice.Text!); break;
-                case NoticeKind.Event: write(notice.Event!); break;
+                case NoticeKind.Event:
+                    // Taking it releases its acknowledgement; one refused as the command stopped is Lark's to push again.
+                    if (notice.Event!.Claim())
+                    {
+                        write(notice.Event);
+                    }
+
+                    break;
                 case NoticeKind.Fatal:
                     var error = notice.Error as LongConnectionException;
                     ThrowTerminatingError(ErrorRecords.WithFix(

@@ -69,6 +69,19 @@ internal sealed class EventReceiver : IDisposable
         {
             // RunAsync reports its own failures as notices; nothing is left to say here.
         }
+
+        // Events still queued are never written: any not acknowledged yet is forgotten, so Lark's next push is taken.
+        try
+        {
+            foreach (var notice in _queue.ToArray())
+            {
+                notice.Event?.Abandon();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed already: abandoned then.
+        }
     }
 
     /// <inheritdoc />

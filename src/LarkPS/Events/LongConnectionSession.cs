@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net.WebSockets;
@@ -13,7 +14,8 @@ namespace LarkPS.Events;
 
 /// <summary>
 /// One open WebSocket of the long connection: pings at the server's interval, reads frames, joins fragments, takes
-/// or declines each event and acknowledges it at once on this thread (never after user code), and closes cleanly.
+/// or declines each event, acknowledges a taken one when the pipeline takes it or after <see cref="EventOptions.AckHold"/>
+/// (never after user code), answers "not handled" to those the pipeline never took when the command stops, and closes cleanly.
 /// </summary>
 internal sealed class LongConnectionSession : IDisposable
 {
@@ -30,6 +32,8 @@ internal sealed class LongConnectionSession : IDisposable
     private readonly Action<ConnectionNotice> _notify;
     private readonly FragmentAssembler _fragments;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly List<PendingAck> _pending = new();
+    private bool _stopping;
 
     public LongConnectionSession(WebSocket socket, EventEndpoint endpoint, EventClientConfig config, EventOptions options, EventMemory memory, IClock clock, Func<ReceivedEvent, EventVerdict> decide, Action<ConnectionNotice> notify)
     {
@@ -60,6 +64,11 @@ internal sealed class LongConnectionSession : IDisposable
         }
 
         string? ended = null;
+        if (stop.IsCancellationRequested)
+        {
+            await RefuseUntakenAsync().ConfigureAwait(false);
+        }
+
         if (stop.IsCancellationRequested && !reader.IsCompleted)
         {
             await CloseCleanlyAsync(reader).ConfigureAwait(false);
@@ -268,9 +277,84 @@ internal sealed class LongConnectionSession : IDisposable
 
         // Remembered before the acknowledgement leaves: a re-push racing it is then a duplicate.
         _memory.Remember(received.EventId, received.MessageId);
-        await AckAsync(frame, arrived, verdict.CardAnswer is { } answer ? AnswerPayload(answer) : AckOk, token).ConfigureAwait(false);
-        _notify(ConnectionNotice.Verbose("Event " + received.EventId + " (" + received.EventType + ") received and acknowledged" + (verdict.Note is null ? "." : ", " + verdict.Note + ".")));
+        var pending = new PendingAck(received, _memory, frame, arrived);
+        bool stopping;
+        lock (_pending)
+        {
+            stopping = _stopping;
+            if (!stopping)
+            {
+                _pending.Add(pending);
+            }
+        }
+
+        if (stopping)
+        {
+            // The command is ending: nobody will write this event.
+            pending.TryRefuse();
+            await AckAsync(frame, arrived, AckNotHandled, token).ConfigureAwait(false);
+            return;
+        }
+
         _notify(ConnectionNotice.Received(received));
+        _ = AcknowledgeWhenTakenAsync(pending, frame, arrived, verdict, token);
+    }
+
+    // Acknowledges once the pipeline thread takes the event, or after AckHold (within Lark's 3 s, however slow the
+    // pipeline), unless the command stopped first and the event was refused.
+    private async Task AcknowledgeWhenTakenAsync(PendingAck pending, LarkFrame frame, DateTimeOffset arrived, EventVerdict verdict, CancellationToken token)
+    {
+        try
+        {
+            await Task.WhenAny(pending.WhenClaimed, _clock.Delay(_options.AckHold, token)).ConfigureAwait(false);
+            if (!pending.TryAcknowledge())
+            {
+                return;
+            }
+
+            var received = pending.Received;
+            await AckAsync(frame, arrived, verdict.CardAnswer is { } answer ? AnswerPayload(answer) : AckOk, token).ConfigureAwait(false);
+            _notify(ConnectionNotice.Verbose("Event " + received.EventId + " (" + received.EventType + ") received and acknowledged" + (verdict.Note is null ? "." : ", " + verdict.Note + ".")));
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection ended before the hold did: Lark pushes the event again; the memory writes it once.
+        }
+        finally
+        {
+            lock (_pending)
+            {
+                _pending.Remove(pending);
+            }
+        }
+    }
+
+    // The command stops: every taken event the pipeline did not take is answered "not handled" (and forgotten), so
+    // Lark pushes it again instead of it being lost with the queue.
+    private async Task RefuseUntakenAsync()
+    {
+        PendingAck[] untaken;
+        lock (_pending)
+        {
+            _stopping = true;
+            untaken = _pending.ToArray();
+        }
+
+        var refused = 0;
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+        foreach (var pending in untaken)
+        {
+            if (pending.TryRefuse())
+            {
+                refused++;
+                await AckAsync(pending.Frame, pending.Arrived, AckNotHandled, timeout.Token).ConfigureAwait(false);
+            }
+        }
+
+        if (refused > 0)
+        {
+            _notify(ConnectionNotice.Verbose(refused.ToString(CultureInfo.InvariantCulture) + " event(s) arrived that the command did not write before it stopped: answered 'not handled', so Lark pushes them again."));
+        }
     }
 
     private void AdoptPong(byte[] payload)

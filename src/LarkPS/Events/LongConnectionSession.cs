@@ -307,6 +307,13 @@ internal sealed class LongConnectionSession : IDisposable
         try
         {
             await Task.WhenAny(pending.WhenClaimed, _clock.Delay(_options.AckHold, token)).ConfigureAwait(false);
+            if (token.IsCancellationRequested && !pending.WhenClaimed.IsCompleted)
+            {
+                // The connection ended first: nothing can be acknowledged on it. Lark pushes the event again; written
+                // once if the pipeline takes this copy, taken anew (forgotten when abandoned) if the command stops first.
+                return;
+            }
+
             if (!pending.TryAcknowledge())
             {
                 return;

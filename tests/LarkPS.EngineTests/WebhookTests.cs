@@ -77,6 +77,30 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_hook_item_is_named_by_the_hook_s_group_in_errors_retries_and_Test_not_as_missing_a_receiveId()
+    {
+        var options = new SandboxOptions();
+        options.HookQuotas.PerSecond = 1;
+        await using var world = await EngineWorld.StartAsync(options);
+        world.Session.Invoke(ConnectSigned, HookUri(world, SandboxSeed.OpsHookToken), SandboxSeed.OpsHookSecret);
+
+        // Three at once past the hook's 1/s: the refused ones are retried (11232), each retry line naming the item.
+        var sent = world.Session.Invoke("1..3 | ForEach-Object { \"alert $_\" } | Send-LarkMessage -Verbose");
+        var tested = world.Session.Invoke("(Test-LarkMessage -Text 'alert' -Detailed).Item");
+        world.Session.Invoke(ConnectSigned, HookUri(world, SandboxSeed.OpsHookToken), "not-the-secret");
+        var refused = world.Session.Invoke("Send-LarkMessage -Text 'disk full'");
+
+        Assert.Equal(3, sent.Output.Count);
+        var retries = sent.Verbose.Where(v => v.StartsWith("Retrying", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(retries);
+        Assert.All(retries, v => Assert.Matches(@"^Retrying item \d \(the hook's group\): ", v));
+        Assert.Equal("item 1 (the hook's group)", Assert.Single(tested.Output).ToString());
+        var error = Assert.Single(refused.Errors).ToString();
+        Assert.StartsWith("Could not send item 1 (the hook's group): ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("receiveId", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_keyword_is_a_19024_error_whose_fix_names_the_text_or_title()
     {
         await using var world = await EngineWorld.StartAsync();

@@ -93,7 +93,7 @@ public sealed class WebhookTests
         Assert.Equal(3, sent.Output.Count);
         var retries = sent.Verbose.Where(v => v.StartsWith("Retrying", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(retries);
-        Assert.All(retries, v => Assert.Matches(@"^Retrying item \d \(the hook's group\): ", v));
+        Assert.All(retries, v => Assert.Matches(@"^Retrying item \d \(the hook's group\): Lark rate limit of the custom bot \(100 a minute, 5 a second\) \(11232, HTTP 200\)", v));
         Assert.Equal("item 1 (the hook's group)", Assert.Single(tested.Output).ToString());
         var error = Assert.Single(refused.Errors).ToString();
         Assert.StartsWith("Could not send item 1 (the hook's group): ", error, StringComparison.Ordinal);

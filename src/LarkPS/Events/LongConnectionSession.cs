@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -297,7 +298,7 @@ internal sealed class LongConnectionSession : IDisposable
         }
 
         _notify(ConnectionNotice.Received(received));
-        _ = AcknowledgeWhenTakenAsync(pending, frame, arrived, verdict, token);
+        pending.Acknowledging = AcknowledgeWhenTakenAsync(pending, frame, arrived, verdict, token);
     }
 
     // Acknowledges once the pipeline thread takes the event, or after AckHold (within Lark's 3 s, however slow the
@@ -356,6 +357,14 @@ internal sealed class LongConnectionSession : IDisposable
                 refused++;
                 await AckAsync(pending.Frame, pending.Arrived, AckNotHandled, timeout.Token).ConfigureAwait(false);
             }
+        }
+
+        // The events the pipeline took have their acknowledgement (a card's answer among them) on its way: it leaves
+        // before the close frame, or Lark would push the event again and the clicker would not see the answer.
+        var inFlight = untaken.Select(p => p.Acknowledging).OfType<Task>().ToArray();
+        if (inFlight.Length > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(_options.CloseTimeout, CancellationToken.None)).ConfigureAwait(false);
         }
 
         if (refused > 0)

@@ -41,6 +41,9 @@ internal sealed class PendingAck
     /// <summary>When the frame arrived (biz_rt counts from here).</summary>
     public DateTimeOffset Arrived { get; }
 
+    /// <summary>The task that sends the acknowledgement once the event is taken (a stop waits for it before closing).</summary>
+    public Task? Acknowledging { get; set; }
+
     /// <summary>Completes when the pipeline thread has taken the event.</summary>
     public Task WhenClaimed => _claimed.Task;
 

@@ -321,8 +321,11 @@ internal sealed class LongConnectionSession : IDisposable
             }
 
             var received = pending.Received;
-            await AckAsync(frame, arrived, verdict.CardAnswer is { } answer ? AnswerPayload(answer) : AckOk, token).ConfigureAwait(false);
-            _notify(ConnectionNotice.Verbose("Event " + received.EventId + " (" + received.EventType + ") received and acknowledged" + (verdict.Note is null ? "." : ", " + verdict.Note + ".")));
+            var what = "event " + received.EventId + " (" + received.EventType + ")";
+            if (await AckAsync(frame, arrived, verdict.CardAnswer is { } answer ? AnswerPayload(answer) : AckOk, token, what).ConfigureAwait(false))
+            {
+                _notify(ConnectionNotice.Verbose("Event " + received.EventId + " (" + received.EventType + ") received and acknowledged" + (verdict.Note is null ? "." : ", " + verdict.Note + ".")));
+            }
         }
         catch (OperationCanceledException)
         {
@@ -393,7 +396,7 @@ internal sealed class LongConnectionSession : IDisposable
         Encoding.UTF8.GetBytes("{\"code\":200,\"data\":\"" + Convert.ToBase64String(answer) + "\"}");
 
     // The frame back as it came (SeqID, LogID, service, method, every header) plus biz_rt, with the answer as payload.
-    private async Task AckAsync(LarkFrame frame, DateTimeOffset arrived, byte[] payload, CancellationToken token)
+    private async Task<bool> AckAsync(LarkFrame frame, DateTimeOffset arrived, byte[] payload, CancellationToken token, string what = "a frame")
     {
         var ack = frame.Copy();
         var spent = Math.Max(0, (long)(_clock.UtcNow - arrived).TotalMilliseconds);
@@ -402,11 +405,13 @@ internal sealed class LongConnectionSession : IDisposable
         try
         {
             await SendAsync(ack, token).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // The connection dropped before the ack left: Lark pushes the event again, and the memory writes it once.
-            _notify(ConnectionNotice.Verbose("The acknowledgement of a frame could not be sent (the connection dropped); Lark will push the event again."));
+            _notify(ConnectionNotice.Verbose("The acknowledgement of " + what + " could not be sent (the connection dropped); Lark will push it again, and it is not written twice."));
+            return false;
         }
     }
 

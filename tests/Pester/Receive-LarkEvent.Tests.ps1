@@ -144,6 +144,19 @@ Describe 'Receive-LarkEvent' {
         (Invoke-Events '' $null).open_connections | Should -Be 0
     }
 
+    It 'says with an EventConnectionFailed error, not quietly, when -Timeout passes before the connection could open' {
+        # Lark busy (code 1) at every attempt: no event could arrive, which a script must be able to tell from silence.
+        Invoke-Events '/options' @{ endpointCode = 1; endpointCodeTimes = 1000 } | Out-Null
+
+        $events = @(Receive-LarkEvent -Count 1 -Timeout 3 -ErrorVariable failed -ErrorAction SilentlyContinue)
+
+        $events.Count | Should -Be 0
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be "EventConnectionFailed,$receiveId"
+        $failed[0].Exception.Message | Should -Match 'could not be opened within -Timeout 3 s.*code 1 \(system busy\)'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match 'network path'
+    }
+
     It 'with -EventType takes only those events, and answers the others "not handled" so Lark offers them again' {
         Invoke-Events '/event' @{ event_type = 'im.chat.member.bot.added_v1'; event = @{ chat_id = $ops } } | Out-Null
         Send-UserMessage -Text 'wanted'

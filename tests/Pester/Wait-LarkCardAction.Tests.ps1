@@ -119,6 +119,16 @@ Describe 'Wait-LarkCardAction' {
         (Invoke-Events '' $null).open_connections | Should -Be 0
     }
 
+    It 'fails with EventConnectionFailed, not CardActionTimeout, when the connection never opened within -Timeout' {
+        $sent = Send-LarkMessage -ReceiveId $ops -ContentType interactive -Content (New-ApprovalCard)
+        Invoke-Events '/options' @{ endpointCode = 1; endpointCodeTimes = 1000 } | Out-Null
+
+        $err = { $sent | Wait-LarkCardAction -Timeout 3 } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -Be "EventConnectionFailed,$waitId"
+        $err.Exception.Message | Should -Match 'code 1 \(system busy\)'
+    }
+
     It 'refuses a -Card that is not a card before connecting' {
         $sent = Send-LarkMessage -ReceiveId $ops -ContentType interactive -Content (New-ApprovalCard)
 

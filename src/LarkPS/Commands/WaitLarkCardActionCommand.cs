@@ -105,7 +105,11 @@ public sealed class WaitLarkCardActionCommand : EventCmdletBase
             _written++;
             WriteObject(received.Output);
         });
-        if (!finished)
+        if (!finished && NeverConnectedError(Timeout) is { } notConnected)
+        {
+            ThrowTerminatingError(notConnected);
+        }
+        else if (!finished)
         {
             var ids = string.Join(", ", _messageIds);
             ThrowTerminatingError(ErrorRecords.WithFix(

@@ -101,6 +101,29 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_hook_item_whose_deadline_went_to_11232_refusals_gets_the_hook_s_fix_not_an_app_s_or_a_uuid()
+    {
+        var options = new SandboxOptions();
+        options.HookQuotas.PerMinute = 1;
+        await using var world = await EngineWorld.StartAsync(options);
+        world.Session.Invoke(ConnectSigned, HookUri(world, SandboxSeed.OpsHookToken), SandboxSeed.OpsHookSecret);
+
+        var result = world.Session.Invoke("'alert 1', 'alert 2' | Send-LarkMessage -DeadlineSec 3");
+
+        Assert.Single(result.Output);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("QuotaBudgetSpent,LarkPS.Commands.SendLarkMessageCommand", error.FullyQualifiedErrorId);
+        var text = error.ToString();
+        Assert.Matches(@"^Could not send item [12] \(the hook's group\): Lark refused it", text);
+        Assert.Contains("this custom bot", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("check the group", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("on this app", text, StringComparison.Ordinal);
+        var fix = error.ErrorDetails.RecommendedAction;
+        Assert.DoesNotContain("uuid", fix, StringComparison.Ordinal);
+        Assert.Contains("this custom bot", fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_keyword_is_a_19024_error_whose_fix_names_the_text_or_title()
     {
         await using var world = await EngineWorld.StartAsync();

@@ -295,5 +295,7 @@ Describe 'Receive-LarkEvent' {
         $all | Should -Not -Match 'access_key='
         $all | Should -Not -Match 'ticket='
         $all | Should -Not -Match ([regex]::Escape($sandbox.AppSecret))
+        # The pong carries the ClientConfig the endpoint gave: nothing new, so -Debug does not say it is.
+        $all | Should -Not -Match 'pong brought a new ClientConfig'
     }
 }

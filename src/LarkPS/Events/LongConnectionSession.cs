@@ -381,7 +381,8 @@ internal sealed class LongConnectionSession : IDisposable
         try
         {
             using var document = JsonDocument.Parse(payload);
-            if (_config.Adopt(document.RootElement))
+            var before = _config.ToString();
+            if (_config.Adopt(document.RootElement) && _config.ToString() != before)
             {
                 _notify(ConnectionNotice.Debug("Lark's pong brought a new ClientConfig: " + _config + "."));
             }

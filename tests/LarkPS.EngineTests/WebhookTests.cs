@@ -77,6 +77,53 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_hook_item_is_named_by_the_hook_s_group_in_errors_retries_and_Test_not_as_missing_a_receiveId()
+    {
+        var options = new SandboxOptions();
+        options.HookQuotas.PerSecond = 1;
+        await using var world = await EngineWorld.StartAsync(options);
+        world.Session.Invoke(ConnectSigned, HookUri(world, SandboxSeed.OpsHookToken), SandboxSeed.OpsHookSecret);
+
+        // Three at once past the hook's 1/s: the refused ones are retried (11232), each retry line naming the item.
+        var sent = world.Session.Invoke("1..3 | ForEach-Object { \"alert $_\" } | Send-LarkMessage -Verbose");
+        var tested = world.Session.Invoke("(Test-LarkMessage -Text 'alert' -Detailed).Item");
+        world.Session.Invoke(ConnectSigned, HookUri(world, SandboxSeed.OpsHookToken), "not-the-secret");
+        var refused = world.Session.Invoke("Send-LarkMessage -Text 'disk full'");
+
+        Assert.Equal(3, sent.Output.Count);
+        var retries = sent.Verbose.Where(v => v.StartsWith("Retrying", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(retries);
+        Assert.All(retries, v => Assert.Matches(@"^Retrying item \d \(the hook's group\): Lark rate limit of the custom bot \(100 a minute, 5 a second\) \(11232, HTTP 200\)", v));
+        Assert.Equal("item 1 (the hook's group)", Assert.Single(tested.Output).ToString());
+        var error = Assert.Single(refused.Errors).ToString();
+        Assert.StartsWith("Could not send item 1 (the hook's group): ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("receiveId", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hook_item_whose_deadline_went_to_11232_refusals_gets_the_hook_s_fix_not_an_app_s_or_a_uuid()
+    {
+        var options = new SandboxOptions();
+        options.HookQuotas.PerMinute = 1;
+        await using var world = await EngineWorld.StartAsync(options);
+        world.Session.Invoke(ConnectSigned, HookUri(world, SandboxSeed.OpsHookToken), SandboxSeed.OpsHookSecret);
+
+        var result = world.Session.Invoke("'alert 1', 'alert 2' | Send-LarkMessage -DeadlineSec 3");
+
+        Assert.Single(result.Output);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("QuotaBudgetSpent,LarkPS.Commands.SendLarkMessageCommand", error.FullyQualifiedErrorId);
+        var text = error.ToString();
+        Assert.Matches(@"^Could not send item [12] \(the hook's group\): Lark refused it", text);
+        Assert.Contains("this custom bot", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("check the group", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("on this app", text, StringComparison.Ordinal);
+        var fix = error.ErrorDetails.RecommendedAction;
+        Assert.DoesNotContain("uuid", fix, StringComparison.Ordinal);
+        Assert.Contains("this custom bot", fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_keyword_is_a_19024_error_whose_fix_names_the_text_or_title()
     {
         await using var world = await EngineWorld.StartAsync();

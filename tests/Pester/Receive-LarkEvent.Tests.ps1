@@ -67,6 +67,22 @@ Describe 'Receive-LarkEvent' {
         @($pushes | ForEach-Object { $_.attempts[0].ack_code }) | Should -Be @(200, 200, 200)
     }
 
+    It 'loses none of several events that arrive at once when Select-Object -First 1 ends the pipeline' {
+        # Three arrive together; the pipeline takes one and stops. The two it never wrote are answered "not handled"
+        # (code 500), so Lark pushes them again and the next listen writes them (before, all three were acknowledged
+        # on arrival and two were lost).
+        Send-UserMessage -Text 'burst' -Count 3
+
+        $first = @(Receive-LarkEvent -Timeout 30 | Select-Object -First 1)
+        $rest = @(Receive-LarkEvent -Count 2 -Timeout 20)
+
+        $first.Count | Should -Be 1
+        @(@($first.Text) + @($rest.Text) | Sort-Object) | Should -Be @('burst 1', 'burst 2', 'burst 3')
+        $deliveries = @(Get-EventDelivery)
+        @($deliveries | Where-Object status -ne 'acked').Count | Should -Be 0
+        @($deliveries | Where-Object { @($_.attempts | Where-Object ack_code -eq 500).Count -ge 1 }).Count | Should -Be 2
+    }
+
     It 'joins an event sent in fragments (sum > 1)' {
         Invoke-Events '/options' @{ fragmentBytes = 40 } | Out-Null
         $long = (1..30 | ForEach-Object { "line $_ of a long message" }) -join ' / '
@@ -126,6 +142,19 @@ Describe 'Receive-LarkEvent' {
         $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 2
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
         (Invoke-Events '' $null).open_connections | Should -Be 0
+    }
+
+    It 'says with an EventConnectionFailed error, not quietly, when -Timeout passes before the connection could open' {
+        # Lark busy (code 1) at every attempt: no event could arrive, which a script must be able to tell from silence.
+        Invoke-Events '/options' @{ endpointCode = 1; endpointCodeTimes = 1000 } | Out-Null
+
+        $events = @(Receive-LarkEvent -Count 1 -Timeout 3 -ErrorVariable failed -ErrorAction SilentlyContinue)
+
+        $events.Count | Should -Be 0
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be "EventConnectionFailed,$receiveId"
+        $failed[0].Exception.Message | Should -Match 'could not be opened within -Timeout 3 s.*code 1 \(system busy\)'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match 'network path'
     }
 
     It 'with -EventType takes only those events, and answers the others "not handled" so Lark offers them again' {
@@ -266,5 +295,7 @@ Describe 'Receive-LarkEvent' {
         $all | Should -Not -Match 'access_key='
         $all | Should -Not -Match 'ticket='
         $all | Should -Not -Match ([regex]::Escape($sandbox.AppSecret))
+        # The pong carries the ClientConfig the endpoint gave: nothing new, so -Debug does not say it is.
+        $all | Should -Not -Match 'pong brought a new ClientConfig'
     }
 }

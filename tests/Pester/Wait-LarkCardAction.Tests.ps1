@@ -119,6 +119,16 @@ Describe 'Wait-LarkCardAction' {
         (Invoke-Events '' $null).open_connections | Should -Be 0
     }
 
+    It 'fails with EventConnectionFailed, not CardActionTimeout, when the connection never opened within -Timeout' {
+        $sent = Send-LarkMessage -ReceiveId $ops -ContentType interactive -Content (New-ApprovalCard)
+        Invoke-Events '/options' @{ endpointCode = 1; endpointCodeTimes = 1000 } | Out-Null
+
+        $err = { $sent | Wait-LarkCardAction -Timeout 3 } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -Be "EventConnectionFailed,$waitId"
+        $err.Exception.Message | Should -Match 'code 1 \(system busy\)'
+    }
+
     It 'refuses a -Card that is not a card before connecting' {
         $sent = Send-LarkMessage -ReceiveId $ops -ContentType interactive -Content (New-ApprovalCard)
 
@@ -126,5 +136,30 @@ Describe 'Wait-LarkCardAction' {
 
         $err.FullyQualifiedErrorId | Should -Be "InvalidCardAnswer,$waitId"
         @((Invoke-Events '' $null).connections).Count | Should -Be 0
+    }
+
+    It 'refuses a -Card that Lark would refuse (an unknown 2.0 property), naming the field, before connecting' {
+        $sent = Send-LarkMessage -ReceiveId $ops -ContentType interactive -Content (New-ApprovalCard)
+        $bad = @{ schema = '2.0'; elements = @(@{ tag = 'markdown'; content = 'Approved' }) }
+
+        $err = { $sent | Wait-LarkCardAction -Timeout 5 -Card $bad } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -Be "InvalidCardAnswer,$waitId"
+        $err.Exception.Message | Should -Match 'content\.elements'
+        @((Invoke-Events '' $null).connections).Count | Should -Be 0
+    }
+
+    It 'answers with a template card as Lark documents it (card.type template), not wrapped as a raw card' {
+        $sent = Send-LarkMessage -ReceiveId $ops -ContentType interactive -Content (New-ApprovalCard)
+        Send-Click $sent.MessageId @{ decision = 'approve' }
+        $template = @{ type = 'template'; data = @{ template_id = 'AAqk0123456'; template_variable = @{ who = 'Bob' } } }
+
+        $action = $sent | Wait-LarkCardAction -Timeout 30 -Card $template
+
+        $action.AnsweredCard | Should -BeTrue
+        $answer = @((Invoke-Events '' $null).deliveries)[0].attempts[0].answer | ConvertFrom-Json
+        $answer.card.type | Should -Be 'template'
+        $answer.card.data.template_id | Should -Be 'AAqk0123456'
+        $answer.card.data.template_variable.who | Should -Be 'Bob'
     }
 }

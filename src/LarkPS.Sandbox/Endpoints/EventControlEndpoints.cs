@@ -169,12 +169,20 @@ internal static class EventControlEndpoints
         {
             result["user_sees"] = "200341 (no answer within 3 s)";
         }
-        else if (acked.AnswerJson is { } answerJson && TryParse(answerJson) is JsonObject answer)
+        else if (acked.AnswerJson is { } answerJson && TryParse(answerJson) is not JsonObject)
+        {
+            result["user_sees"] = "200672 (the answer is not in the callback's format)";
+        }
+        else if (acked.AnswerJson is { } json && TryParse(json) is JsonObject answer)
         {
             result["toast"] = answer["toast"]?.DeepClone();
-            if (answer["card"] is JsonObject { } newCard && newCard["data"] is JsonObject data)
+            var (content, refusal) = answer["card"] is JsonObject newCard ? NewCardContent(card, newCard, state) : (null, null);
+            if (refusal is not null)
             {
-                var content = data.ToJsonString(LarkResponses.Output);
+                result["user_sees"] = refusal;
+            }
+            else if (content is not null)
+            {
                 state.Messages.Change<object>(card.MessageId, _ => null, (m, at) => m with
                 {
                     Content = content,
@@ -187,6 +195,35 @@ internal static class EventControlEndpoints
 
         return result;
     }
+
+    // The card an answer puts in place of the clicked one, or what the user sees instead (Lark's card callback codes):
+    // "raw" takes a card Lark would accept for a send, and a 2.0 card only a 2.0 one (200830); "template" its data.
+    private static (string? Content, string? Refusal) NewCardContent(DeliveredMessage clicked, JsonObject answer, SandboxState state)
+    {
+        var type = answer["type"] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
+        if (answer["data"] is not JsonObject data || type is not ("raw" or "template"))
+        {
+            return (null, "200672 (the answer's card is not {\"type\":\"raw\"|\"template\",\"data\":{…}})");
+        }
+
+        if (type == "template")
+        {
+            return (new JsonObject { ["type"] = "template", ["data"] = data.DeepClone() }.ToJsonString(LarkResponses.Output), null);
+        }
+
+        var content = data.ToJsonString(LarkResponses.Output);
+        if (IsV2(clicked.Content) && data["schema"]?.ToString() != "2.0")
+        {
+            return (null, "200830 (a 2.0 card can only be replaced by a 2.0 card)");
+        }
+
+        return MessageContentValidator.Validate("interactive", content, state.Uploads) is { } problem
+            ? (null, "200673 (the answer's card is invalid: " + problem.Msg + ")")
+            : (content, null);
+    }
+
+    private static bool IsV2(string content) =>
+        TryParse(content) is JsonObject card && card["schema"]?.ToString() == "2.0";
 
     private static async Task EventAsync(HttpContext context, SandboxState state)
     {

@@ -25,7 +25,7 @@ internal static partial class LarkCodeTable
     {
         Row(WebhookSignatureInvalid, 200, LarkOperation.Webhook, "rejected the signature: the secret is wrong or the timestamp is more than an hour from Lark's clock", RetryKind.Never,
             ErrorIds.WebhookSignatureRejected, ErrorCategory.AuthenticationError,
-            "Check the secret first: copy it again from the custom bot's settings (Security settings > Signature verification) and give it with -WebhookSecret (or -Credential). If it is right, check this machine's clock: Lark refuses a timestamp more than one hour from its own time."),
+            "Check the secret first: copy it again from the custom bot's settings (Security settings > Signature verification) and give it with -WebhookSecret (or -Credential, or the LARK_WEBHOOK_SECRET environment variable, which Connect-Lark reads when neither is given). If it is right, check this machine's clock: Lark refuses a timestamp more than one hour from its own time."),
         Row(WebhookIpNotAllowed, 200, LarkOperation.Webhook, "refused this machine's IP address (the custom bot's IP allow-list)", RetryKind.Never,
             ErrorIds.WebhookIpNotAllowed, ErrorCategory.PermissionDenied,
             "Add this machine's public (egress) IP address to the custom bot's IP allow-list (Security settings > IP allow-list), or send from a machine on the list."),

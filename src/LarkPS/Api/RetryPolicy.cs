@@ -272,6 +272,7 @@ internal sealed class RetryPolicy
         {
             FailureKind.Transport => $"No answer from Lark ({error.Message})",
             FailureKind.AppRateLimit => $"Lark app rate limit {ids}",
+            FailureKind.ReceiverRateLimit when error.Code == LarkCodeTable.WebhookFrequencyLimited => $"Lark rate limit of the custom bot (100 a minute, 5 a second) {ids}",
             FailureKind.ReceiverRateLimit => $"Lark rate limit for this user or chat {ids}",
             FailureKind.MessageBeingSent => $"Lark is still sending this message {ids}",
             FailureKind.ServerError => $"Lark server error {ids}",

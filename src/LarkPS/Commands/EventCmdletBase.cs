@@ -53,6 +53,24 @@ public abstract class EventCmdletBase : LarkCmdlet
         return finished;
     }
 
+    /// <summary>
+    /// After a -Timeout passed: null when the long connection was open, else an EventConnectionFailed error saying
+    /// why it never opened (no event could arrive, which is not the same as nobody sending one).
+    /// </summary>
+    private protected ErrorRecord? NeverConnectedError(int timeout)
+    {
+        if (_receiver?.NeverConnected is not { } problem)
+        {
+            return null;
+        }
+
+        return ErrorRecords.WithFix(
+            new TimeoutException(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "Lark's long connection could not be opened within -Timeout {0} s, so no event could arrive: {1}.", timeout, problem.TrimEnd('.'))),
+            ErrorIds.EventConnectionFailed, ErrorCategory.ConnectionError, Connection ?? Session.ConnectionStore.Current,
+            "Check the network path to the host (proxy, firewall allowing WebSocket on port 443) and -Region / -BaseUri; when Lark is busy, give it longer (-Timeout). -Verbose shows each attempt.");
+    }
+
     private bool Pump(LarkConnection connection, DateTimeOffset? deadline, Func<bool> enough, Action<ReceivedEvent> write)
     {
         var receiver = _receiver!;
@@ -79,7 +97,14 @@ public abstract class EventCmdletBase : LarkCmdlet
                 case NoticeKind.Verbose: WriteVerbose(notice.Text!); break;
                 case NoticeKind.Debug: WriteDebug(notice.Text!); break;
                 case NoticeKind.Warning: WriteWarning(notice.Text!); break;
-                case NoticeKind.Event: write(notice.Event!); break;
+                case NoticeKind.Event:
+                    // Taking it releases its acknowledgement; one refused as the command stopped is Lark's to push again.
+                    if (notice.Event!.Claim())
+                    {
+                        write(notice.Event);
+                    }
+
+                    break;
                 case NoticeKind.Fatal:
                     var error = notice.Error as LongConnectionException;
                     ThrowTerminatingError(ErrorRecords.WithFix(

@@ -149,6 +149,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
     private protected ItemPreparer CreatePreparer(LarkConnection? connection, bool sending)
     {
         var usable = connection is { IsClosed: false } ? connection : null;
+        Reader.NoReceiver = usable?.Kind == LarkConnectionKind.Webhook ? "the hook's group" : "no receiveId";
         var chats = usable is { Transport.HasOpenApi: true } app
             ? ChatNameLookup.Online(
                 () =>

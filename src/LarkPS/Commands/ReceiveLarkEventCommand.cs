@@ -63,7 +63,11 @@ public sealed class ReceiveLarkEventCommand : EventCmdletBase
             _written++;
             WriteObject(received.Output);
         });
-        if (!finished)
+        if (!finished && NeverConnectedError(Timeout) is { } notConnected)
+        {
+            WriteError(notConnected);
+        }
+        else if (!finished)
         {
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "-Timeout {0} s passed: {1} event(s) received.", Timeout, _written));
         }

@@ -2,6 +2,7 @@ using System;
 using LarkPS.Api;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Text.Json;
 using System.Threading;
@@ -104,7 +105,11 @@ public sealed class WaitLarkCardActionCommand : EventCmdletBase
             _written++;
             WriteObject(received.Output);
         });
-        if (!finished)
+        if (!finished && NeverConnectedError(Timeout) is { } notConnected)
+        {
+            ThrowTerminatingError(notConnected);
+        }
+        else if (!finished)
         {
             var ids = string.Join(", ", _messageIds);
             ThrowTerminatingError(ErrorRecords.WithFix(
@@ -114,7 +119,9 @@ public sealed class WaitLarkCardActionCommand : EventCmdletBase
         }
     }
 
-    // {"toast":{type,content},"card":{"type":"raw","data":{…}}}, made once: the acknowledgement only copies it.
+    // {"toast":{type,content},"card":{"type":"raw","data":{…}}} (or "card":{"type":"template","data":{template_id,…}}),
+    // made once: the acknowledgement only copies it. The card is checked by Send-LarkMessage's interactive rules, so a
+    // card Lark would refuse (the clicker would see 200673) is an error here, before the connection opens.
     private byte[]? BuildAnswer()
     {
         if (Toast is null && Card is null)
@@ -123,23 +130,20 @@ public sealed class WaitLarkCardActionCommand : EventCmdletBase
         }
 
         byte[]? card = null;
+        string? template = null;
         if (Card is not null)
         {
             try
             {
                 var value = PSInputReader.UnwrapContent(Card);
                 card = value is string json ? JsonDocumentBytes(json) : MessageJson.SerializeToUtf8(value);
-                using var check = JsonDocument.Parse(card);
-                if (check.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new ArgumentException("the card is JSON " + check.RootElement.ValueKind.ToString().ToLowerInvariant() + ", not an object");
-                }
+                template = CheckCard(card);
             }
             catch (Exception ex) when (ex is ArgumentException or JsonException)
             {
                 ThrowTerminatingError(ErrorRecords.WithFix(
                     new ArgumentException("-Card is not a card: " + ex.Message, ex), ErrorIds.InvalidCardAnswer, ErrorCategory.InvalidArgument, Card,
-                    "Give -Card as a hashtable (@{ schema = '2.0'; body = @{ elements = @(…) } }) or its JSON, as for Send-LarkMessage -ContentType interactive."));
+                    "Give -Card as a hashtable (@{ schema = '2.0'; body = @{ elements = @(…) } }), its JSON, or a template (@{ type = 'template'; data = @{ template_id = '…' } }), as for Send-LarkMessage -ContentType interactive; Test-LarkMessage -ContentType interactive -Content <card> -Detailed shows every problem."));
             }
         }
 
@@ -156,16 +160,43 @@ public sealed class WaitLarkCardActionCommand : EventCmdletBase
 
             if (card is not null)
             {
-                w.WriteStartObject("card");
-                w.WriteString("type", "raw");
-                w.WritePropertyName("data");
                 using var document = JsonDocument.Parse(card);
-                document.RootElement.WriteTo(w);
+                w.WriteStartObject("card");
+                w.WriteString("type", template ?? "raw");
+                w.WritePropertyName("data");
+                (template is null ? document.RootElement : document.RootElement.GetProperty("data")).WriteTo(w);
                 w.WriteEndObject();
             }
 
             w.WriteEndObject();
         });
+    }
+
+    // Null for a card JSON (answered as "raw"), "template" for a template reference; throws for what Lark would refuse.
+    private static string? CheckCard(byte[] card)
+    {
+        using var check = JsonDocument.Parse(card);
+        var root = check.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException("the card is JSON " + root.ValueKind.ToString().ToLowerInvariant() + ", not an object");
+        }
+
+        var problems = new List<ValidationProblem>();
+        ContentRules.Check(ContentTypes.Interactive, root, problems);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems.Select(p => p.ToString())));
+        }
+
+        var type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (type == "card")
+        {
+            // Lark documents two answers to a callback: a card's JSON ("raw") and a template.
+            throw new ArgumentException("a card entity ({type='card'; data=@{card_id=…}}) is not an answer Lark takes in a callback: give the card's JSON or a template");
+        }
+
+        return type == "template" ? "template" : null;
     }
 
     private static byte[] JsonDocumentBytes(string json)

@@ -32,6 +32,12 @@ internal sealed class ItemDeadlineException : TimeoutException
         "where other machines share it, give each a share with Connect-Lark -QuotaPerSecond and -QuotaPerMinute " +
         "(README: Several scripts or machines on one app).";
 
+    /// <summary>The advice for a webhook item whose budget went to the custom bot's rate limit (11232): a hook has no uuid and no app.</summary>
+    public const string HookQuotaAdvice =
+        "Send it again later: Lark refused it, so a resend cannot post it twice. Give the refusals more time with a longer -DeadlineSec " +
+        "on Send-LarkMessage, or send fewer messages through this custom bot: its limit, 100 a minute and 5 a second, is shared by everyone " +
+        "who posts with its address (scripts on this machine share its pacing unless Connect-Lark -NoQuotaSharing).";
+
     /// <summary>The item's deadline.</summary>
     public TimeSpan Deadline { get; }
 
@@ -101,15 +107,20 @@ internal sealed class ItemDeadlineException : TimeoutException
     /// <summary>Lark kept refusing the item for a quota until its budget was spent: it did not arrive.</summary>
     private static ItemDeadlineException BudgetSpent(TimeSpan deadline, int attempts, int quotaRefusals, LarkApiException last, TimeSpan? left)
     {
+        // A custom bot's limit is the hook's own, spent by whoever posts with its address: no app, no other bots.
+        var hook = last.Code == LarkCodeTable.WebhookFrequencyLimited;
         var message = string.Format(
             CultureInfo.InvariantCulture,
-            "Lark refused it for a rate limit {0} time(s) in {1} attempt(s) (the last: {2}) and its time budget of {3} (-DeadlineSec) is spent{4}: something else spends the same quota (other scripts or machines on this app, or other bots in the chat). It did not arrive.",
+            "Lark refused it for a rate limit {0} time(s) in {1} attempt(s) (the last: {2}) and its time budget of {3} (-DeadlineSec) is spent{4}: {5}. It did not arrive.",
             Math.Max(1, quotaRefusals),
             attempts,
             last.Message.TrimEnd('.'),
             Format(deadline),
-            left is { } l && l > TimeSpan.Zero ? " (" + Format(l) + " were left, less than the wait for the quota's next room)" : string.Empty);
-        return new ItemDeadlineException(message, deadline, mayHaveArrived: false, last, QuotaAdvice, ErrorIds.QuotaBudgetSpent);
+            left is { } l && l > TimeSpan.Zero ? " (" + Format(l) + " were left, less than the wait for the quota's next room)" : string.Empty,
+            hook
+                ? "more is posted through this custom bot than its 100 a minute and 5 a second (by this run, or others using its address)"
+                : "something else spends the same quota (other scripts or machines on this app, or other bots in the chat)");
+        return new ItemDeadlineException(message, deadline, mayHaveArrived: false, last, hook ? HookQuotaAdvice : QuotaAdvice, ErrorIds.QuotaBudgetSpent);
     }
 
     private static bool IsQuotaRefusal(Exception last) => last is LarkApiException { Retry: RetryKind.AppQuota or RetryKind.ReceiverQuota };

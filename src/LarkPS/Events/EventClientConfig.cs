@@ -63,6 +63,13 @@ internal sealed class EventOptions
     /// <summary>Lark's documented limit: an event is handled within 3 s or its push counts as failed.</summary>
     public static readonly TimeSpan AckDeadline = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long a taken event's acknowledgement waits for the pipeline thread to take the event before it goes out
+    /// anyway: a third of Lark's 3 s, the rest left for the network. Held so that an event still queued when the command
+    /// stops (Select-Object -First, -Timeout, Ctrl+C) can be answered "not handled" and pushed again, not lost.
+    /// </summary>
+    public TimeSpan AckHold { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Unfinished fragments are dropped after this: node keeps them 10 s, go and python 5 s; the longer wins.</summary>
     public TimeSpan FragmentLifetime { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -63,7 +63,28 @@ internal sealed class EventMemory
             Add("m:", messageId, now);
             while (_seen.Count > _options.DuplicateCapacity && _order.Count > 0)
             {
-                _seen.Remove(_order.Dequeue().Key);
+                var (key, at) = _order.Dequeue();
+                if (_seen.TryGetValue(key, out var remembered) && remembered == at)
+                {
+                    _seen.Remove(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>Forgets an event that was taken but then answered "not handled": Lark's next push of it is new again.</summary>
+    public void Forget(string? eventId, string? messageId)
+    {
+        lock (_gate)
+        {
+            if (!string.IsNullOrEmpty(eventId))
+            {
+                _seen.Remove("e:" + eventId);
+            }
+
+            if (!string.IsNullOrEmpty(messageId))
+            {
+                _seen.Remove("m:" + messageId);
             }
         }
     }
@@ -88,7 +109,12 @@ internal sealed class EventMemory
         var cutoff = _clock.UtcNow - _options.DuplicateMemory;
         while (_order.Count > 0 && _order.Peek().At < cutoff)
         {
-            _seen.Remove(_order.Dequeue().Key);
+            // A key forgotten and remembered again has a newer entry: only its own entry removes it.
+            var (key, at) = _order.Dequeue();
+            if (_seen.TryGetValue(key, out var remembered) && remembered == at)
+            {
+                _seen.Remove(key);
+            }
         }
     }
 }

@@ -37,6 +37,15 @@ internal sealed class ReceivedEvent
 
     /// <summary>When the event left Lark, for the benchmark; null where the payload does not say.</summary>
     public DateTimeOffset? CreateTime { get; set; }
+
+    /// <summary>The acknowledgement held until the pipeline takes the event; null where none is held.</summary>
+    public PendingAck? Ack { get; set; }
+
+    /// <summary>The pipeline thread takes the event (its acknowledgement goes out now): false when it was refused, and must not be written.</summary>
+    public bool Claim() => Ack?.Claim() ?? true;
+
+    /// <summary>The command ends without writing the event: where it was not acknowledged yet, Lark is to push it again.</summary>
+    public void Abandon() => Ack?.TryRefuse();
 }
 
 /// <summary>Reads a schema 2.0 event payload (LARK-API.md, "Payloads") into LarkPS's output objects.</summary>

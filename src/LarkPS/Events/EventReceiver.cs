@@ -54,6 +54,12 @@ internal sealed class EventReceiver : IDisposable
         }
     }
 
+    /// <summary>
+    /// Null once a connection was opened; else why none was (the last attempt's failure, or that the first attempt was
+    /// still under way): a -Timeout that passes then means no event could arrive, not that none was sent.
+    /// </summary>
+    public string? NeverConnected => _connection.Connections > 0 ? null : _connection.LastProblem ?? "the first attempt had not finished";
+
     /// <summary>True once the connection has ended and every notice was taken.</summary>
     public bool IsFinished => _queue.IsCompleted;
 
@@ -68,6 +74,19 @@ internal sealed class EventReceiver : IDisposable
         catch (AggregateException)
         {
             // RunAsync reports its own failures as notices; nothing is left to say here.
+        }
+
+        // Events still queued are never written: any not acknowledged yet is forgotten, so Lark's next push is taken.
+        try
+        {
+            foreach (var notice in _queue.ToArray())
+            {
+                notice.Event?.Abandon();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed already: abandoned then.
         }
     }
 

@@ -44,6 +44,9 @@ internal sealed class LongConnection
     /// <summary>Connections opened so far (1 for a run without drops).</summary>
     public int Connections { get; private set; }
 
+    /// <summary>Why the last attempt to open the connection failed (Lark busy, the network); null while none failed.</summary>
+    public string? LastProblem { get; private set; }
+
     /// <summary>
     /// Runs until <paramref name="stop"/> (the socket is closed cleanly; returns normally). Throws
     /// <see cref="LongConnectionException"/> when Lark refuses the connection or every reconnect attempt failed.
@@ -96,6 +99,7 @@ internal sealed class LongConnection
             }
 
             failures++;
+            LastProblem = problem;
             if (_config.ReconnectCount >= 0 && failures > _config.ReconnectCount)
             {
                 throw new LongConnectionException(

@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +15,8 @@ namespace LarkPS.Events;
 
 /// <summary>
 /// One open WebSocket of the long connection: pings at the server's interval, reads frames, joins fragments, takes
-/// or declines each event and acknowledges it at once on this thread (never after user code), and closes cleanly.
+/// or declines each event, acknowledges a taken one when the pipeline takes it or after <see cref="EventOptions.AckHold"/>
+/// (never after user code), answers "not handled" to those the pipeline never took when the command stops, and closes cleanly.
 /// </summary>
 internal sealed class LongConnectionSession : IDisposable
 {
@@ -30,6 +33,8 @@ internal sealed class LongConnectionSession : IDisposable
     private readonly Action<ConnectionNotice> _notify;
     private readonly FragmentAssembler _fragments;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly List<PendingAck> _pending = new();
+    private bool _stopping;
 
     public LongConnectionSession(WebSocket socket, EventEndpoint endpoint, EventClientConfig config, EventOptions options, EventMemory memory, IClock clock, Func<ReceivedEvent, EventVerdict> decide, Action<ConnectionNotice> notify)
     {
@@ -60,6 +65,11 @@ internal sealed class LongConnectionSession : IDisposable
         }
 
         string? ended = null;
+        if (stop.IsCancellationRequested)
+        {
+            await RefuseUntakenAsync().ConfigureAwait(false);
+        }
+
         if (stop.IsCancellationRequested && !reader.IsCompleted)
         {
             await CloseCleanlyAsync(reader).ConfigureAwait(false);
@@ -268,9 +278,102 @@ internal sealed class LongConnectionSession : IDisposable
 
         // Remembered before the acknowledgement leaves: a re-push racing it is then a duplicate.
         _memory.Remember(received.EventId, received.MessageId);
-        await AckAsync(frame, arrived, verdict.CardAnswer is { } answer ? AnswerPayload(answer) : AckOk, token).ConfigureAwait(false);
-        _notify(ConnectionNotice.Verbose("Event " + received.EventId + " (" + received.EventType + ") received and acknowledged" + (verdict.Note is null ? "." : ", " + verdict.Note + ".")));
+        var pending = new PendingAck(received, _memory, frame, arrived);
+        bool stopping;
+        lock (_pending)
+        {
+            stopping = _stopping;
+            if (!stopping)
+            {
+                _pending.Add(pending);
+            }
+        }
+
+        if (stopping)
+        {
+            // The command is ending: nobody will write this event.
+            pending.TryRefuse();
+            await AckAsync(frame, arrived, AckNotHandled, token).ConfigureAwait(false);
+            return;
+        }
+
         _notify(ConnectionNotice.Received(received));
+        pending.Acknowledging = AcknowledgeWhenTakenAsync(pending, frame, arrived, verdict, token);
+    }
+
+    // Acknowledges once the pipeline thread takes the event, or after AckHold (within Lark's 3 s, however slow the
+    // pipeline), unless the command stopped first and the event was refused.
+    private async Task AcknowledgeWhenTakenAsync(PendingAck pending, LarkFrame frame, DateTimeOffset arrived, EventVerdict verdict, CancellationToken token)
+    {
+        try
+        {
+            await Task.WhenAny(pending.WhenClaimed, _clock.Delay(_options.AckHold, token)).ConfigureAwait(false);
+            if (token.IsCancellationRequested && !pending.WhenClaimed.IsCompleted)
+            {
+                // The connection ended first: nothing can be acknowledged on it. Lark pushes the event again; written
+                // once if the pipeline takes this copy, taken anew (forgotten when abandoned) if the command stops first.
+                return;
+            }
+
+            if (!pending.TryAcknowledge())
+            {
+                return;
+            }
+
+            var received = pending.Received;
+            var what = "event " + received.EventId + " (" + received.EventType + ")";
+            if (await AckAsync(frame, arrived, verdict.CardAnswer is { } answer ? AnswerPayload(answer) : AckOk, token, what).ConfigureAwait(false))
+            {
+                _notify(ConnectionNotice.Verbose("Event " + received.EventId + " (" + received.EventType + ") received and acknowledged" + (verdict.Note is null ? "." : ", " + verdict.Note + ".")));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection ended before the hold did: Lark pushes the event again; the memory writes it once.
+        }
+        finally
+        {
+            lock (_pending)
+            {
+                _pending.Remove(pending);
+            }
+        }
+    }
+
+    // The command stops: every taken event the pipeline did not take is answered "not handled" (and forgotten), so
+    // Lark pushes it again instead of it being lost with the queue.
+    private async Task RefuseUntakenAsync()
+    {
+        PendingAck[] untaken;
+        lock (_pending)
+        {
+            _stopping = true;
+            untaken = _pending.ToArray();
+        }
+
+        var refused = 0;
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+        foreach (var pending in untaken)
+        {
+            if (pending.TryRefuse())
+            {
+                refused++;
+                await AckAsync(pending.Frame, pending.Arrived, AckNotHandled, timeout.Token).ConfigureAwait(false);
+            }
+        }
+
+        // The events the pipeline took have their acknowledgement (a card's answer among them) on its way: it leaves
+        // before the close frame, or Lark would push the event again and the clicker would not see the answer.
+        var inFlight = untaken.Select(p => p.Acknowledging).OfType<Task>().ToArray();
+        if (inFlight.Length > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(_options.CloseTimeout, CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        if (refused > 0)
+        {
+            _notify(ConnectionNotice.Verbose(refused.ToString(CultureInfo.InvariantCulture) + " event(s) arrived that the command did not write before it stopped: answered 'not handled', so Lark pushes them again."));
+        }
     }
 
     private void AdoptPong(byte[] payload)
@@ -278,7 +381,8 @@ internal sealed class LongConnectionSession : IDisposable
         try
         {
             using var document = JsonDocument.Parse(payload);
-            if (_config.Adopt(document.RootElement))
+            var before = _config.ToString();
+            if (_config.Adopt(document.RootElement) && _config.ToString() != before)
             {
                 _notify(ConnectionNotice.Debug("Lark's pong brought a new ClientConfig: " + _config + "."));
             }
@@ -293,7 +397,7 @@ internal sealed class LongConnectionSession : IDisposable
         Encoding.UTF8.GetBytes("{\"code\":200,\"data\":\"" + Convert.ToBase64String(answer) + "\"}");
 
     // The frame back as it came (SeqID, LogID, service, method, every header) plus biz_rt, with the answer as payload.
-    private async Task AckAsync(LarkFrame frame, DateTimeOffset arrived, byte[] payload, CancellationToken token)
+    private async Task<bool> AckAsync(LarkFrame frame, DateTimeOffset arrived, byte[] payload, CancellationToken token, string what = "a frame")
     {
         var ack = frame.Copy();
         var spent = Math.Max(0, (long)(_clock.UtcNow - arrived).TotalMilliseconds);
@@ -302,11 +406,13 @@ internal sealed class LongConnectionSession : IDisposable
         try
         {
             await SendAsync(ack, token).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // The connection dropped before the ack left: Lark pushes the event again, and the memory writes it once.
-            _notify(ConnectionNotice.Verbose("The acknowledgement of a frame could not be sent (the connection dropped); Lark will push the event again."));
+            _notify(ConnectionNotice.Verbose("The acknowledgement of " + what + " could not be sent (the connection dropped); Lark will push it again, and it is not written twice."));
+            return false;
         }
     }
 

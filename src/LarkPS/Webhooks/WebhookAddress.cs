@@ -77,9 +77,16 @@ internal sealed class WebhookAddress
         }
 
         var token = Uri.UnescapeDataString(path.Substring(HookPath.Length));
-        if (token.Length == 0 || token.IndexOf('/') >= 0)
+        if (token.Length == 0 || token[0] == '/')
         {
             reason = "it has no hook token after " + HookPath;
+            return false;
+        }
+
+        if (token.IndexOf('/') >= 0)
+        {
+            // A trailing '/' or a segment pasted after the token: say so (the token is there), without repeating it.
+            reason = "it has more after the hook token (a '/' and what follows): the address ends with the token; copy it again from the group's custom bot settings, without anything after it";
             return false;
         }
 

@@ -70,6 +70,22 @@ public class EventPartsTests
     }
 
     [Fact]
+    public void Forgets_an_event_answered_not_handled_and_a_remembered_again_id_keeps_its_own_time()
+    {
+        var memory = new EventMemory(_clock, _options);
+        memory.Remember("e1", "om_1");
+        memory.Forget("e1", "om_1");
+
+        Assert.False(memory.WasSeen("e1", "om_1"), "Lark's next push of an event refused at stop is taken");
+
+        _clock.Advance(TimeSpan.FromHours(5));
+        memory.Remember("e1", "om_1");
+        _clock.Advance(TimeSpan.FromHours(3));
+        Assert.True(memory.WasSeen("e1", null), "the first, forgotten entry's expiry must not drop the later one");
+        Assert.True(memory.WasSeen(null, "om_1"));
+    }
+
+    [Fact]
     public void Keeps_at_most_its_capacity()
     {
         var memory = new EventMemory(_clock, new EventOptions { DuplicateCapacity = 10 });

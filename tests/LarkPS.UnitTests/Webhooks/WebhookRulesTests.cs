@@ -51,6 +51,8 @@ public sealed class WebhookAddressTests
     [InlineData("http://open.feishu.cn/open-apis/bot/v2/hook/" + Token, "plain http")]
     [InlineData("https://open.feishu.cn/open-apis/im/v1/messages", "its path is not")]
     [InlineData("https://open.feishu.cn/open-apis/bot/v2/hook/", "no hook token")]
+    [InlineData("https://open.feishu.cn/open-apis/bot/v2/hook/" + Token + "/", "more after the hook token")]
+    [InlineData("https://open.feishu.cn/open-apis/bot/v2/hook/" + Token + "/send", "more after the hook token")]
     [InlineData("https://open.feishu.cn/open-apis/bot/v2/hook/" + Token + "?secret=x", "query")]
     [InlineData("https://user:pw@open.feishu.cn/open-apis/bot/v2/hook/" + Token, "user name")]
     [InlineData("not a url", "absolute")]

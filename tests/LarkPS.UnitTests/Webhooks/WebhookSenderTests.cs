@@ -101,6 +101,20 @@ public sealed class WebhookSenderTests
     }
 
     [Fact]
+    public async Task A_19021_fix_names_every_way_the_secret_is_given_the_environment_too()
+    {
+        var (connection, handler, _) = Connect();
+        handler.Answer(HttpStatusCode.OK, "{\"code\":19021,\"data\":{},\"msg\":\"sign match fail or timestamp is not within one hour from current time\"}");
+
+        var error = await Assert.ThrowsAsync<LarkApiException>(() => connection.HookSender!.SendAsync(Text("x"), null, CancellationToken.None));
+
+        // A secret read from LARK_WEBHOOK_SECRET was given with no parameter: the fix must name where it came from.
+        Assert.Contains("-WebhookSecret", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains("LARK_WEBHOOK_SECRET", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains("clock", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_busy_hook_11232_is_retried_as_a_receiver_quota()
     {
         var (connection, handler, _) = Connect();

@@ -48,7 +48,8 @@ internal static class ItemErrors
                 $"Could not confirm {work.Description}: Send-LarkMessage was stopped before the hook answered; it may have arrived.");
         }
 
-        return SendErrors.For(error, work.Target, error is Delivery.ItemDeadlineException ? work.Describe() : work.Description);
+        // A hook item Lark refused did not arrive: nothing to check in the group, and no uuid to show.
+        return SendErrors.For(error, work.Target, error is Delivery.ItemDeadlineException deadline && (work.Deduplicated || deadline.MayHaveArrived) ? work.Describe() : work.Description);
     }
 
     /// <summary>A send the pipeline's stop caught before Lark confirmed it.</summary>

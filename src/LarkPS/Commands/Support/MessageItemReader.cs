@@ -90,11 +90,17 @@ internal sealed class MessageItemReader
             ? ReadDocument(document.Text, document.Lines, parameters, complete: false)
             : Array.Empty<InputItem>();
 
+    /// <summary>
+    /// How an item without a receiver is named: "no receiveId" (an app connection needs one), or on a webhook
+    /// connection "the hook's group", which is where such an item goes.
+    /// </summary>
+    public string NoReceiver { get; set; } = "no receiveId";
+
     /// <summary>"item 3 (chat oc_…)": how errors and -WhatIf name an input.</summary>
-    public static string Describe(int number, MessageInput input)
+    public string Describe(int number, MessageInput input)
     {
         var receiver = !string.IsNullOrWhiteSpace(input.ReplyTo) ? "reply to " + input.ReplyTo!.Trim()
-            : string.IsNullOrWhiteSpace(input.ReceiveId) ? "no receiveId" : $"{(string.IsNullOrWhiteSpace(input.ReceiveType) ? "user" : input.ReceiveType!.Trim())} {input.ReceiveId!.Trim()}";
+            : string.IsNullOrWhiteSpace(input.ReceiveId) ? NoReceiver : $"{(string.IsNullOrWhiteSpace(input.ReceiveType) ? "user" : input.ReceiveType!.Trim())} {input.ReceiveId!.Trim()}";
         return $"item {number.ToString(CultureInfo.InvariantCulture)} ({receiver})";
     }
 

@@ -226,7 +226,9 @@ internal sealed class SendRun : IDisposable
     {
         if (delivery.Kind == DeliveryEventKind.Retrying)
         {
-            _host.WriteVerbose($"Retrying {delivery.Work.Description} (uuid {delivery.Work.Message.Uuid}): {delivery.Reason}");
+            // A hook request has no uuid: say none rather than "(uuid )".
+            var uuid = string.IsNullOrEmpty(delivery.Work.Message.Uuid) ? string.Empty : " (uuid " + delivery.Work.Message.Uuid + ")";
+            _host.WriteVerbose($"Retrying {delivery.Work.Description}{uuid}: {delivery.Reason}");
             return;
         }
 

@@ -297,8 +297,10 @@ internal sealed class LongConnectionSession : IDisposable
             return;
         }
 
-        _notify(ConnectionNotice.Received(received));
+        // The acknowledging task exists before the pipeline can take the event: a stop that follows the take at once
+        // (Wait-LarkCardAction returns, Select-Object -First 1) then waits for it instead of closing the socket first.
         pending.Acknowledging = AcknowledgeWhenTakenAsync(pending, frame, arrived, verdict, token);
+        _notify(ConnectionNotice.Received(received));
     }
 
     // Acknowledges once the pipeline thread takes the event, or after AckHold (within Lark's 3 s, however slow the

@@ -357,3 +357,15 @@ Describe 'Get-LarkBroadcast, Remove-LarkBroadcast, Get-LarkDepartment' {
         @((Get-Batches).open_ids | Sort-Object) | Should -Be @($members.OpenId | Sort-Object)
     }
 }
+
+Describe 'Send-LarkBroadcast audit: views, row names, receivers Lark does not show' {
+    BeforeEach { Reset-LarkSandbox }
+
+    It 'shows the elapsed seconds in its default view' {
+        $b = Send-LarkBroadcast -Department Sales -Text 'Hi' -ErrorAction Stop
+
+        # The table's last column held an invalid script block ($'...'), so it was blank.
+        $lines = @(($b | Out-String -Width 200) -split "`r?`n" | Where-Object { $_ -match '\S' })
+        $lines[-1] | Should -Match '\d+[.,]\d\d s$'
+    }
+}

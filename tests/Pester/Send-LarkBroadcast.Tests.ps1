@@ -368,4 +368,14 @@ Describe 'Send-LarkBroadcast audit: views, row names, receivers Lark does not sh
         $lines = @(($b | Out-String -Width 200) -split "`r?`n" | Where-Object { $_ -match '\S' })
         $lines[-1] | Should -Match '\d+[.,]\d\d s$'
     }
+
+    It 'does not tell a look-up that nothing was sent' {
+        Get-LarkDepartment -Department 'No such team' -ErrorVariable failed -ErrorAction SilentlyContinue
+        Get-LarkUser -Department 'No such team' -ErrorVariable +failed -ErrorAction SilentlyContinue
+
+        $failed.Count | Should -Be 2
+        $failed | ForEach-Object { $_.ErrorDetails.RecommendedAction | Should -Not -Match 'sent' }
+        Send-LarkBroadcast -Department 'No such team' -Text 'Hi' -ErrorVariable sendFailed -ErrorAction SilentlyContinue
+        $sendFailed[0].ErrorDetails.RecommendedAction | Should -Match 'Nothing was sent to it\.$'
+    }
 }

@@ -257,7 +257,7 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
             return;
         }
 
-        foreach (var department in BroadcastInputs.ResolveDepartments(names, tree, WriteError))
+        foreach (var department in BroadcastInputs.ResolveDepartments(names, tree, WriteError, sending: true))
         {
             WriteVerbose($"Department {department.Path} ({department.OpenDepartmentId}): {department.MemberCount} member(s) in its subtree.");
             _receivers.Add(new LarkBroadcastReceiver(BroadcastRun.Department, department.OpenDepartmentId, department.Path, department));

@@ -94,10 +94,12 @@ internal static class BroadcastInputs
 
     /// <summary>
     /// Department names (or paths, open_department_ids, custom ids) to departments of the tree; a department inside
-    /// another one given is dropped (the outer one reaches it). Unknown and ambiguous names come back as errors.
+    /// another one given is dropped (the outer one reaches it). Unknown and ambiguous names come back as errors; with
+    /// <paramref name="sending"/> (Send-LarkBroadcast) their fix adds that nothing was sent to it (a look-up sends nothing).
     /// </summary>
-    public static List<LarkDepartment> ResolveDepartments(IEnumerable<string> given, IReadOnlyList<LarkDepartment> tree, Action<ErrorRecord> writeError)
+    public static List<LarkDepartment> ResolveDepartments(IEnumerable<string> given, IReadOnlyList<LarkDepartment> tree, Action<ErrorRecord> writeError, bool sending = false)
     {
+        var nothingSent = sending ? " Nothing was sent to it." : string.Empty;
         var chosen = new List<LarkDepartment>();
         foreach (var name in given.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()))
         {
@@ -123,12 +125,12 @@ internal static class BroadcastInputs
                 ? ErrorRecords.WithFix(new ItemNotFoundException($"No department named '{name}' is in the tree the app sees."
                         + (near.Count == 0 ? string.Empty : " Similar: " + string.Join(", ", near.Select(d => "'" + d.Path + "' (" + d.OpenDepartmentId + ")")) + ".")),
                     ErrorIds.DepartmentNotFound, ErrorCategory.ObjectNotFound, name,
-                    "Get-LarkDepartment -Recurse lists the departments the app sees (names complete on Tab); a department outside the app's contact scope is not listed. Nothing was sent to it.")
+                    "Get-LarkDepartment -Recurse lists the departments the app sees (names complete on Tab); a department outside the app's contact scope is not listed." + nothingSent)
                 : ErrorRecords.WithFix(new ArgumentException($"'{name}' names {matches.Count} departments: " + string.Join(", ", matches.Select(m => m.Path + " (" + m.OpenDepartmentId + ")")) + "."),
                     ErrorIds.DepartmentAmbiguous, ErrorCategory.InvalidArgument, name,
                     matches.Select(m => m.Path).Distinct(StringComparer.OrdinalIgnoreCase).Count() < matches.Count
-                        ? "Their paths read alike (a department's own name holds '/'): give the open_department_id (od-…) of the one meant. Nothing was sent to it."
-                        : "Give the department's path (Engineering/Platform) or its open_department_id (od-…). Nothing was sent to it."));
+                        ? "Their paths read alike (a department's own name holds '/'): give the open_department_id (od-…) of the one meant." + nothingSent
+                        : "Give the department's path (Engineering/Platform) or its open_department_id (od-…)." + nothingSent));
         }
 
         // A department inside another one chosen is reached by that one: Lark would deliver a second copy.

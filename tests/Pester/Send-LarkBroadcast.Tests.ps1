@@ -369,6 +369,21 @@ Describe 'Send-LarkBroadcast audit: views, row names, receivers Lark does not sh
         $lines[-1] | Should -Match '\d+[.,]\d\d s$'
     }
 
+    It 'names a piped row without a receiver by its place and its properties' {
+        $rows = @(
+            [pscustomobject]@{ Name = 'Alice'; Email = $sandbox.Users['Alice'].email },
+            [pscustomobject]@{ Name = 'Dana'; Email = '' })
+
+        $b = $rows | Send-LarkBroadcast -Text 'Hi' -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be "BroadcastReceiverInvalid,$sendId"
+        $failed[0].Exception.Message | Should -Be 'Receiver piped item 2 (row) gets no broadcast: it has no OpenId, Email or Phone (Mobile) value (its properties: Name, Email).'
+        $failed[0].TargetObject.Name | Should -Be 'Dana'
+        $b.Invalid[0].Input | Should -Be 'piped item 2'
+        @((Get-Batches).open_ids) | Should -Be @($sandbox.Users['Alice'].openId)
+    }
+
     It 'does not tell a look-up that nothing was sent' {
         Get-LarkDepartment -Department 'No such team' -ErrorVariable failed -ErrorAction SilentlyContinue
         Get-LarkUser -Department 'No such team' -ErrorVariable +failed -ErrorAction SilentlyContinue

@@ -24,6 +24,7 @@ namespace LarkPS.Commands;
 public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
 {
     private readonly List<LarkBroadcastReceiver> _receivers = new();
+    private int _pipedItems;
     private LarkConnection? _connection;
     private PreparedItem? _content;
 
@@ -122,7 +123,7 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
     {
         if (InputObject is { } piped && (MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))))
         {
-            _receivers.AddRange(BroadcastInputs.FromPiped(piped));
+            _receivers.AddRange(BroadcastInputs.FromPiped(piped, ++_pipedItems));
         }
     }
 

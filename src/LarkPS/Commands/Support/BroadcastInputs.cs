@@ -40,8 +40,8 @@ internal static class BroadcastInputs
     /// <summary>What batch_get_id's mobiles takes for a phone receiver's id (mainland bare, others with + and the country code).</summary>
     public static string LookupValueOf(LarkBroadcastReceiver phone) => PhoneNumber.TryParse(phone.Id, out _)?.LookupValue ?? phone.Id;
 
-    /// <summary>The receivers of one piped object; what cannot be a receiver comes back with its Reason set.</summary>
-    public static IEnumerable<LarkBroadcastReceiver> FromPiped(PSObject piped)
+    /// <summary>The receivers of one piped object (the <paramref name="itemNumber"/>th, 1-based); what cannot be a receiver comes back with its Reason set.</summary>
+    public static IEnumerable<LarkBroadcastReceiver> FromPiped(PSObject piped, int itemNumber)
     {
         var item = piped.BaseObject;
         object source = item is PSCustomObject ? piped : item;
@@ -86,8 +86,11 @@ internal static class BroadcastInputs
             }
             else
             {
-                yield return Invalid("row", input.SourceDescription ?? "the item", source, "the item has no receiver",
-                    "Give it an OpenId, Email or Phone column, or pipe Get-LarkUser's output.");
+                // Named by its place in the input (a row has no other name), with what it has instead.
+                var properties = input.PropertyNames is { Count: > 0 } names ? " (its properties: " + string.Join(", ", names) + ")" : string.Empty;
+                yield return Invalid("row", "piped item " + itemNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), source,
+                    "it has no OpenId, Email or Phone (Mobile) value" + properties,
+                    "Give it an OpenId, Email or Phone column with a value, or pipe Get-LarkUser's output.");
             }
         }
     }

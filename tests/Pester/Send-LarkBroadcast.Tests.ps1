@@ -384,6 +384,20 @@ Describe 'Send-LarkBroadcast audit: views, row names, receivers Lark does not sh
         @((Get-Batches).open_ids) | Should -Be @($sandbox.Users['Alice'].openId)
     }
 
+    It 'says nothing was sent when no address given is one Lark shows, and -WhatIf offers no request' {
+        $b = Send-LarkBroadcast -Email 'nobody@example.com', 'none@example.com' -Text 'Hi' -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $b | Should -BeNullOrEmpty
+        $failed.Count | Should -Be 3
+        $failed[2].FullyQualifiedErrorId | Should -Be "BroadcastNoReceivers,$sendId"
+        $failed[2].Exception.Message | Should -Be 'None of the receivers given can get the broadcast: nothing was sent.'
+        @(Get-LarkSandboxRequest | Where-Object path_and_query -like '*batch_send*').Count | Should -Be 0
+
+        # -WhatIf (connected: it looks the address up) says the same instead of offering a request to 0 receivers.
+        Send-LarkBroadcast -Email 'nobody@example.com' -Text 'Hi' -WhatIf -ErrorVariable whatIfFailed -ErrorAction SilentlyContinue
+        @($whatIfFailed.FullyQualifiedErrorId) | Should -Be @("BroadcastReceiverInvalid,$sendId", "BroadcastNoReceivers,$sendId")
+    }
+
     It 'does not tell a look-up that nothing was sent' {
         Get-LarkDepartment -Department 'No such team' -ErrorVariable failed -ErrorAction SilentlyContinue
         Get-LarkUser -Department 'No such team' -ErrorVariable +failed -ErrorAction SilentlyContinue

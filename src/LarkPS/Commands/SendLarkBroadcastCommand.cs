@@ -142,8 +142,7 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
         {
             // Receivers were given but none can get it (each said why above), or none were given at all.
             WriteError(rejected.Count > 0 || Department is { Length: > 0 }
-                ? ErrorRecords.WithFix(new ArgumentException("None of the receivers given can get the broadcast: nothing was sent."), ErrorIds.BroadcastNoReceivers, ErrorCategory.InvalidArgument, null,
-                    "Correct the receivers the errors before this one name, and run the command again.")
+                ? NoneCanGetIt()
                 : ErrorRecords.WithFix(new ArgumentException("The broadcast has no receivers."), ErrorIds.BroadcastNoReceivers, ErrorCategory.InvalidArgument, null,
                     "Give -Department, -UserId, -Email or -Phone, or pipe users (Get-LarkUser, Import-Csv rows with an OpenId, Email or Phone column). Nothing was sent."));
             return;
@@ -158,6 +157,13 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
         // -WhatIf shows the content a send would carry (local images as placeholders until uploaded).
         WriteVerbose($"Content ({content.MsgType}, batch_send's {content.Field}): {Encoding.UTF8.GetString(content.Json)}");
         var (ready, invalid, covered) = Resolve(given);
+        if (ready.Count == 0)
+        {
+            // Every address and number was one Lark does not show (each said so above): no request, as when none was given.
+            WriteError(NoneCanGetIt());
+            return;
+        }
+
         var requests = ready.GroupBy(r => BroadcastRun.ListOf(r.Kind))
             .Sum(g => (g.Count() + BroadcastRun.MaxPerRequest - 1) / BroadcastRun.MaxPerRequest);
         var target = Count(ready.Count, "receiver") + " (" + string.Join(", ", ready.GroupBy(r => r.Kind).Select(g => Count(g.Count(), g.Key))) + ")"
@@ -286,6 +292,10 @@ public sealed partial class SendLarkBroadcastCommand : LarkCmdlet
             return null;
         }
     }
+
+    private static ErrorRecord NoneCanGetIt() =>
+        ErrorRecords.WithFix(new ArgumentException("None of the receivers given can get the broadcast: nothing was sent."), ErrorIds.BroadcastNoReceivers, ErrorCategory.InvalidArgument, null,
+            "Correct the receivers the errors before this one name, and run the command again.");
 
     // The problem in the message, what to do in the recommendation (the other receivers are sent either way).
     private static ErrorRecord ReceiverError(LarkBroadcastReceiver receiver) =>

@@ -343,6 +343,25 @@ Describe 'Get-LarkBroadcast, Remove-LarkBroadcast, Get-LarkDepartment' {
         @(Get-LarkSandboxRequest | Where-Object method -eq 'DELETE').Count | Should -Be 1
     }
 
+    It 'leaves a batch id Lark does not know out after its one error, so -Wait ends when the others are done' {
+        $b = Send-LarkBroadcast -Department Engineering -Text 'All hands' -ErrorAction Stop
+        $unknown = 'bm-00000000000000000000000000000000'
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $p = Get-LarkBroadcast -MessageId $b.MessageIds[0], $unknown -Wait -TimeoutSec 30 -ErrorVariable failed -ErrorAction SilentlyContinue -WarningVariable late -WarningAction SilentlyContinue
+        $watch.Stop()
+
+        # Before, the unknown id was counted as a batch never scheduled: -Wait waited out -TimeoutSec, an error a second.
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'BroadcastNotFound,LarkPS.Commands.GetLarkBroadcastCommand'
+        $failed[0].TargetObject | Should -Be $unknown
+        $late | Should -BeNullOrEmpty
+        $p.Done | Should -BeTrue
+        $p.MessageIds | Should -Be @($b.MessageIds[0])
+        $p.Succeeded | Should -Be 3
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 25
+    }
+
     It 'lists the tree and the users of a department' {
         $tree = @(Get-LarkDepartment -Recurse -ErrorAction Stop)
         $tree.Path | Should -Contain 'Engineering/Platform'

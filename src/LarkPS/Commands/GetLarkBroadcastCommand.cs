@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
@@ -50,7 +51,8 @@ public sealed class GetLarkBroadcastCommand : LarkCmdlet
         }
 
         var started = DateTimeOffset.UtcNow;
-        var progress = Read(ids);
+        var first = ids[0];
+        var progress = Read(ref ids);
         while (progress is not null && Wait && !progress.Done)
         {
             WriteProgress(new ProgressRecord(1, "Broadcast " + ids[0] + (ids.Length > 1 ? " (+" + (ids.Length - 1).ToString(CultureInfo.InvariantCulture) + ")" : string.Empty),
@@ -67,12 +69,12 @@ public sealed class GetLarkBroadcastCommand : LarkCmdlet
                 await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
                 return true;
             });
-            progress = Read(ids);
+            progress = Read(ref ids);
         }
 
         if (Wait)
         {
-            WriteProgress(new ProgressRecord(1, "Broadcast " + ids[0], "done") { RecordType = ProgressRecordType.Completed });
+            WriteProgress(new ProgressRecord(1, "Broadcast " + first, "done") { RecordType = ProgressRecordType.Completed });
         }
 
         if (progress is not null)
@@ -81,30 +83,45 @@ public sealed class GetLarkBroadcastCommand : LarkCmdlet
         }
     }
 
-    // Every batch of the broadcast, summed; a batch Lark does not know is its own error and counts for nothing.
-    private LarkBroadcastProgress? Read(string[] ids)
+    // Every batch of the broadcast, summed. A batch Lark does not know (230030) is its own error once, counts for
+    // nothing and is left out of the ids (and of Done: it is never scheduled, so -Wait would wait out -TimeoutSec).
+    private LarkBroadcastProgress? Read(ref string[] ids)
     {
-        var sum = new LarkBroadcastProgress(ids);
-        var known = 0;
+        var answered = new List<(string Id, BatchProgress Progress)>();
+        var unknown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
             try
             {
-                var one = RunAsync(_connection!, ct => _connection!.BatchMessages.GetProgressAsync(id, ct));
-                known++;
-                sum.Valid += one.Valid;
-                sum.Succeeded += one.Succeeded;
-                sum.Read += one.Read;
-                sum.Scheduled += one.Valid > 0 ? 1 : 0;
-                sum.Recalled |= one.Recalled;
-                sum.RecallCount += one.RecallCount;
+                answered.Add((id, RunAsync(_connection!, ct => _connection!.BatchMessages.GetProgressAsync(id, ct))));
             }
             catch (LarkApiException ex)
             {
                 WriteError(SendErrors.For(ex, id, "batch message " + id, "read"));
+                if (ex.ErrorId == ErrorIds.BroadcastNotFound)
+                {
+                    unknown.Add(id);
+                }
             }
         }
 
-        return known == 0 ? null : sum;
+        ids = ids.Where(i => !unknown.Contains(i)).ToArray();
+        if (answered.Count == 0)
+        {
+            return null;
+        }
+
+        var sum = new LarkBroadcastProgress(ids);
+        foreach (var (_, one) in answered)
+        {
+            sum.Valid += one.Valid;
+            sum.Succeeded += one.Succeeded;
+            sum.Read += one.Read;
+            sum.Scheduled += one.Valid > 0 ? 1 : 0;
+            sum.Recalled |= one.Recalled;
+            sum.RecallCount += one.RecallCount;
+        }
+
+        return sum;
     }
 }

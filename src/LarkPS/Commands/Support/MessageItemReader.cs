@@ -48,7 +48,18 @@ internal sealed class MessageItemReader
         // Strings piped one line at a time (Get-Content without -Raw) that open a JSON document are read as one.
         if (inputObject?.BaseObject is string line)
         {
-            if (_lines.IsCollecting || JsonLineAssembler.StartsDocument(line))
+            // A string with a line break in it is no line of a file (Get-Content splits there): a whole body (-Raw),
+            // read alone. It ends lines collected before it, so a broken body never swallows the items after it.
+            var whole = line.IndexOf('\n') >= 0;
+            if (whole && _lines.IsCollecting)
+            {
+                foreach (var each in ReadRemaining(parameters))
+                {
+                    yield return each;
+                }
+            }
+
+            if (!whole && (_lines.IsCollecting || JsonLineAssembler.StartsDocument(line)))
             {
                 if (_lines.Add(line) is { } document)
                 {

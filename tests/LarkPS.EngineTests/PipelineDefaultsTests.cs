@@ -311,6 +311,29 @@ public class LineByLineJsonTests
         }
     }
 
+    [Fact]
+    public async Task A_broken_body_given_whole_is_its_own_error_and_the_items_after_it_are_sent()
+    {
+        // A body cut short (a database field's limit) piped with others: a string with line breaks is no line of a
+        // file, so it is read alone. It used to start a "document" that swallowed both bodies after it, unsent.
+        await using var world = await EngineWorld.StartAsync();
+        world.Connect();
+        var cut = "[\n  {\"receiveType\":\"email\",\"receiveId\":\"" + SandboxSeed.AliceEmail + "\",\"text\":\"cut";
+        var one = "{\"receiveType\":\"email\",\"receiveId\":\"" + SandboxSeed.AliceEmail + "\",\"text\":\"one\"}";
+        var two = "[{\"receiveType\":\"email\",\"receiveId\":\"" + SandboxSeed.AliceEmail + "\",\"text\":\"two\"}]";
+
+        var result = world.Session.Invoke("$args | Send-LarkMessage", cut, one, two);
+        var check = world.Session.Invoke("$args | Test-LarkMessage", cut, one, two);
+
+        Assert.Equal(2, result.Output.Count);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("InvalidMessage,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(cut, error.TargetObject);
+        Assert.Contains("not valid JSON", error.ErrorDetails?.Message ?? error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { "{\"text\":\"one\"}", "{\"text\":\"two\"}" }, world.Sandbox.Inbox.Select(m => m.Content).OrderBy(c => c, StringComparer.Ordinal));
+        Assert.Equal(new object[] { false, true, true }, check.Output.Select(o => o.BaseObject).ToArray());
+    }
+
     [Theory]
     [InlineData("[\n  {\n    \"receiveId\": \"ou_x\",\n    \"content\": \"{}\",,\n  }\n]\n", "do not form one JSON message body")]
     [InlineData("[\n  {\n    \"receiveId\": \"ou_x\",\n    \"content\": \"{}\"\n", "ended before the JSON document they began did")]

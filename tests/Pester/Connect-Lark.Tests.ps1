@@ -59,6 +59,32 @@ Describe 'Connect-Lark' {
             $err.Exception.Message | Should -Match 'LARK_APP_SECRET'
             (Get-LarkSandboxStat).tokenRequests | Should -Be 0
         }
+        It 'names the one environment variable missing when the other is set, and reads a secret with a line break' {
+            try {
+                Remove-Item Env:LARK_APP_SECRET -ErrorAction SilentlyContinue
+                $env:LARK_APP_ID = 'cli_sandbox'
+                $noSecret = { Connect-Lark -BaseUri $sandbox.Url } | Should -Throw -PassThru
+                Remove-Item Env:LARK_APP_ID
+                $env:LARK_APP_SECRET = $sandbox.AppSecret
+                $noId = { Connect-Lark -BaseUri $sandbox.Url } | Should -Throw -PassThru
+                (Get-LarkSandboxStat).tokenRequests | Should -Be 0
+
+                # set from a file or an echo in a CI job: the line break is no part of the secret
+                $env:LARK_APP_ID = 'cli_sandbox'
+                $env:LARK_APP_SECRET = $sandbox.AppSecret + "`n"
+                $connection = Connect-Lark -BaseUri $sandbox.Url -PassThru
+            }
+            finally {
+                Remove-Item Env:LARK_APP_ID, Env:LARK_APP_SECRET -ErrorAction SilentlyContinue
+            }
+
+            $noSecret.FullyQualifiedErrorId | Should -Be "MissingCredentials,$connectId"
+            $noSecret.Exception.Message | Should -BeLike 'LARK_APP_ID is set but LARK_APP_SECRET is not*'
+            $noId.Exception.Message | Should -BeLike 'LARK_APP_SECRET is set but LARK_APP_ID is not*'
+            ConvertTo-LarkAllText $noId | Should -Not -Match ([regex]::Escape($sandbox.AppSecret))
+            $connection.AppId | Should -Be 'cli_sandbox'
+        }
+
         It 'refuses a plain-text -AppSecret or -WebhookSecret with the ways to give it, never echoing it, before any request' {
             $hook = $sandbox.Url + '/open-apis/bot/v2/hook/6f0d7c52-3b1e-4a8f-9c2d-5e4b3a2f1d0c'
 

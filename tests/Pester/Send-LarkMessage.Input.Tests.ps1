@@ -32,6 +32,20 @@ Describe 'Send-LarkMessage input' {
         ($delivered | Where-Object msg_type -eq 'post').content | Should -Match 'Nightly'
     }
 
+    It 'skips a CSV row whose every cell is empty (a spreadsheet''s trailing rows) with a BOM and spaced headers' {
+        $file = Join-Path $TestDrive 'people.csv'
+        [IO.File]::WriteAllText($file, ([char]0xFEFF) + "Name, Email ,Message`nAlice,$($alice.email),hi`n,,`n , ,`n`n", [Text.UTF8Encoding]::new($false))
+
+        $sent = @(Import-Csv $file | Send-LarkMessage -ErrorVariable failed -Verbose 4>&1)
+        $checks = @(Import-Csv $file | Test-LarkMessage)
+
+        $failed.Count | Should -Be 0
+        @($sent | Where-Object { $_ -is [LarkPS.Api.SentMessage] }).Count | Should -Be 1
+        @($sent | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'item 2: every property is empty*skipped*' }).Count | Should -Be 1
+        @(Get-LarkSandboxInbox).Count | Should -Be 1
+        $checks | Should -Be @($true)
+    }
+
     It 'sends the repository''s examples/seed-body.json as is' {
         $seedFile = Join-Path (Get-LarkRepoRoot) 'examples/seed-body.json'
         $items = @(Get-Content $seedFile -Raw | ConvertFrom-Json | ForEach-Object { $_ })

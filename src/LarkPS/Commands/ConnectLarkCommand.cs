@@ -275,12 +275,18 @@ public sealed class ConnectLarkCommand : LarkCmdlet
                 return (Credential.UserName.TrimStart('\\'), Credential.Password);
             default:
                 var appId = Environment.GetEnvironmentVariable(AppIdVariable);
-                var secretText = Environment.GetEnvironmentVariable(AppSecretVariable);
+                // A secret set from a file or an echo carries its line break: no App Secret has whitespace in it.
+                var secretText = Environment.GetEnvironmentVariable(AppSecretVariable)?.Trim();
                 if (string.IsNullOrWhiteSpace(appId) || string.IsNullOrEmpty(secretText))
                 {
+                    // One of the two set: name the other, not "no credentials given".
+                    var missing = string.IsNullOrWhiteSpace(appId) == string.IsNullOrEmpty(secretText)
+                        ? $"No credentials given: pass -AppId and -AppSecret, or -Credential, or set the environment variables {AppIdVariable} and {AppSecretVariable}."
+                        : string.IsNullOrEmpty(secretText)
+                        ? $"{AppIdVariable} is set but {AppSecretVariable} is not (or is empty): set {AppSecretVariable} to the App Secret, or pass -AppId and -AppSecret, or -Credential."
+                        : $"{AppSecretVariable} is set but {AppIdVariable} is not (or is empty): set {AppIdVariable} to the App ID (cli_…), or pass -AppId and -AppSecret, or -Credential.";
                     ThrowTerminatingError(ErrorRecords.WithFix(
-                        new InvalidOperationException(
-                            $"No credentials given: pass -AppId and -AppSecret, or -Credential, or set the environment variables {AppIdVariable} and {AppSecretVariable}."),
+                        new InvalidOperationException(missing),
                         ErrorIds.MissingCredentials, ErrorCategory.AuthenticationError, null,
                         "Copy the App ID and App Secret from the app's 'Credentials & Basic Info' page in the Lark/Feishu developer console."));
                 }

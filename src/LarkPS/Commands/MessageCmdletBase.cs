@@ -110,7 +110,7 @@ public abstract class MessageCmdletBase : LarkCmdlet
 
     private MessageItemReader? _reader;
 
-    private MessageItemReader Reader => _reader ??= new MessageItemReader(MyInvocation.MyCommand.Name, WriteItemError);
+    private MessageItemReader Reader => _reader ??= new MessageItemReader(MyInvocation.MyCommand.Name, WriteItemError, WriteVerbose);
 
     /// <summary>The number of the input last read ("item N"): its position in the run.</summary>
     private protected int ItemNumber => Reader.ItemNumber;

@@ -87,7 +87,7 @@ internal static class MessageDefaults
         if (receivers.Count == 0)
         {
             receivers.Add((null, null));
-            if (problems.Count == 0 && item.PropertyNames is { } names && Blank(replyTo))
+            if (problems.Count == 0 && item.PropertyNames is { } names && Blank(replyTo) && !ReadAlready(item, "receiveId"))
             {
                 var blankReceivers = names.Where(MessageInputFields.NamesReceiver).ToList();
                 problems.Add(new ValidationProblem(
@@ -102,7 +102,7 @@ internal static class MessageDefaults
 
         // A local file is content: the item's own file or content wins over the parameters' (issue 11).
         var hasContent = item.Content is not null || !Blank(item.Text) || !item.Files.IsEmpty || item.Markdown is not null;
-        if (!hasContent && parameters.Content is null && Blank(parameters.Text) && parameters.Files.IsEmpty && parameters.Markdown is null && item.PropertyNames is { } had && (receivers[0].Id is not null || !Blank(replyTo)))
+        if (!hasContent && parameters.Content is null && Blank(parameters.Text) && parameters.Files.IsEmpty && parameters.Markdown is null && item.PropertyNames is { } had && (receivers[0].Id is not null || !Blank(replyTo)) && !ReadAlready(item, "content", "text"))
         {
             var blankContent = had.Where(MessageInputFields.NamesContent).ToList();
             problems.Add(new ValidationProblem(
@@ -209,4 +209,8 @@ internal static class MessageDefaults
         names.Count == 0 ? "none" : string.Join(", ", names.Take(12)) + (names.Count > 12 ? ", …" : string.Empty);
 
     private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
+
+    // A field the reading already refused (an array or object where a string goes) is not also "missing: … is empty".
+    private static bool ReadAlready(MessageInput item, params string[] fields) =>
+        item.ReadProblems.Any(p => fields.Contains(p.Field));
 }

@@ -252,7 +252,11 @@ internal sealed class MessageInputBuilder
     public void WrongKind(MessageInputField field, string actualKind)
     {
         var problem = new ValidationProblem(
-            MessageInputFields.SeedName(field), "is " + (actualKind is "object" or "array" ? "an " : "a ") + actualKind, "a string", actualKind);
+            MessageInputFields.SeedName(field), "is " + (actualKind is "object" or "array" ? "an " : "a ") + actualKind,
+            field == MessageInputField.ReceiveId && actualKind == "array"
+                ? "a string: one receiver per item (one item per receiver, or -ReceiveId a,b for the same message to several)"
+                : "a string",
+            actualKind);
         if (field == MessageInputField.Title)
         {
             // A title matters only beside the item's markdown: the item path decides then.

@@ -84,9 +84,9 @@ internal static class MessageValidator
     }
 
     // A field that reading the item already found missing (with the item's own words: "the item's Message is empty")
-    // is not reported missing a second time by the checks of the message.
+    // or refused (an array where one receiveId goes) is not reported missing a second time by the checks of the message.
     private static List<ValidationProblem> WithoutRepeatedMissing(List<ValidationProblem> problems) =>
-        problems.Count < 2 ? problems : problems.Where((p, i) => p.ActualKind != "missing" || !problems.Take(i).Any(q => q.Field == p.Field && q.ActualKind == "missing")).ToList();
+        problems.Count < 2 ? problems : problems.Where((p, i) => p.ActualKind != "missing" || !problems.Take(i).Any(q => q.Field == p.Field || (p.Field == "content" && q.Field == "text"))).ToList();
 
     /// <summary>What content a msg_type takes, for "missing" and "not an object" problems.</summary>
     public static string ExpectedContent(string? msgType) => msgType switch

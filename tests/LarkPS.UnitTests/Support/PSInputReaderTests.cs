@@ -285,6 +285,28 @@ public class PSInputReaderTests
     }
 
     [Fact]
+    public void An_array_receiveId_or_object_text_is_one_problem_not_also_missing()
+    {
+        // @{ receiveId = 'a@x.com','b@x.com'; text = 'hi' }: the array is the item's one problem; it said as well
+        // "receiveId: is missing: the item's receiveId is empty", which was untrue. An object text likewise.
+        var item = Assert.Single(PSInputReader.Read(new Hashtable
+        {
+            ["receiveType"] = "email",
+            ["receiveId"] = new[] { "alice@example.com", "bob@example.com" },
+            ["text"] = "hi",
+        }));
+        var result = MessageValidator.Validate(Assert.Single(MessageDefaults.Apply(item, new MessageParameters())));
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("receiveId: is an array; expected a string: one receiver per item (one item per receiver, or -ReceiveId a,b for the same message to several)", problem.ToString());
+
+        var text = Assert.Single(PSInputReader.Read(new Hashtable { ["receiveId"] = "ou_1", ["text"] = new Hashtable { ["a"] = "b" } }));
+        var textResult = MessageValidator.Validate(Assert.Single(MessageDefaults.Apply(text, new MessageParameters())));
+        Assert.DoesNotContain(textResult.Problems, p => p.ToString().Contains("is missing", StringComparison.Ordinal));
+        Assert.Contains(textResult.Problems, p => p.ToString().StartsWith("text: is an object", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_dictionary_or_list_for_a_string_field_is_a_problem()
     {
         var input = Assert.Single(PSInputReader.Read(new Hashtable

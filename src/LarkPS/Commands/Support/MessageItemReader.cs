@@ -19,10 +19,13 @@ internal sealed class MessageItemReader
     private readonly Action<ErrorRecord> _writeError;
     private int _itemNumber;
 
-    public MessageItemReader(string commandName, Action<ErrorRecord> writeError)
+    private readonly Action<string>? _writeVerbose;
+
+    public MessageItemReader(string commandName, Action<ErrorRecord> writeError, Action<string>? writeVerbose = null)
     {
         _commandName = commandName;
         _writeError = writeError;
+        _writeVerbose = writeVerbose;
     }
 
     /// <summary>The number of the input last read ("item N"): its position in the run.</summary>
@@ -48,7 +51,18 @@ internal sealed class MessageItemReader
         // Strings piped one line at a time (Get-Content without -Raw) that open a JSON document are read as one.
         if (inputObject?.BaseObject is string line)
         {
-            if (_lines.IsCollecting || JsonLineAssembler.StartsDocument(line))
+            // A string with a line break in it is no line of a file (Get-Content splits there): a whole body (-Raw),
+            // read alone. It ends lines collected before it, so a broken body never swallows the items after it.
+            var whole = line.IndexOf('\n') >= 0;
+            if (whole && _lines.IsCollecting)
+            {
+                foreach (var each in ReadRemaining(parameters))
+                {
+                    yield return each;
+                }
+            }
+
+            if (!whole && (_lines.IsCollecting || JsonLineAssembler.StartsDocument(line)))
             {
                 if (_lines.Add(line) is { } document)
                 {
@@ -67,6 +81,13 @@ internal sealed class MessageItemReader
             }
         }
 
+        // A CSV row with every cell empty (a spreadsheet's trailing ",,," rows) is no message, as a null item is none.
+        if (IsBlankRow(inputObject))
+        {
+            _writeVerbose?.Invoke("item " + (++_itemNumber).ToString(CultureInfo.InvariantCulture) + ": every property is empty (a blank CSV row): skipped.");
+            yield break;
+        }
+
         // Errors name the item as the user holds it: the PSObject for a [pscustomobject] or CSV row, else the base object.
         object? target = inputObject?.BaseObject is PSCustomObject ? inputObject : inputObject?.BaseObject;
 
@@ -79,6 +100,32 @@ internal sealed class MessageItemReader
                 yield return new InputItem(target, input, Describe(++_itemNumber, input));
             }
         }
+    }
+
+    private static bool IsBlankRow(PSObject? inputObject)
+    {
+        if (inputObject?.BaseObject is not PSCustomObject)
+        {
+            return false;
+        }
+
+        var any = false;
+        foreach (var property in inputObject.Properties)
+        {
+            if (property is not PSNoteProperty note || (note.Value is not null && note.Value is not string))
+            {
+                return false;
+            }
+
+            if (!string.IsNullOrWhiteSpace((string?)note.Value))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ public sealed class CardAnswerSandboxTests : SandboxTestBase
         await socket.ConnectAsync(url, CancellationToken.None);
 
         var click = PostJsonAsync("_sandbox/events/card-action", new JsonObject { ["message_id"] = cardId, ["operator_id"] = SandboxSeed.BobOpenId, ["value"] = new JsonObject { ["a"] = 1 } });
-        var frame = await ReceiveDataFrameAsync(socket);
+        var frame = await EventSandboxTests.ReceiveDataFrameAsync(socket);
         var ack = new WireFrame { SeqId = frame.SeqId, LogId = frame.LogId, Service = frame.Service, Method = 1 };
         ack.Headers.AddRange(frame.Headers);
         ack.Payload = Encoding.UTF8.GetBytes("{\"code\":200,\"data\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes(answer)) + "\"}");
@@ -72,20 +72,5 @@ public sealed class CardAnswerSandboxTests : SandboxTestBase
         var (_, body) = await click;
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         return (body, cardId);
-    }
-
-    private static async Task<WireFrame> ReceiveDataFrameAsync(ClientWebSocket socket)
-    {
-        var buffer = new byte[64 * 1024];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, timeout.Token);
-            var frame = WireFrame.Decode(buffer[..result.Count]);
-            if (frame.Method == 1)
-            {
-                return frame;
-            }
-        }
     }
 }

@@ -99,7 +99,8 @@ public sealed class EventSandboxTests
         return new Uri((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("URL").GetString()!);
     }
 
-    private static async Task<WireFrame> ReceiveDataFrameAsync(ClientWebSocket socket)
+    /// <summary>The next data frame (an event push) on the socket, skipping control frames; 10 s at most.</summary>
+    internal static async Task<WireFrame> ReceiveDataFrameAsync(ClientWebSocket socket)
     {
         var buffer = new byte[64 * 1024];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

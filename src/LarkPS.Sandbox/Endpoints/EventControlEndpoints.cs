@@ -164,16 +164,17 @@ internal static class EventControlEndpoints
         // Lark waits 3 s for the answer; the user sees 200341 without one.
         var first = await Task.WhenAny(delivery.Done.Task, Task.Delay(state.Events.Options.AckDeadline + TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         var acked = first == delivery.Done.Task ? await delivery.Done.Task.ConfigureAwait(false) : null;
+        var answer = acked?.AnswerJson is { } answerJson ? TryParse(answerJson) as JsonObject : null;
         var result = new JsonObject { ["event_id"] = eventId, ["acked"] = acked is not null };
         if (acked is null)
         {
             result["user_sees"] = "200341 (no answer within 3 s)";
         }
-        else if (acked.AnswerJson is { } answerJson && TryParse(answerJson) is not JsonObject)
+        else if (acked.AnswerJson is not null && answer is null)
         {
             result["user_sees"] = "200672 (the answer is not in the callback's format)";
         }
-        else if (acked.AnswerJson is { } json && TryParse(json) is JsonObject answer)
+        else if (answer is not null)
         {
             result["toast"] = answer["toast"]?.DeepClone();
             var (content, refusal) = answer["card"] is JsonObject newCard ? NewCardContent(card, newCard, state) : (null, null);

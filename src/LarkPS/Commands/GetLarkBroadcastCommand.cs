@@ -87,13 +87,13 @@ public sealed class GetLarkBroadcastCommand : LarkCmdlet
     // nothing and is left out of the ids (and of Done: it is never scheduled, so -Wait would wait out -TimeoutSec).
     private LarkBroadcastProgress? Read(ref string[] ids)
     {
-        var answered = new List<(string Id, BatchProgress Progress)>();
+        var answered = new List<BatchProgress>();
         var unknown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
             try
             {
-                answered.Add((id, RunAsync(_connection!, ct => _connection!.BatchMessages.GetProgressAsync(id, ct))));
+                answered.Add(RunAsync(_connection!, ct => _connection!.BatchMessages.GetProgressAsync(id, ct)));
             }
             catch (LarkApiException ex)
             {
@@ -112,7 +112,7 @@ public sealed class GetLarkBroadcastCommand : LarkCmdlet
         }
 
         var sum = new LarkBroadcastProgress(ids);
-        foreach (var (_, one) in answered)
+        foreach (var one in answered)
         {
             sum.Valid += one.Valid;
             sum.Succeeded += one.Succeeded;

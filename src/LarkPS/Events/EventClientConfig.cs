@@ -22,7 +22,7 @@ internal sealed class EventClientConfig
     public double ReconnectNonce { get; private set; } = 30;
 
     /// <summary>Adopts the fields present in a ClientConfig object (endpoint answer or pong), leaving the others as they were.</summary>
-    /// <returns>False where <paramref name="config"/> is not an object (nothing adopted).</returns>
+    /// <returns>True where a field changed; false where none did, or <paramref name="config"/> is not an object.</returns>
     public bool Adopt(JsonElement config)
     {
         if (config.ValueKind != JsonValueKind.Object)
@@ -30,6 +30,7 @@ internal sealed class EventClientConfig
             return false;
         }
 
+        var before = (PingInterval, ReconnectInterval, ReconnectNonce, ReconnectCount);
         PingInterval = Seconds(config, nameof(PingInterval), PingInterval, minimum: 1);
         ReconnectInterval = Seconds(config, nameof(ReconnectInterval), ReconnectInterval, minimum: 0);
         ReconnectNonce = Seconds(config, nameof(ReconnectNonce), ReconnectNonce, minimum: 0);
@@ -38,7 +39,7 @@ internal sealed class EventClientConfig
             ReconnectCount = n < 0 ? -1 : n;
         }
 
-        return true;
+        return before != (PingInterval, ReconnectInterval, ReconnectNonce, ReconnectCount);
     }
 
     /// <summary>For -Verbose: the numbers, no secret among them.</summary>

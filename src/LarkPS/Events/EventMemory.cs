@@ -63,11 +63,7 @@ internal sealed class EventMemory
             Add("m:", messageId, now);
             while (_seen.Count > _options.DuplicateCapacity && _order.Count > 0)
             {
-                var (key, at) = _order.Dequeue();
-                if (_seen.TryGetValue(key, out var remembered) && remembered == at)
-                {
-                    _seen.Remove(key);
-                }
+                DropOldest();
             }
         }
     }
@@ -109,12 +105,17 @@ internal sealed class EventMemory
         var cutoff = _clock.UtcNow - _options.DuplicateMemory;
         while (_order.Count > 0 && _order.Peek().At < cutoff)
         {
-            // A key forgotten and remembered again has a newer entry: only its own entry removes it.
-            var (key, at) = _order.Dequeue();
-            if (_seen.TryGetValue(key, out var remembered) && remembered == at)
-            {
-                _seen.Remove(key);
-            }
+            DropOldest();
+        }
+    }
+
+    // A key forgotten and remembered again has a newer entry: only its own entry removes it.
+    private void DropOldest()
+    {
+        var (key, at) = _order.Dequeue();
+        if (_seen.TryGetValue(key, out var remembered) && remembered == at)
+        {
+            _seen.Remove(key);
         }
     }
 }

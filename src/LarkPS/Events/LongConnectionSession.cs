@@ -383,8 +383,7 @@ internal sealed class LongConnectionSession : IDisposable
         try
         {
             using var document = JsonDocument.Parse(payload);
-            var before = _config.ToString();
-            if (_config.Adopt(document.RootElement) && _config.ToString() != before)
+            if (_config.Adopt(document.RootElement))
             {
                 _notify(ConnectionNotice.Debug("Lark's pong brought a new ClientConfig: " + _config + "."));
             }

@@ -105,6 +105,7 @@ public class EventPartsTests
         var config = new EventClientConfig();
         using var first = JsonDocument.Parse("{\"PingInterval\":30,\"ReconnectCount\":5,\"ReconnectInterval\":10,\"ReconnectNonce\":3}");
         Assert.True(config.Adopt(first.RootElement));
+        Assert.False(config.Adopt(first.RootElement)); // nothing changed: a pong repeating the config is no news
         using var pong = JsonDocument.Parse("{\"PingInterval\":0,\"ReconnectNonce\":-4,\"ReconnectInterval\":2}");
         config.Adopt(pong.RootElement);
 
